@@ -1,0 +1,30 @@
+# `make demo` runs the main job, `make test` the tests; both build .venv from nothing when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/negotiation-sim: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --compile-bytecode -e '.[dev]'
+	touch $@
+
+demo: $(BIN)/negotiation-sim
+	$(BIN)/negotiation-sim demo
+
+test: $(BIN)/negotiation-sim
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/negotiation-sim
+	$(BIN)/ruff check negotiation_sim tests benchmarks
+	$(BIN)/ruff format --check negotiation_sim tests benchmarks
+	$(BIN)/mypy
+
+bench: $(BIN)/negotiation-sim
+	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --compile-bytecode -e '.[bench]'
+	$(BIN)/python benchmarks/solvers.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,289 @@
+"""Normal-form games with any number of actors.
+
+A game with ``n`` actors, actor ``i`` having ``k_i`` options, is a payoff
+tensor ``u`` of shape ``(n, k_1, ..., k_n)``: ``u[i, s_1, ..., s_n]`` is what
+actor ``i`` gets at the profile ``s``. A *mixed profile* gives each actor a
+probability vector over its options; a pure profile is a tuple of option
+indices. Expected payoffs are multilinear in the mixed profile.
+
+The regret of actor ``i`` at a mixed profile ``sigma`` is
+``max_j u_i(j, sigma_-i) - u_i(sigma)``: what ``i`` could gain by its best
+option. ``sigma`` is a Nash equilibrium iff every regret is ``<= tol``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .errors import GameError
+
+__all__ = ["DEFAULT_TOL", "Game", "MixedProfile", "Profile"]
+
+#: Default tolerance wherever payoffs or probabilities are compared.
+DEFAULT_TOL = 1e-9
+
+FloatArray: TypeAlias = NDArray[np.float64]
+#: A pure profile (one option index per actor) or a mixed profile (one
+#: probability vector per actor).
+Profile: TypeAlias = Sequence[Any]
+MixedProfile: TypeAlias = tuple[FloatArray, ...]
+
+
+def _readonly(array: FloatArray) -> FloatArray:
+    array.setflags(write=False)
+    return array
+
+
+@dataclass(frozen=True, eq=False, init=False)
+class Game:
+    """An immutable normal-form game.
+
+    Parameters
+    ----------
+    payoffs : array_like, shape (n, k_1, ..., k_n)
+        ``payoffs[i][s]`` is actor ``i``'s payoff at profile ``s``. Needs
+        ``n >= 2`` actors, each with at least one option, and finite values.
+    actors : sequence of str, optional
+        Actor names; default ``("actor 0", "actor 1", ...)``.
+    options : sequence of sequences of str, optional
+        Option names per actor; default ``("0", "1", ...)`` for each.
+
+    Examples
+    --------
+    The prisoner's dilemma:
+
+    >>> pd = Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]],
+    ...                         actors=("row", "column"))
+    >>> pd.shape
+    (2, 2)
+    >>> pd.payoff((1, 1)).tolist()
+    [1.0, 1.0]
+    >>> pd.is_nash((1, 1)), pd.is_nash((0, 0))
+    (True, False)
+    >>> pd.best_responses([[0.5, 0.5], [1.0, 0.0]], actor=0)
+    (1,)
+    """
+
+    payoffs: FloatArray
+    actors: tuple[str, ...]
+    options: tuple[tuple[str, ...], ...]
+
+    def __init__(
+        self,
+        payoffs: ArrayLike,
+        actors: Sequence[str] | None = None,
+        options: Sequence[Sequence[str]] | None = None,
+    ) -> None:
+        try:
+            tensor = np.array(payoffs, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise GameError(
+                f"payoffs: expected a numeric array of shape (n, k_1, ..., k_n), got {exc}"
+            ) from exc
+        if tensor.ndim < 3:
+            raise GameError(
+                "payoffs: expected shape (n, k_1, ..., k_n) with n >= 2 actors, "
+                f"got shape {tensor.shape}"
+            )
+        n = tensor.shape[0]
+        if tensor.ndim != n + 1:
+            raise GameError(
+                f"payoffs: {n} actors need a tensor with {n + 1} axes (n, k_1, ..., k_{n}), "
+                f"got shape {tensor.shape}"
+            )
+        if min(tensor.shape[1:]) < 1:
+            raise GameError(f"payoffs: every actor needs at least one option, got shape {tensor.shape}")
+        bad = ~np.isfinite(tensor)
+        if bad.any():
+            where = tuple(int(v) for v in np.argwhere(bad)[0])
+            raise GameError(
+                f"payoffs: values must be finite, got {tensor[where]} at actor {where[0]}, "
+                f"profile {where[1:]} ({int(bad.sum())} non-finite value(s) in all)"
+            )
+        actor_names = _labels(actors, n, "actors", lambda i: f"actor {i}")
+        if options is None:
+            option_names = tuple(tuple(str(j) for j in range(k)) for k in tensor.shape[1:])
+        else:
+            if isinstance(options, str) or len(options) != n:
+                raise GameError(f"options: expected one list of option names per actor ({n}), got {options!r}")
+            option_names = tuple(
+                _labels(opts, k, f"options[{actor_names[i]!r}]", str)
+                for i, (opts, k) in enumerate(zip(options, tensor.shape[1:], strict=True))
+            )
+        object.__setattr__(self, "payoffs", _readonly(tensor))
+        object.__setattr__(self, "actors", actor_names)
+        object.__setattr__(self, "options", option_names)
+
+    # -- construction -----------------------------------------------------------------
+    @classmethod
+    def from_bimatrix(
+        cls,
+        row: ArrayLike,
+        column: ArrayLike,
+        *,
+        actors: Sequence[str] | None = None,
+        options: Sequence[Sequence[str]] | None = None,
+    ) -> Game:
+        """Two-actor game from the row actor's and the column actor's matrices.
+
+        >>> Game.from_bimatrix([[1, -1], [-1, 1]], [[-1, 1], [1, -1]]).payoffs.shape
+        (2, 2, 2)
+        """
+        a = np.asarray(row, dtype=np.float64)
+        b = np.asarray(column, dtype=np.float64)
+        if a.ndim != 2 or a.shape != b.shape:
+            raise GameError(
+                "from_bimatrix: expected two matrices of the same shape (k_1, k_2), "
+                f"got {a.shape} and {b.shape}"
+            )
+        return cls(np.stack([a, b]), actors=actors, options=options)
+
+    @classmethod
+    def zero_sum(cls, row: ArrayLike, **labels: Any) -> Game:
+        """Two-actor zero-sum game whose row actor gets ``row`` and column actor ``-row``.
+
+        >>> Game.zero_sum([[0, -1, 1], [1, 0, -1], [-1, 1, 0]]).payoffs[1, 0, 1]
+        np.float64(1.0)
+        """
+        a = np.asarray(row, dtype=np.float64)
+        return cls.from_bimatrix(a, -a, **labels)
+
+    # -- shape ------------------------------------------------------------------------
+    @property
+    def n_actors(self) -> int:
+        """Number of actors ``n``."""
+        return int(self.payoffs.shape[0])
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Number of options of each actor, ``(k_1, ..., k_n)``."""
+        return tuple(int(k) for k in self.payoffs.shape[1:])
+
+    @property
+    def n_profiles(self) -> int:
+        """Number of pure profiles, ``prod_i k_i``."""
+        return int(np.prod(self.shape))
+
+    def __repr__(self) -> str:
+        return f"Game(actors={self.actors}, shape={self.shape})"
+
+    # -- profiles ---------------------------------------------------------------------
+    def mixed(self, profile: Profile) -> MixedProfile:
+        """Normalise a pure or mixed profile to a tuple of probability vectors.
+
+        Validates lengths and that each vector is a probability vector (up to
+        ``1e-6``); pure entries (option indices) become unit vectors.
+
+        >>> [s.tolist() for s in Game(np.zeros((2, 2, 3))).mixed((1, [0.5, 0.5, 0]))]
+        [[0.0, 1.0], [0.5, 0.5, 0.0]]
+        """
+        if isinstance(profile, np.ndarray) and profile.ndim == 1 and profile.dtype.kind in "iu":
+            profile = tuple(int(v) for v in profile)
+        if len(profile) != self.n_actors:
+            raise GameError(f"profile: expected one entry per actor ({self.n_actors}), got {len(profile)}")
+        result = []
+        for i, (entry, k) in enumerate(zip(profile, self.shape, strict=True)):
+            if isinstance(entry, (int, np.integer)):
+                if not 0 <= int(entry) < k:
+                    raise GameError(f"profile[{i}]: option index must be in [0, {k}), got {entry}")
+                vector = np.zeros(k)
+                vector[int(entry)] = 1.0
+            else:
+                vector = np.asarray(entry, dtype=np.float64)
+                if vector.shape != (k,):
+                    raise GameError(f"profile[{i}]: expected {k} probabilities, got shape {vector.shape}")
+                if not np.all(np.isfinite(vector)) or vector.min() < -1e-6 or abs(vector.sum() - 1) > 1e-6:
+                    raise GameError(f"profile[{i}]: expected a probability vector, got {vector.tolist()}")
+            result.append(vector)
+        return tuple(result)
+
+    # -- cheap queries ----------------------------------------------------------------
+    def payoff(self, profile: Sequence[int]) -> FloatArray:
+        """Payoff vector ``(u_1, ..., u_n)`` at a pure profile."""
+        index = tuple(int(s) for s in profile)
+        if len(index) != self.n_actors:
+            raise GameError(f"profile: expected one option per actor ({self.n_actors}), got {len(index)}")
+        return np.array(self.payoffs[(slice(None), *index)], dtype=np.float64)
+
+    def expected_payoffs(self, profile: Profile) -> FloatArray:
+        """Expected payoff of every actor at a (pure or mixed) profile, shape ``(n,)``."""
+        result: FloatArray = self.payoffs
+        for sigma in reversed(self.mixed(profile)):
+            result = result @ sigma
+        return np.asarray(result, dtype=np.float64)
+
+    def option_payoffs(self, profile: Profile, actor: int) -> FloatArray:
+        """Payoff of each of ``actor``'s options against the others' part of ``profile``.
+
+        Returns shape ``(k_actor,)``.
+        """
+        strategies = self.mixed(profile)
+        i = self._actor_index(actor)
+        tensor: FloatArray = self.payoffs[i]
+        # Contract the other actors' axes from the last one down, so lower axes keep their place.
+        for j in reversed(range(self.n_actors)):
+            if j != i:
+                tensor = np.tensordot(tensor, strategies[j], axes=([j], [0]))
+        return np.asarray(tensor, dtype=np.float64)
+
+    def best_responses(self, profile: Profile, actor: int, tol: float = DEFAULT_TOL) -> tuple[int, ...]:
+        """Options of ``actor`` within ``tol`` of its best payoff against ``profile``."""
+        values = self.option_payoffs(profile, actor)
+        return tuple(int(j) for j in np.flatnonzero(values >= values.max() - tol))
+
+    def regret(self, profile: Profile) -> FloatArray:
+        """Regret of every actor at ``profile``: best option payoff minus expected payoff."""
+        strategies = self.mixed(profile)
+        out = np.empty(self.n_actors)
+        for i in range(self.n_actors):
+            values = self.option_payoffs(strategies, i)
+            out[i] = values.max() - float(values @ strategies[i])
+        return out
+
+    def max_regret(self, profile: Profile) -> float:
+        """Largest regret over actors (0 at a pure or exact equilibrium)."""
+        return float(self.regret(profile).max())
+
+    def is_nash(self, profile: Profile, tol: float = DEFAULT_TOL) -> bool:
+        """Whether ``profile`` is a Nash equilibrium: every regret ``<= tol``."""
+        return self.max_regret(profile) <= tol
+
+    # -- transforms -------------------------------------------------------------------
+    def with_payoffs(self, payoffs: ArrayLike) -> Game:
+        """Same actors and options, new payoff tensor of the same shape."""
+        game = Game(payoffs, self.actors, self.options)
+        if game.payoffs.shape != self.payoffs.shape:
+            raise GameError(f"payoffs: expected shape {self.payoffs.shape}, got {game.payoffs.shape}")
+        return game
+
+    def restrict(self, kept: Sequence[Sequence[int]]) -> Game:
+        """Subgame keeping, for each actor, the listed options (in that order)."""
+        if len(kept) != self.n_actors or any(len(k) == 0 for k in kept):
+            raise GameError("restrict: expected a non-empty list of options for every actor")
+        tensor = self.payoffs[np.ix_(range(self.n_actors), *[list(k) for k in kept])]
+        options = tuple(tuple(self.options[i][j] for j in k) for i, k in enumerate(kept))
+        return Game(tensor, self.actors, options)
+
+    def _actor_index(self, actor: int) -> int:
+        if not isinstance(actor, (int, np.integer)) or not 0 <= int(actor) < self.n_actors:
+            raise GameError(f"actor: expected an index in [0, {self.n_actors}), got {actor!r}")
+        return int(actor)
+
+
+def _labels(given: Sequence[str] | None, count: int, what: str, default: Any) -> tuple[str, ...]:
+    if given is None:
+        return tuple(default(i) for i in range(count))
+    if isinstance(given, str) or len(given) != count:
+        raise GameError(f"{what}: expected {count} names, got {given!r}")
+    names = tuple(given)
+    if not all(isinstance(name, str) and name for name in names):
+        raise GameError(f"{what}: names must be non-empty strings, got {names!r}")
+    if len(set(names)) != len(names):
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        raise GameError(f"{what}: names must be unique, got duplicate(s) {duplicates}")
+    return names

@@ -1,0 +1,122 @@
+"""Value and optimal strategies of two-actor zero-sum games, by linear programming.
+
+For the row actor's payoff matrix ``A`` (the column actor gets ``-A``, or
+``c - A`` in a constant-sum game) the row actor's maximin strategy solves
+
+    maximise v  subject to  A^T x >= v 1,  sum(x) = 1,  x >= 0,
+
+and the column actor's minimax strategy solves the dual problem
+``minimise w  subject to  A y <= w 1``. By von Neumann's minimax theorem both
+optima equal the value ``v`` of the game, and every pair of optimal strategies
+is a Nash equilibrium (von Neumann & Morgenstern 1944; Maschler, Solan & Zamir
+2013, *Game Theory*, ch. 5). Both programs are solved by HiGHS's dual simplex
+through :func:`scipy.optimize.linprog`, whose status is checked.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import linprog
+
+from ..errors import NegotiationSimError, UnsupportedGameError
+from ..game import DEFAULT_TOL, FloatArray, Game
+from ._checks import require_two_actors
+from .result import SolverResult, verified_equilibria
+
+__all__ = ["constant_sum", "maximin", "solve_minimax"]
+
+
+def constant_sum(game: Game, tol: float = DEFAULT_TOL) -> float | None:
+    """The constant ``c`` with ``sum_i u_i(s) = c`` for every profile, or ``None``.
+
+    >>> from negotiation_sim import Game
+    >>> constant_sum(Game.zero_sum([[1, -1], [-1, 1]]))
+    0.0
+    >>> constant_sum(Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])) is None
+    True
+    """
+    totals = game.payoffs.sum(axis=0)
+    scale = max(1.0, float(np.abs(game.payoffs).max()))
+    if float(totals.max() - totals.min()) > tol * scale:
+        return None
+    return float(totals.mean())
+
+
+def maximin(matrix: FloatArray) -> tuple[float, FloatArray]:
+    """Maximin value and an optimal mixed strategy of the row actor of ``matrix``.
+
+    >>> value, x = maximin(np.array([[2.0, -1.0], [-1.0, 1.0]]))
+    >>> round(value, 12), np.round(x, 12).tolist()
+    (0.2, [0.4, 0.6])
+    """
+    a = np.asarray(matrix, dtype=np.float64)
+    m, n = a.shape
+    # Variables (x_1..x_m, v); minimise -v.
+    cost = np.zeros(m + 1)
+    cost[-1] = -1.0
+    upper = np.hstack([-a.T, np.ones((n, 1))])  # v - (A^T x)_j <= 0
+    equal = np.hstack([np.ones((1, m)), np.zeros((1, 1))])
+    bounds = [(0.0, None)] * m + [(None, None)]
+    solution = linprog(
+        cost, A_ub=upper, b_ub=np.zeros(n), A_eq=equal, b_eq=[1.0], bounds=bounds, method="highs-ds"
+    )
+    if solution.status != 0:
+        raise NegotiationSimError(f"minimax: the linear program failed: {solution.message}")
+    x = np.clip(solution.x[:m], 0.0, None)
+    x /= x.sum()
+    return float((a.T @ x).min()), x
+
+
+def solve_minimax(game: Game, *, tol: float = DEFAULT_TOL) -> SolverResult:
+    """Value and one pair of optimal strategies of a two-actor constant-sum game.
+
+    Parameters
+    ----------
+    game : Game
+        Two actors whose payoffs sum to the same constant at every profile
+        (within ``tol`` times the largest payoff); a general-sum game raises
+        :class:`~negotiation_sim.UnsupportedGameError`.
+    tol : float
+
+    Returns
+    -------
+    SolverResult
+        One equilibrium (the optimal strategies) and ``value = (v, c - v)``.
+
+    Examples
+    --------
+    Rock, paper, scissors has value 0 and uniform optimal strategies:
+
+    >>> from negotiation_sim import Game
+    >>> rps = Game.zero_sum([[0, -1, 1], [1, 0, -1], [-1, 1, 0]])
+    >>> result = solve_minimax(rps)
+    >>> result.value
+    (0.0, 0.0)
+    >>> np.round(result.equilibria[0].strategies[1], 12).tolist()
+    [0.333333333333, 0.333333333333, 0.333333333333]
+    """
+    require_two_actors(game, "minimax")
+    total = constant_sum(game, tol)
+    if total is None:
+        sums = game.payoffs.sum(axis=0)
+        raise UnsupportedGameError(
+            "minimax: expected a zero-sum (or constant-sum) game, got payoff sums ranging "
+            f"from {sums.min():g} to {sums.max():g}; use method='vertex_enumeration' for general-sum games"
+        )
+    a = game.payoffs[0]
+    value, x = maximin(a)
+    column_value, y = maximin(-a.T)  # the column actor maximises -A
+    warnings: list[str] = []
+    if abs(value + column_value) > max(tol, 1e-9) * max(1.0, float(np.abs(a).max())):
+        warnings.append(f"minimax: primal and dual values differ ({value:g} vs {-column_value:g})")
+    equilibria, dropped = verified_equilibria(game, [(x, y)], tol)
+    value = 0.5 * (value - column_value)
+    return SolverResult(
+        game,
+        "minimax",
+        equilibria,
+        tol,
+        (*warnings, *dropped),
+        parameters={"constant_sum": total},
+        value=(value, total - value),
+    )

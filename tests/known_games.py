@@ -1,0 +1,211 @@
+"""Games from the literature with their equilibria, each with its source.
+
+For two-actor games ``extreme`` lists *all* extreme equilibria (what
+``vertex_enumeration`` and Gambit's ``enummixed`` return); for n-actor games
+``pure`` lists all pure equilibria and ``extreme`` what else is known. Values
+are exact fractions written out, derived in the cited source or by hand from
+the indifference conditions (the derivation is in the comment).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction as F
+
+import numpy as np
+
+from negotiation_sim import Game
+
+Profile = tuple[tuple[float, ...], ...]
+
+
+@dataclass(frozen=True)
+class KnownGame:
+    name: str
+    game: Game
+    source: str
+    extreme: tuple[Profile, ...] = ()  # all extreme equilibria (two actors) or known mixed ones
+    pure: tuple[tuple[int, ...], ...] = ()  # all pure equilibria
+    value: float | None = None  # value to the row actor, zero-sum games only
+    degenerate: bool = False
+    complete: bool = True  # whether ``extreme`` is the complete set of extreme equilibria
+    notes: str = field(default="")
+
+
+def _p(*vectors: tuple[object, ...]) -> Profile:
+    return tuple(tuple(float(F(str(v))) for v in vector) for vector in vectors)
+
+
+def _bi(a: list[list[float]], b: list[list[float]]) -> Game:
+    return Game.from_bimatrix(a, b)
+
+
+def _jordan() -> Game:
+    # Actor 1 wants to match actor 2, actor 2 to match actor 3, actor 3 to mismatch actor 1.
+    u = np.zeros((3, 2, 2, 2))
+    for s in np.ndindex(2, 2, 2):
+        u[(0, *s)] = 1 if s[0] == s[1] else -1
+        u[(1, *s)] = 1 if s[1] == s[2] else -1
+        u[(2, *s)] = 1 if s[2] != s[0] else -1
+    return Game(u)
+
+
+def _volunteer(n: int, benefit: float = 1.0, cost: float = 0.5) -> Game:
+    # Option 0 = volunteer (pays cost, public good provided), 1 = wait.
+    u = np.zeros((n, *([2] * n)))
+    for s in np.ndindex(*([2] * n)):
+        provided = 0 in s
+        for i in range(n):
+            u[(i, *s)] = benefit * provided - cost * (s[i] == 0)
+    return Game(u)
+
+
+def _minimum_effort(n: int, efforts: int = 3) -> Game:
+    # u_i = 2 min_j e_j - e_i, efforts 1..k: coordinating on any common effort is an equilibrium.
+    u = np.zeros((n, *([efforts] * n)))
+    for s in np.ndindex(*([efforts] * n)):
+        low = min(s) + 1
+        for i in range(n):
+            u[(i, *s)] = 2 * low - (s[i] + 1)
+    return Game(u)
+
+
+KNOWN: tuple[KnownGame, ...] = (
+    KnownGame(
+        "prisoners_dilemma",
+        _bi([[3, 0], [5, 1]], [[3, 5], [0, 1]]),
+        "Axelrod (1984), The Evolution of Cooperation: R=3, S=0, T=5, P=1",
+        extreme=(_p((0, 1), (0, 1)),),
+        pure=((1, 1),),
+    ),
+    KnownGame(
+        "matching_pennies",
+        Game.zero_sum([[1, -1], [-1, 1]]),
+        "von Neumann & Morgenstern (1944); Osborne & Rubinstein (1994), A Course in Game Theory, Ex. 17.1",
+        extreme=(_p(("1/2", "1/2"), ("1/2", "1/2")),),
+        value=0.0,
+    ),
+    KnownGame(
+        "battle_of_the_sexes",
+        _bi([[2, 0], [0, 1]], [[1, 0], [0, 2]]),
+        "Luce & Raiffa (1957), Games and Decisions, §5.3; mixed: column indifferent iff x=(2/3,1/3)",
+        extreme=(_p((1, 0), (1, 0)), _p(("2/3", "1/3"), ("1/3", "2/3")), _p((0, 1), (0, 1))),
+        pure=((0, 0), (1, 1)),
+    ),
+    KnownGame(
+        "stag_hunt",
+        _bi([[4, 0], [3, 3]], [[4, 3], [0, 3]]),
+        "Skyrms (2004), The Stag Hunt; mixed: 4y = 3 gives y=(3/4,1/4)",
+        extreme=(_p((1, 0), (1, 0)), _p(("3/4", "1/4"), ("3/4", "1/4")), _p((0, 1), (0, 1))),
+        pure=((0, 0), (1, 1)),
+    ),
+    KnownGame(
+        "chicken",
+        _bi([[0, -1], [1, -10]], [[0, 1], [-1, -10]]),
+        "Rapoport & Chammah (1966), 'The game of chicken'; mixed: -y2 = y1 - 10 y2 gives y=(9/10,1/10)",
+        extreme=(_p((0, 1), (1, 0)), _p(("9/10", "1/10"), ("9/10", "1/10")), _p((1, 0), (0, 1))),
+        pure=((0, 1), (1, 0)),
+    ),
+    KnownGame(
+        "rock_paper_scissors",
+        Game.zero_sum([[0, -1, 1], [1, 0, -1], [-1, 1, 0]]),
+        "Osborne & Rubinstein (1994), A Course in Game Theory, Ex. 33.1 (symmetric zero-sum: value 0)",
+        extreme=(_p(("1/3", "1/3", "1/3"), ("1/3", "1/3", "1/3")),),
+        value=0.0,
+    ),
+    KnownGame(
+        "zero_sum_2x2",
+        Game.zero_sum([[2, -1], [-1, 1]]),
+        "Maschler, Solan & Zamir (2013), Game Theory, §5.2.2: v=(ad-bc)/(a+d-b-c)=1/5, x1=(d-c)/(a+d-b-c)",
+        extreme=(_p(("2/5", "3/5"), ("2/5", "3/5")),),
+        value=0.2,
+    ),
+    KnownGame(
+        "von_stengel_3x2",
+        _bi([[3, 3], [2, 5], [0, 6]], [[3, 2], [2, 6], [3, 1]]),
+        "von Stengel (2007), 'Equilibrium computation for two-player games', in Nisan et al., "
+        "Algorithmic Game Theory, ch. 3, Fig. 3.1: three equilibria",
+        extreme=(
+            _p((1, 0, 0), (1, 0)),
+            _p(("4/5", "1/5", 0), ("2/3", "1/3")),
+            _p((0, "1/3", "2/3"), ("1/3", "2/3")),
+        ),
+        pure=((0, 0),),
+    ),
+    KnownGame(
+        "von_stengel_3x2_degenerate",
+        _bi([[3, 3], [2, 5], [0, 6]], [[3, 3], [2, 6], [3, 1]]),
+        "von Stengel (2007), Algorithmic Game Theory ch. 3, §3.3 degenerate variant: top row has two "
+        "best replies; component x=(1,0,0), y in [(1,0), (2/3,1/3)] (row 1 best iff y2 <= 1/3)",
+        extreme=(
+            _p((1, 0, 0), (1, 0)),
+            _p((1, 0, 0), ("2/3", "1/3")),
+            _p((0, "1/3", "2/3"), ("1/3", "2/3")),
+        ),
+        pure=((0, 0),),
+        degenerate=True,
+    ),
+    KnownGame(
+        "continuum",
+        _bi([[1, 1], [0, 0]], [[0, 0], [0, 0]]),
+        "By hand: row's top option strictly dominates, column is indifferent, so x=(1,0) with any y; "
+        "the extreme equilibria are the two ends of that segment",
+        extreme=(_p((1, 0), (1, 0)), _p((1, 0), (0, 1))),
+        pure=((0, 0), (0, 1)),
+        degenerate=True,
+    ),
+    KnownGame(
+        "all_zero",
+        _bi([[0, 0], [0, 0]], [[0, 0], [0, 0]]),
+        "By hand: every profile is an equilibrium; the extreme ones are the four pure profiles",
+        extreme=(_p((1, 0), (1, 0)), _p((1, 0), (0, 1)), _p((0, 1), (1, 0)), _p((0, 1), (0, 1))),
+        pure=((0, 0), (0, 1), (1, 0), (1, 1)),
+        degenerate=True,
+    ),
+    KnownGame(
+        "jordan_matching_pennies",
+        _jordan(),
+        "Jordan (1993), 'Three problems in learning mixed-strategy Nash equilibria', GEB 5: "
+        "unique equilibrium, everyone mixes (1/2, 1/2)",
+        extreme=(_p(("1/2", "1/2"), ("1/2", "1/2"), ("1/2", "1/2")),),
+    ),
+    KnownGame(
+        "volunteers_dilemma_3",
+        _volunteer(3),
+        "Diekmann (1985), 'Volunteer's dilemma', J. Conflict Resolution 29: the pure equilibria are "
+        "the profiles with exactly one volunteer; symmetric mixed: P(wait) = (c/b)^(1/(n-1))",
+        extreme=(tuple((1 - 0.5**0.5, 0.5**0.5) for _ in range(3)),),
+        pure=((0, 1, 1), (1, 0, 1), (1, 1, 0)),
+        complete=False,
+    ),
+    KnownGame(
+        "volunteers_dilemma_4",
+        _volunteer(4),
+        "Diekmann (1985), as above with n = 4",
+        extreme=(tuple((1 - 0.5 ** (1 / 3), 0.5 ** (1 / 3)) for _ in range(4)),),
+        pure=((0, 1, 1, 1), (1, 0, 1, 1), (1, 1, 0, 1), (1, 1, 1, 0)),
+        complete=False,
+    ),
+    KnownGame(
+        "minimum_effort_3",
+        _minimum_effort(3),
+        "Van Huyck, Battalio & Beil (1990), AER 80: every common effort level is an equilibrium",
+        pure=((0, 0, 0), (1, 1, 1), (2, 2, 2)),
+        complete=False,
+    ),
+)
+
+TWO_ACTOR = tuple(k for k in KNOWN if k.game.n_actors == 2)
+N_ACTOR = tuple(k for k in KNOWN if k.game.n_actors > 2)
+ZERO_SUM = tuple(k for k in KNOWN if k.value is not None)
+
+
+def same_profile_sets(found: list[Profile] | tuple[Profile, ...], expected: tuple[Profile, ...], tol: float = 1e-6) -> bool:
+    """Whether two collections of mixed profiles are equal as sets, within ``tol``."""
+
+    def close(a: Profile, b: Profile) -> bool:
+        return all(np.allclose(x, y, atol=tol, rtol=0) for x, y in zip(a, b, strict=True))
+
+    return all(any(close(f, e) for e in expected) for f in found) and all(
+        any(close(f, e) for f in found) for e in expected
+    )

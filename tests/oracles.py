@@ -1,0 +1,84 @@
+"""Independent oracles: a brute-force regret check and pygambit conversions.
+
+The regret here enumerates every pure profile with plain Python, sharing no
+code with :class:`negotiation_sim.Game`, so tests that use it check solvers
+against something other than the code under test.
+"""
+
+from __future__ import annotations
+
+import itertools
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from negotiation_sim import Game
+
+Profile = tuple[tuple[float, ...], ...]
+
+
+def brute_force_regret(payoffs: np.ndarray, strategies: Any) -> float:
+    """Largest gain any actor gets by switching to one of its options."""
+    n = payoffs.shape[0]
+    shape = payoffs.shape[1:]
+    worst = 0.0
+    for i in range(n):
+        values = np.zeros(shape[i])
+        for s in itertools.product(*[range(k) for k in shape]):
+            weight = 1.0
+            for j in range(n):
+                if j != i:
+                    weight *= float(strategies[j][s[j]])
+            values[s[i]] += weight * payoffs[(i, *s)]
+        expected = float(np.dot(values, strategies[i]))
+        worst = max(worst, float(values.max()) - expected)
+    return worst
+
+
+def is_probability_profile(game: Game, strategies: Any, tol: float = 1e-9) -> bool:
+    return len(strategies) == game.n_actors and all(
+        np.shape(s) == (k,) and np.min(s) >= -tol and abs(np.sum(s) - 1) <= tol
+        for s, k in zip(strategies, game.shape, strict=True)
+    )
+
+
+@cache
+def _gambit() -> Any:
+    import pygambit
+
+    return pygambit
+
+
+def gambit_game(game: Game) -> Any:
+    """The same game as a pygambit table game (payoffs as exact decimals)."""
+    gbt = _gambit()
+    return gbt.Game.from_arrays(*[np.asarray(game.payoffs[i]) for i in range(game.n_actors)])
+
+
+def _profiles(gambit: Any, result: Any) -> list[Profile]:
+    return [
+        tuple(tuple(float(eq[s]) for s in player.strategies) for player in gambit.players)
+        for eq in result.equilibria
+    ]
+
+
+def gambit_extreme(game: Game) -> list[Profile]:
+    """All extreme equilibria by Gambit's exact ``enummixed_solve(rational=True)``."""
+    g = gambit_game(game)
+    return _profiles(g, _gambit().nash.enummixed_solve(g, rational=True))
+
+
+def gambit_pure(game: Game) -> set[tuple[int, ...]]:
+    """All pure equilibria by Gambit's ``enumpure_solve``."""
+    g = gambit_game(game)
+    return {
+        tuple(int(np.argmax(s)) for s in profile)
+        for profile in _profiles(g, _gambit().nash.enumpure_solve(g))
+    }
+
+
+def gambit_logit(game: Game) -> list[Profile]:
+    """Gambit's ``logit_solve`` answer (one profile)."""
+    g = gambit_game(game)
+    return _profiles(g, _gambit().nash.logit_solve(g))

@@ -1,0 +1,119 @@
+"""Shared hypothesis strategies for games and profiles.
+
+Small bounded integer payoffs make ties and degenerate games common, which is
+where solvers break; ``real=True`` gives generic (almost surely
+non-degenerate) games. All strategies are keyword-only.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from negotiation_sim import Game
+
+
+@st.composite
+def shapes(
+    draw: st.DrawFn,
+    *,
+    min_actors: int = 2,
+    max_actors: int = 4,
+    min_options: int = 1,
+    max_options: int = 4,
+    max_profiles: int = 256,
+) -> tuple[int, ...]:
+    """Numbers of options per actor, with at most ``max_profiles`` profiles."""
+    n = draw(st.integers(min_actors, max_actors))
+    sizes: list[int] = []
+    for _ in range(n):
+        room = max_profiles // max(1, math.prod(sizes))
+        upper = max(min_options, min(max_options, room))
+        sizes.append(draw(st.integers(min_options, upper)))
+    return tuple(sizes)
+
+
+@st.composite
+def payoff_tensors(
+    draw: st.DrawFn,
+    *,
+    shape: tuple[int, ...],
+    real: bool = False,
+    low: int = -3,
+    high: int = 3,
+) -> np.ndarray:
+    """A payoff tensor of shape ``(n, *shape)``: small integers, or generic reals."""
+    full = (len(shape), *shape)
+    if real:
+        seed = draw(st.integers(0, 2**32 - 1))
+        return np.random.default_rng(seed).normal(size=full)
+    return draw(hnp.arrays(np.int64, full, elements=st.integers(low, high))).astype(np.float64)
+
+
+@st.composite
+def games(
+    draw: st.DrawFn,
+    *,
+    min_actors: int = 2,
+    max_actors: int = 4,
+    min_options: int = 1,
+    max_options: int = 4,
+    real: bool | None = None,
+    max_profiles: int = 256,
+) -> Game:
+    """Games of 2–4 actors with 1–4 options; integer payoffs unless ``real``.
+
+    ``real=None`` draws both kinds.
+    """
+    shape = draw(
+        shapes(
+            min_actors=min_actors,
+            max_actors=max_actors,
+            min_options=min_options,
+            max_options=max_options,
+            max_profiles=max_profiles,
+        )
+    )
+    kind = draw(st.booleans()) if real is None else real
+    return Game(draw(payoff_tensors(shape=shape, real=kind)))
+
+
+def bimatrix_games(
+    *, min_options: int = 1, max_options: int = 4, real: bool | None = None
+) -> st.SearchStrategy[Game]:
+    """Two-actor games."""
+    return games(
+        min_actors=2, max_actors=2, min_options=min_options, max_options=max_options, real=real
+    )
+
+
+@st.composite
+def zero_sum_games(
+    draw: st.DrawFn, *, min_options: int = 1, max_options: int = 4, real: bool | None = None
+) -> Game:
+    """Two-actor zero-sum games."""
+    game = draw(bimatrix_games(min_options=min_options, max_options=max_options, real=real))
+    return Game.zero_sum(game.payoffs[0])
+
+
+@st.composite
+def affine_maps(draw: st.DrawFn, *, n_actors: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-actor positive scales and shifts (u_i -> a_i u_i + b_i)."""
+    scales = draw(st.lists(st.sampled_from([0.25, 0.5, 1.0, 2.0, 3.0, 10.0]), min_size=n_actors, max_size=n_actors))
+    shifts = draw(st.lists(st.integers(-20, 20), min_size=n_actors, max_size=n_actors))
+    return np.array(scales), np.array(shifts, dtype=np.float64)
+
+
+@st.composite
+def mixed_profiles(draw: st.DrawFn, *, shape: tuple[int, ...]) -> tuple[np.ndarray, ...]:
+    """A mixed profile for a game of the given shape (some entries exactly zero)."""
+    profile = []
+    for k in shape:
+        weights = np.array(draw(st.lists(st.integers(0, 4), min_size=k, max_size=k)), dtype=np.float64)
+        if weights.sum() == 0:
+            weights[draw(st.integers(0, k - 1))] = 1.0
+        profile.append(weights / weights.sum())
+    return tuple(profile)

@@ -1,0 +1,85 @@
+"""Pure equilibria, one game and batched, against brute force and pygambit."""
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from negotiation_sim import Game, GameError, pure_equilibria, solve
+from tests import strategies as gs
+from tests.known_games import KNOWN
+from tests.oracles import brute_force_regret, gambit_pure
+
+
+def _brute_force_pure(game: Game) -> set[tuple[int, ...]]:
+    found = set()
+    for s in itertools.product(*[range(k) for k in game.shape]):
+        profile = [np.eye(k)[j] for k, j in zip(game.shape, s, strict=True)]
+        if brute_force_regret(game.payoffs, profile) <= 1e-9:
+            found.add(s)
+    return found
+
+
+@pytest.mark.parametrize("known", [k for k in KNOWN if k.pure], ids=lambda k: k.name)
+def test_known_pure_equilibria(known):
+    found = {eq.profile for eq in solve(known.game, "pure").equilibria}
+    assert found == set(known.pure)
+
+
+@settings(max_examples=200, deadline=None)
+@given(gs.games())
+def test_pure_equals_brute_force(game):
+    assert {eq.profile for eq in solve(game, "pure").equilibria} == _brute_force_pure(game)
+
+
+@settings(max_examples=60, deadline=None)
+@given(gs.games(min_actors=3, max_actors=4, max_options=3))
+def test_pure_equals_gambit_enumpure(game):
+    assert {eq.profile for eq in solve(game, "pure").equilibria} == gambit_pure(game)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.integers(3, 4).flatmap(
+        lambda n: st.lists(gs.payoff_tensors(shape=(2,) * n), min_size=1, max_size=5)
+    )
+)
+def test_batched_pure_equals_gambit_per_game(tensors):
+    batch = np.stack(tensors)
+    n = batch.shape[1]
+    mask = pure_equilibria(batch, n_actors=n)
+    assert mask.shape == (len(tensors), *batch.shape[2:])
+    for b, tensor in enumerate(tensors):
+        assert {tuple(int(v) for v in s) for s in np.argwhere(mask[b])} == gambit_pure(Game(tensor))
+
+
+@settings(max_examples=50, deadline=None)
+@given(gs.shapes(max_actors=3, max_options=3), st.integers(0, 2**32 - 1))
+def test_batch_axes_equal_per_game_loop(shape, seed):
+    rng = np.random.default_rng(seed)
+    batch = rng.integers(-2, 3, size=(3, 2, len(shape), *shape)).astype(float)
+    mask = pure_equilibria(batch, n_actors=len(shape))
+    for index in np.ndindex(3, 2):
+        assert np.array_equal(mask[index], pure_equilibria(batch[index], n_actors=len(shape)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(gs.games().flatmap(lambda g: st.tuples(st.just(g), gs.affine_maps(n_actors=g.n_actors))))
+def test_pure_equilibria_invariant_under_positive_affine_maps(case):
+    game, (scales, shifts) = case
+    moved = game.payoffs * scales.reshape((-1,) + (1,) * len(game.shape)) + shifts.reshape(
+        (-1,) + (1,) * len(game.shape)
+    )
+    n = game.n_actors
+    assert np.array_equal(pure_equilibria(game.payoffs, n_actors=n), pure_equilibria(moved, n_actors=n))
+
+
+def test_shape_errors():
+    with pytest.raises(GameError, match="pass n_actors"):
+        pure_equilibria(np.zeros((10, 4, 3, 3, 3, 3)))
+    with pytest.raises(GameError, match="expected shape"):
+        pure_equilibria(np.zeros((2, 3, 3)), n_actors=3)
+    with pytest.raises(GameError, match="finite"):
+        pure_equilibria(np.full((2, 2, 2), np.nan))

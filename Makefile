@@ -2,27 +2,28 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench clean
 
-$(BIN)/negotiation-sim: pyproject.toml
+$(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --compile-bytecode -e '.[dev]'
 	touch $@
 
-demo: $(BIN)/negotiation-sim
+demo: $(STAMP)
 	$(BIN)/negotiation-sim demo
 
-test: $(BIN)/negotiation-sim
-	$(BIN)/python -m pytest
-
-lint: $(BIN)/negotiation-sim
+lint: $(STAMP)
 	$(BIN)/ruff check negotiation_sim tests benchmarks
 	$(BIN)/ruff format --check negotiation_sim tests benchmarks
 	$(BIN)/mypy
 
-bench: $(BIN)/negotiation-sim
+test: lint
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
 	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --compile-bytecode -e '.[bench]'
 	$(BIN)/python benchmarks/solvers.py
 

@@ -97,7 +97,9 @@ class Game:
                 f"got shape {tensor.shape}"
             )
         if min(tensor.shape[1:]) < 1:
-            raise GameError(f"payoffs: every actor needs at least one option, got shape {tensor.shape}")
+            raise GameError(
+                f"payoffs: every actor needs at least one option, got shape {tensor.shape}"
+            )
         bad = ~np.isfinite(tensor)
         if bad.any():
             where = tuple(int(v) for v in np.argwhere(bad)[0])
@@ -110,7 +112,9 @@ class Game:
             option_names = tuple(tuple(str(j) for j in range(k)) for k in tensor.shape[1:])
         else:
             if isinstance(options, str) or len(options) != n:
-                raise GameError(f"options: expected one list of option names per actor ({n}), got {options!r}")
+                raise GameError(
+                    f"options: expected one list of option names per actor ({n}), got {options!r}"
+                )
             option_names = tuple(
                 _labels(opts, k, f"options[{actor_names[i]!r}]", str)
                 for i, (opts, k) in enumerate(zip(options, tensor.shape[1:], strict=True))
@@ -185,7 +189,9 @@ class Game:
         if isinstance(profile, np.ndarray) and profile.ndim == 1 and profile.dtype.kind in "iu":
             profile = tuple(int(v) for v in profile)
         if len(profile) != self.n_actors:
-            raise GameError(f"profile: expected one entry per actor ({self.n_actors}), got {len(profile)}")
+            raise GameError(
+                f"profile: expected one entry per actor ({self.n_actors}), got {len(profile)}"
+            )
         result = []
         for i, (entry, k) in enumerate(zip(profile, self.shape, strict=True)):
             if isinstance(entry, (int, np.integer)):
@@ -196,9 +202,17 @@ class Game:
             else:
                 vector = np.asarray(entry, dtype=np.float64)
                 if vector.shape != (k,):
-                    raise GameError(f"profile[{i}]: expected {k} probabilities, got shape {vector.shape}")
-                if not np.all(np.isfinite(vector)) or vector.min() < -1e-6 or abs(vector.sum() - 1) > 1e-6:
-                    raise GameError(f"profile[{i}]: expected a probability vector, got {vector.tolist()}")
+                    raise GameError(
+                        f"profile[{i}]: expected {k} probabilities, got shape {vector.shape}"
+                    )
+                if (
+                    not np.all(np.isfinite(vector))
+                    or vector.min() < -1e-6
+                    or abs(vector.sum() - 1) > 1e-6
+                ):
+                    raise GameError(
+                        f"profile[{i}]: expected a probability vector, got {vector.tolist()}"
+                    )
             result.append(vector)
         return tuple(result)
 
@@ -207,8 +221,14 @@ class Game:
         """Payoff vector ``(u_1, ..., u_n)`` at a pure profile."""
         index = tuple(int(s) for s in profile)
         if len(index) != self.n_actors:
-            raise GameError(f"profile: expected one option per actor ({self.n_actors}), got {len(index)}")
-        return np.array(self.payoffs[(slice(None), *index)], dtype=np.float64)
+            raise GameError(
+                f"profile: expected one option per actor ({self.n_actors}), got {len(index)}"
+            )
+        try:
+            flat = int(np.ravel_multi_index(index, self.shape))
+        except ValueError as exc:
+            raise GameError(f"profile: option index out of range for options {self.shape}, got {index}") from exc
+        return np.array(self.payoffs.reshape(self.n_actors, -1)[:, flat], dtype=np.float64)
 
     def expected_payoffs(self, profile: Profile) -> FloatArray:
         """Expected payoff of every actor at a (pure or mixed) profile, shape ``(n,)``."""
@@ -231,7 +251,9 @@ class Game:
                 tensor = np.tensordot(tensor, strategies[j], axes=([j], [0]))
         return np.asarray(tensor, dtype=np.float64)
 
-    def best_responses(self, profile: Profile, actor: int, tol: float = DEFAULT_TOL) -> tuple[int, ...]:
+    def best_responses(
+        self, profile: Profile, actor: int, tol: float = DEFAULT_TOL
+    ) -> tuple[int, ...]:
         """Options of ``actor`` within ``tol`` of its best payoff against ``profile``."""
         values = self.option_payoffs(profile, actor)
         return tuple(int(j) for j in np.flatnonzero(values >= values.max() - tol))
@@ -258,7 +280,9 @@ class Game:
         """Same actors and options, new payoff tensor of the same shape."""
         game = Game(payoffs, self.actors, self.options)
         if game.payoffs.shape != self.payoffs.shape:
-            raise GameError(f"payoffs: expected shape {self.payoffs.shape}, got {game.payoffs.shape}")
+            raise GameError(
+                f"payoffs: expected shape {self.payoffs.shape}, got {game.payoffs.shape}"
+            )
         return game
 
     def restrict(self, kept: Sequence[Sequence[int]]) -> Game:

@@ -200,7 +200,9 @@ N_ACTOR = tuple(k for k in KNOWN if k.game.n_actors > 2)
 ZERO_SUM = tuple(k for k in KNOWN if k.value is not None)
 
 
-def same_profile_sets(found: list[Profile] | tuple[Profile, ...], expected: tuple[Profile, ...], tol: float = 1e-6) -> bool:
+def same_profile_sets(
+    found: list[Profile] | tuple[Profile, ...], expected: tuple[Profile, ...], tol: float = 1e-6
+) -> bool:
     """Whether two collections of mixed profiles are equal as sets, within ``tol``."""
 
     def close(a: Profile, b: Profile) -> bool:

@@ -102,7 +102,11 @@ def zero_sum_games(
 @st.composite
 def affine_maps(draw: st.DrawFn, *, n_actors: int) -> tuple[np.ndarray, np.ndarray]:
     """Per-actor positive scales and shifts (u_i -> a_i u_i + b_i)."""
-    scales = draw(st.lists(st.sampled_from([0.25, 0.5, 1.0, 2.0, 3.0, 10.0]), min_size=n_actors, max_size=n_actors))
+    scales = draw(
+        st.lists(
+            st.sampled_from([0.25, 0.5, 1.0, 2.0, 3.0, 10.0]), min_size=n_actors, max_size=n_actors
+        )
+    )
     shifts = draw(st.lists(st.integers(-20, 20), min_size=n_actors, max_size=n_actors))
     return np.array(scales), np.array(shifts, dtype=np.float64)
 
@@ -112,7 +116,9 @@ def mixed_profiles(draw: st.DrawFn, *, shape: tuple[int, ...]) -> tuple[np.ndarr
     """A mixed profile for a game of the given shape (some entries exactly zero)."""
     profile = []
     for k in shape:
-        weights = np.array(draw(st.lists(st.integers(0, 4), min_size=k, max_size=k)), dtype=np.float64)
+        weights = np.array(
+            draw(st.lists(st.integers(0, 4), min_size=k, max_size=k)), dtype=np.float64
+        )
         if weights.sum() == 0:
             weights[draw(st.integers(0, k - 1))] = 1.0
         profile.append(weights / weights.sum())

@@ -54,8 +54,12 @@ def test_invalid_games_raise_clear_errors(payoffs, kwargs, message):
 
 @pytest.mark.parametrize(
     ("profile", "message"),
-    [((0,), "one entry per actor"), ((2, 0), "option index"), (([0.5, 0.6], 0), "probability vector"),
-     (([1.0], 0), "expected 2 probabilities")],
+    [
+        ((0,), "one entry per actor"),
+        ((2, 0), "option index"),
+        (([0.5, 0.6], 0), "probability vector"),
+        (([1.0], 0), "expected 2 probabilities"),
+    ],
 )
 def test_invalid_profiles_raise(profile, message):
     with pytest.raises(GameError, match=message):
@@ -63,15 +67,25 @@ def test_invalid_profiles_raise(profile, message):
 
 
 @settings(max_examples=150, deadline=None)
-@given(gs.games(max_actors=3).flatmap(lambda g: st.tuples(st.just(g), gs.mixed_profiles(shape=g.shape))))
+@given(
+    gs.games(max_actors=3).flatmap(
+        lambda g: st.tuples(st.just(g), gs.mixed_profiles(shape=g.shape))
+    )
+)
 def test_regret_matches_brute_force(case):
     game, profile = case
-    assert game.max_regret(profile) == pytest.approx(brute_force_regret(game.payoffs, profile), abs=1e-9)
+    assert game.max_regret(profile) == pytest.approx(
+        brute_force_regret(game.payoffs, profile), abs=1e-9
+    )
     assert game.is_nash(profile, tol=1e-9) == (brute_force_regret(game.payoffs, profile) <= 1e-9)
 
 
 @settings(max_examples=100, deadline=None)
-@given(gs.games(max_actors=3).flatmap(lambda g: st.tuples(st.just(g), gs.mixed_profiles(shape=g.shape))))
+@given(
+    gs.games(max_actors=3).flatmap(
+        lambda g: st.tuples(st.just(g), gs.mixed_profiles(shape=g.shape))
+    )
+)
 def test_expected_payoffs_are_consistent_with_option_payoffs(case):
     game, profile = case
     expected = game.expected_payoffs(profile)

@@ -73,7 +73,9 @@ def test_pure_equilibria_invariant_under_positive_affine_maps(case):
         (-1,) + (1,) * len(game.shape)
     )
     n = game.n_actors
-    assert np.array_equal(pure_equilibria(game.payoffs, n_actors=n), pure_equilibria(moved, n_actors=n))
+    assert np.array_equal(
+        pure_equilibria(game.payoffs, n_actors=n), pure_equilibria(moved, n_actors=n)
+    )
 
 
 def test_shape_errors():

@@ -47,11 +47,15 @@ def solver(method: str) -> Callable[..., SolverResult]:
         known = ", ".join(sorted(METHODS))
         raise GameError(f"method: unknown method {method!r}; expected one of {known}")
     module, function = METHODS[method]
-    solve_function: Callable[..., SolverResult] = getattr(import_module(f"{__name__}.{module}"), function)
+    solve_function: Callable[..., SolverResult] = getattr(
+        import_module(f"{__name__}.{module}"), function
+    )
     return solve_function
 
 
-def solve(game: Game, method: str = "auto", *, tol: float = DEFAULT_TOL, **options: Any) -> SolverResult:
+def solve(
+    game: Game, method: str = "auto", *, tol: float = DEFAULT_TOL, **options: Any
+) -> SolverResult:
     """Solve ``game`` with ``method``; every returned equilibrium is verified.
 
     Parameters

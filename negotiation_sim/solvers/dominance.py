@@ -51,7 +51,13 @@ def _dominator(own: FloatArray, option: int, mixed: bool, tol: float) -> FloatAr
     equal = np.hstack([np.ones((1, k)), np.zeros((1, 1))])
     bounds = [(0.0, None)] * k + [(None, None)]
     solution = linprog(
-        cost, A_ub=upper, b_ub=np.zeros(columns), A_eq=equal, b_eq=[1.0], bounds=bounds, method="highs"
+        cost,
+        A_ub=upper,
+        b_ub=np.zeros(columns),
+        A_eq=equal,
+        b_eq=[1.0],
+        bounds=bounds,
+        method="highs",
     )
     if solution.status != 0:
         raise NegotiationSimError(f"dominance: the linear program failed: {solution.message}")
@@ -175,7 +181,9 @@ def solve_dominance(
         else:
             method = "vertex_enumeration" if reduced.n_actors == 2 else "logit"
     if method == "dominance":
-        raise NegotiationSimError("dominance: then='dominance' would recurse; pick a solving method")
+        raise NegotiationSimError(
+            "dominance: then='dominance' would recurse; pick a solving method"
+        )
     inner = solve(reduced, method, tol=tol, **options)
     lifted = (reduction.lift(eq.strategies) for eq in inner.equilibria)
     equilibria, dropped = verified_equilibria(game, lifted, tol)

@@ -18,7 +18,9 @@ from .result import SolverResult, verified_equilibria
 __all__ = ["pure_equilibria", "solve_pure"]
 
 
-def pure_equilibria(payoffs: ArrayLike, *, n_actors: int | None = None, tol: float = DEFAULT_TOL) -> NDArray[np.bool_]:
+def pure_equilibria(
+    payoffs: ArrayLike, *, n_actors: int | None = None, tol: float = DEFAULT_TOL
+) -> NDArray[np.bool_]:
     """Which pure profiles are Nash equilibria, for one game or a batch.
 
     Parameters

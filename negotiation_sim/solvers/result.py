@@ -63,8 +63,12 @@ class Equilibrium:
         )
 
     def __repr__(self) -> str:
-        strategies = ", ".join(np.array2string(s, precision=4, suppress_small=True) for s in self.strategies)
-        return f"Equilibrium(strategies=({strategies}), payoffs={np.round(self.payoffs, 6).tolist()})"
+        strategies = ", ".join(
+            np.array2string(s, precision=4, suppress_small=True) for s in self.strategies
+        )
+        return (
+            f"Equilibrium(strategies=({strategies}), payoffs={np.round(self.payoffs, 6).tolist()})"
+        )
 
 
 @dataclass(frozen=True, eq=False)

@@ -55,18 +55,54 @@ def pure_equilibria(
         raise GameError(
             f"payoffs: expected shape (..., n, k_1, ..., k_n) with n = {n} actors, got {tensor.shape}"
         )
-    if not np.all(np.isfinite(tensor)):
-        raise GameError("payoffs: values must be finite")
-    lead = tensor.ndim - n - 1
-    result: NDArray[np.bool_] | None = None
-    for i in range(n):
-        own = tensor[(Ellipsis, i) + (slice(None),) * n]
-        axis = lead + i
-        best = own.max(axis=axis, keepdims=True)
-        ok = own >= best - tol
-        result = ok if result is None else np.logical_and(result, ok, out=result)
-    assert result is not None
-    return result
+    return _pure_mask(tensor, n, tol)
+
+
+#: Games per block: a block, transposed so the batch axis is last, stays in cache.
+_BLOCK = 512
+
+
+def _pure_mask(tensor: NDArray[np.float64], n: int, tol: float) -> NDArray[np.bool_]:
+    # Each block is copied to a (n, k_1..k_n, games) buffer so every comparison runs over
+    # long contiguous rows of games; in the (games, n, k..) layout the inner loops would be
+    # a handful of options long (measured 3x slower on 100,000 four-actor games).
+    shape = tensor.shape[-n:]
+    profiles = int(np.prod(shape))
+    flat = tensor.reshape(-1, n * profiles)
+    games = flat.shape[0]
+    out = np.empty((games, profiles), dtype=bool)
+    buffer = np.empty((n * profiles, min(_BLOCK, max(games, 1))))
+    for start in range(0, games, _BLOCK):
+        stop = min(games, start + _BLOCK)
+        block = buffer[:, : stop - start]
+        np.copyto(block, flat[start:stop].T)
+        if not np.isfinite(block).all():  # checked here, in cache, not in a pass of its own
+            game = start + int(np.argwhere(~np.isfinite(block))[0, 1])
+            where = tuple(int(v) for v in np.unravel_index(game, tensor.shape[: -n - 1]))
+            raise GameError(
+                f"payoffs: values must be finite, got a non-finite value in game {where}"
+            )
+        payoffs = block.reshape(n, *shape, stop - start)
+        result: NDArray[np.bool_] | None = None
+        for i in range(n):
+            own = payoffs[i]
+            option = [slice(None)] * (n + 1)
+
+            def take(
+                j: int, own: NDArray[np.float64] = own, option: list[slice] = option, i: int = i
+            ) -> NDArray[np.float64]:
+                option[i] = slice(j, j + 1)
+                return own[tuple(option)]
+
+            best = take(0).copy()
+            for j in range(1, shape[i]):
+                np.maximum(best, take(j), out=best)
+            best -= tol
+            ok = own >= best
+            result = ok if result is None else np.logical_and(result, ok, out=result)
+        assert result is not None
+        out[start:stop] = result.reshape(profiles, stop - start).T
+    return out.reshape(*tensor.shape[: -n - 1], *shape)
 
 
 def _infer_actors(shape: tuple[int, ...]) -> int:

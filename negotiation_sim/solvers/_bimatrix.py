@@ -1,0 +1,244 @@
+"""Shared machinery of the two-actor solvers (vertex, support, Lemke-Howson).
+
+Notation (von Stengel 2002, "Computing equilibria for two-person games",
+Handbook of Game Theory vol. 3, ch. 45): the row actor has ``m`` options, the
+column actor ``n``; ``A`` and ``B`` are their ``(m, n)`` payoff matrices.
+After a positive affine change of each matrix (which changes no equilibrium)
+``A, B > 0`` and the best-response polytopes are
+
+    P = {x in R^m : x >= 0, B^T x <= 1}     Q = {y in R^n : A y <= 1, y >= 0}.
+
+Labels ``0..m-1`` belong to the row actor's options, ``m..m+n-1`` to the
+column actor's. A point ``x`` of ``P`` has label ``i`` if ``x_i = 0`` and
+label ``m + j`` if ``(B^T x)_j = 1``; a point ``y`` of ``Q`` has label ``i`` if
+``(A y)_i = 1`` and label ``m + j`` if ``y_j = 0``. A pair ``(x, y) != (0, 0)``
+whose labels cover all ``m + n`` labels, rescaled to probability vectors, is a
+Nash equilibrium; the vertex pairs are the extreme equilibria.
+
+Label sets are stored as bitmasks: one row of ``uint64`` words per point
+(``ceil((m + n) / 64)`` words), so a whole set of pairs is tested at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import UnsupportedGameError
+from ..game import FloatArray, Game, MixedProfile
+from .result import Equilibrium, SolverResult, verified_equilibria
+
+IntArray = NDArray[np.intp]
+BoolArray = NDArray[np.bool_]
+MaskArray = NDArray[np.uint64]
+
+#: Below this (on payoffs rescaled to [1, 2]) a pivot is treated as zero: the
+#: linear system is singular for our purposes.
+PIVOT_TOL = 1e-10
+#: Smallest tolerance used to decide that a constraint is tight (floating noise).
+LABEL_TOL_FLOOR = 1e-12
+
+DEGENERATE_PREFIX = "degenerate game"
+
+
+def bimatrix(game: Game) -> tuple[FloatArray, FloatArray]:
+    """The row and column payoff matrices ``(A, B)`` of a two-actor game.
+
+    Raises
+    ------
+    UnsupportedGameError
+        If ``game`` does not have exactly two actors.
+    """
+    if game.n_actors != 2:
+        raise UnsupportedGameError(f"expected a two-actor game, got {game.n_actors} actors")
+    return np.array(game.payoffs[0]), np.array(game.payoffs[1])
+
+
+def rescale(matrices: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Map each matrix affinely onto ``[1, 2]`` (constant matrices to all ones).
+
+    Parameters
+    ----------
+    matrices : ndarray, shape (..., r, c)
+
+    Returns
+    -------
+    rescaled : ndarray, shape (..., r, c)
+        ``1 + (M - min M) / scale``, entries in ``[1, 2]``.
+    scale : ndarray, shape (...)
+        ``max M - min M`` (``1`` for a constant matrix): a payoff difference
+        ``d`` in the original units is ``d / scale`` after rescaling.
+    """
+    low = matrices.min(axis=(-2, -1))
+    high = matrices.max(axis=(-2, -1))
+    scale = high - low
+    scale = np.where(scale > 0, scale, 1.0)
+    rescaled = 1.0 + (matrices - low[..., None, None]) / scale[..., None, None]
+    return rescaled, scale
+
+
+def label_tolerance(tol: float, scale: FloatArray) -> FloatArray:
+    """Tightness tolerance on payoffs rescaled to ``[1, 2]``.
+
+    A constraint with slack below it counts as tight (the point has that
+    label). Half of ``tol`` in rescaled units, so that a pair completely
+    labelled within it has regret at most ``tol``; never below
+    :data:`LABEL_TOL_FLOOR`.
+    """
+    return np.maximum(0.5 * tol / scale, LABEL_TOL_FLOOR)
+
+
+def batched_solve(matrices: FloatArray, rhs: FloatArray) -> tuple[FloatArray, BoolArray]:
+    """Solve a stack of small square systems by Gauss-Jordan elimination.
+
+    Vectorised over the stack (one numpy pass per column, partial pivoting),
+    which beats a loop of LAPACK calls for many tiny systems and reports
+    singular systems instead of raising.
+
+    Parameters
+    ----------
+    matrices : ndarray, shape (N, k, k)
+        Entries of order one (the callers rescale payoffs to ``[1, 2]``).
+    rhs : ndarray, shape (N, k)
+
+    Returns
+    -------
+    solutions : ndarray, shape (N, k)
+        Meaningless where ``ok`` is false.
+    ok : ndarray of bool, shape (N,)
+        False where some pivot fell below :data:`PIVOT_TOL` (singular or
+        nearly singular system).
+    """
+    count, k = rhs.shape
+    work = np.concatenate([matrices, rhs[:, :, None]], axis=2)
+    ok = np.ones(count, dtype=bool)
+    everything = np.arange(count)
+    for c in range(k):
+        best = c + np.argmax(np.abs(work[:, c:, c]), axis=1)
+        swap = best != c
+        if swap.any():
+            rows = everything[swap]
+            upper = work[rows, c, :].copy()
+            work[rows, c, :] = work[rows, best[swap], :]
+            work[rows, best[swap], :] = upper
+        pivot = work[:, c, c]
+        small = np.abs(pivot) <= PIVOT_TOL
+        ok &= ~small
+        pivot = np.where(small, 1.0, pivot)
+        work[:, c, c:] /= pivot[:, None]
+        factors = work[:, :, c].copy()
+        factors[:, c] = 0.0
+        work[:, :, c:] -= factors[:, :, None] * work[:, None, c, c:]
+    return work[:, :, k], ok
+
+
+@lru_cache(maxsize=64)
+def support_pairs(m: int, n: int, k: int) -> tuple[IntArray, IntArray]:
+    """Every pair of a ``k``-subset of ``range(m)`` and a ``k``-subset of ``range(n)``.
+
+    Returns ``(rows, columns)``, each of shape ``(C(m, k) * C(n, k), k)``,
+    row subsets varying slowest; arrays are read-only (cached).
+    """
+    row_sets = np.array(list(combinations(range(m), k)), dtype=np.intp).reshape(-1, k)
+    column_sets = np.array(list(combinations(range(n), k)), dtype=np.intp).reshape(-1, k)
+    rows = np.repeat(row_sets, len(column_sets), axis=0)
+    columns = np.tile(column_sets, (len(row_sets), 1))
+    rows.setflags(write=False)
+    columns.setflags(write=False)
+    return rows, columns
+
+
+def pack_labels(tight: BoolArray) -> MaskArray:
+    """Pack boolean label sets, shape ``(..., L)``, into ``uint64`` words, shape ``(..., W)``.
+
+    Bit ``l % 64`` of word ``l // 64`` is label ``l``; ``W = ceil(L / 64)``.
+    """
+    words = max(1, -(-tight.shape[-1] // 64))
+    packed = np.packbits(tight, axis=-1, bitorder="little")
+    padding = words * 8 - packed.shape[-1]
+    if padding:
+        packed = np.concatenate(
+            [packed, np.zeros((*packed.shape[:-1], padding), dtype=np.uint8)], axis=-1
+        )
+    return np.ascontiguousarray(packed).view(np.dtype("<u8")).astype(np.uint64)
+
+
+def all_labels(count: int) -> MaskArray:
+    """The mask of labels ``0..count-1``, shape ``(W,)``."""
+    return pack_labels(np.ones(count, dtype=bool))
+
+
+def complete_pairs(masks_p: MaskArray, masks_q: MaskArray, full: MaskArray) -> IntArray:
+    """Index pairs ``(a, b)`` with ``masks_p[a] | masks_q[b] == full``.
+
+    Returns shape ``(K, 2)``, sorted by ``a`` then ``b``; blocks of rows keep
+    the temporary boolean array small.
+    """
+    if len(masks_p) == 0 or len(masks_q) == 0:
+        return np.empty((0, 2), dtype=np.intp)
+    block = max(1, 4_000_000 // (len(masks_q) * masks_q.shape[1]))
+    found = []
+    for start in range(0, len(masks_p), block):
+        chunk = masks_p[start : start + block]
+        ok = np.all((chunk[:, None, :] | masks_q[None, :, :]) == full, axis=2)
+        a, b = np.nonzero(ok)
+        found.append(np.stack([a + start, b], axis=1))
+    return np.concatenate(found).astype(np.intp)
+
+
+def components(pairs: IntArray) -> int:
+    """Number of connected components of the bipartite graph of completely labelled pairs.
+
+    Each component of this graph is one (topological) component of the
+    equilibrium set (Avis, Rosenberg, Savani & von Stengel 2010, sect. 4).
+    """
+    parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def find(node: tuple[int, int]) -> tuple[int, int]:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for a, b in pairs.tolist():
+        root_a, root_b = find((0, a)), find((1, b))
+        if root_a != root_b:
+            parent[root_a] = root_b
+    return len({find(node) for node in list(parent)})
+
+
+def check_tol(tol: float) -> float:
+    """Validate a tolerance (finite, non-negative)."""
+    from ..errors import GameError
+
+    value = float(tol)
+    if not np.isfinite(value) or value < 0:
+        raise GameError(f"tol: expected a finite non-negative number, got {tol!r}")
+    return value
+
+
+def sort_key(equilibrium: Equilibrium) -> tuple[float, ...]:
+    """Descending lexicographic order of the strategies (pure options in index order first)."""
+    return tuple(-round(float(v), 9) for s in equilibrium.strategies for v in s)
+
+
+def finish(
+    game: Game,
+    method: str,
+    candidates: Iterable[MixedProfile],
+    tol: float,
+    warnings: Iterable[str] = (),
+    parameters: Mapping[str, Any] | None = None,
+) -> SolverResult:
+    """Verify candidates (:func:`verified_equilibria`), sort them and build the result."""
+    equilibria, dropped = verified_equilibria(game, candidates, tol)
+    ordered = tuple(sorted(equilibria, key=sort_key))
+    return SolverResult(
+        game, method, ordered, tol, (*warnings, *dropped), parameters=dict(parameters or {})
+    )

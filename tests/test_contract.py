@@ -69,9 +69,9 @@ def test_contract_on_random_games(method, data):
     game = data.draw(GAMES[method])
     result = solve(game, method)
     check_contract(game, result, method)
-    if method not in {"support_enumeration", "lemke_howson"} or not result.warnings:
-        # Every game has an equilibrium; exhaustive methods and selection methods must find one
-        # (support enumeration and Lemke-Howson may warn instead on degenerate games).
+    if method != "pure" and not (method == "support_enumeration" and result.warnings):
+        # Every game has a (mixed) equilibrium and these methods must find one; support
+        # enumeration may only warn instead, on degenerate games.
         assert result.equilibria, result.warnings
 
 
@@ -84,7 +84,19 @@ def test_contract_on_known_games(method, known):
         pytest.skip("not zero-sum")
     result = solve(known.game, method)
     check_contract(known.game, result, method)
-    assert result.equilibria
+    if method == "pure":
+        assert {eq.profile for eq in result.equilibria} == set(known.pure)
+    elif method == "logit" or (method == "dominance" and known.game.n_actors > 2):
+        # A selection method: one equilibrium, and the unique one where there is just one.
+        assert len(result.equilibria) == 1
+        if known.complete and len(known.extreme) == 1 and not known.pure:
+            assert same_profile_sets([result.equilibria[0].strategies], known.extreme)
+    elif method in {"vertex_enumeration", "dominance"} or (
+        method == "support_enumeration" and not known.degenerate
+    ):
+        assert same_profile_sets([eq.strategies for eq in result.equilibria], known.extreme)
+    else:
+        assert result.equilibria
 
 
 @pytest.mark.parametrize("known", [k for k in KNOWN if k.game.n_actors == 2], ids=lambda k: k.name)

@@ -98,59 +98,115 @@ def batched_solve(matrices: FloatArray, rhs: FloatArray) -> tuple[FloatArray, Bo
 
     Vectorised over the stack (one numpy pass per column, partial pivoting),
     which beats a loop of LAPACK calls for many tiny systems and reports
-    singular systems instead of raising.
+    singular systems instead of raising. The stack is the *last* axis, so
+    every numpy pass runs over contiguous memory.
 
     Parameters
     ----------
-    matrices : ndarray, shape (N, k, k)
-        Entries of order one (the callers rescale payoffs to ``[1, 2]``).
-    rhs : ndarray, shape (N, k)
+    matrices : ndarray, shape (k, k, N)
+        ``matrices[:, :, s]`` is system ``s``; entries of order one (the
+        callers rescale payoffs to ``[1, 2]``).
+    rhs : ndarray, shape (k, N)
 
     Returns
     -------
-    solutions : ndarray, shape (N, k)
+    solutions : ndarray, shape (k, N)
         Meaningless where ``ok`` is false.
     ok : ndarray of bool, shape (N,)
         False where some pivot fell below :data:`PIVOT_TOL` (singular or
         nearly singular system).
+
+    Examples
+    --------
+    >>> m = np.array([[[2.0], [1.0]], [[1.0], [3.0]]])  # one system [[2, 1], [1, 3]]
+    >>> x, ok = batched_solve(m, np.array([[3.0], [5.0]]))
+    >>> x[:, 0].round(12).tolist(), ok.tolist()
+    ([0.8, 1.4], [True])
     """
-    count, k = rhs.shape
-    work = np.concatenate([matrices, rhs[:, :, None]], axis=2)
+    k, count = rhs.shape
+    work = np.empty((k, k + 1, count))
+    work[:, :k, :] = matrices
+    work[:, k, :] = rhs
     ok = np.ones(count, dtype=bool)
-    everything = np.arange(count)
+    free = np.ones((k, count), dtype=bool)
+    pivots = np.empty((k, count))
+    pivot_rows = np.empty((k, count), dtype=np.intp)
+    index = np.arange(k)[:, None]
+    systems = np.arange(count)
     for c in range(k):
-        best = c + np.argmax(np.abs(work[:, c:, c]), axis=1)
-        swap = best != c
-        if swap.any():
-            rows = everything[swap]
-            upper = work[rows, c, :].copy()
-            work[rows, c, :] = work[rows, best[swap], :]
-            work[rows, best[swap], :] = upper
-        pivot = work[:, c, c]
+        column = work[:, c, :]
+        chosen = np.argmax(np.where(free, np.abs(column), -1.0), axis=0)  # used rows: -1
+        onehot = index == chosen
+        pivot = column[chosen, systems]
         small = np.abs(pivot) <= PIVOT_TOL
         ok &= ~small
         pivot = np.where(small, 1.0, pivot)
-        work[:, c, c:] /= pivot[:, None]
-        factors = work[:, :, c].copy()
-        factors[:, c] = 0.0
-        work[:, :, c:] -= factors[:, :, None] * work[:, None, c, c:]
-    return work[:, :, k], ok
+        # The pivot row is left unscaled (its column c entry stays ``pivot``);
+        # the other rows lose their column c entry.
+        row = np.einsum("krn,kn->rn", work[:, c + 1 :, :], onehot.astype(np.float64)) / pivot
+        factors = np.where(onehot, 0.0, column)
+        work[:, c + 1 :, :] -= factors[:, None, :] * row[None, :, :]
+        free[chosen, systems] = False
+        pivots[c] = pivot
+        pivot_rows[c] = chosen
+    solution: FloatArray = work[pivot_rows, k, systems[None, :]] / pivots
+    return solution, ok
 
 
 @lru_cache(maxsize=64)
-def support_pairs(m: int, n: int, k: int) -> tuple[IntArray, IntArray]:
-    """Every pair of a ``k``-subset of ``range(m)`` and a ``k``-subset of ``range(n)``.
+def support_pairs(m: int, n: int, sizes: tuple[int, ...]) -> tuple[IntArray, IntArray, IntArray]:
+    """Every pair ``(I, J)`` of a ``k``-subset of ``range(m)`` and one of ``range(n)``, ``k`` in ``sizes``.
 
-    Returns ``(rows, columns)``, each of shape ``(C(m, k) * C(n, k), k)``,
-    row subsets varying slowest; arrays are read-only (cached).
+    Pairs of every size are padded to ``K = max(sizes)`` so that all of them
+    can be solved in one pass: padding position ``p`` of a pair of size ``k``
+    (``k <= p < K``) holds row ``m + p`` and column ``n + p``, which index an
+    identity block appended to the payoff matrix (see :func:`padded`).
+
+    Returns
+    -------
+    rows, columns : ndarray, shape (N, K)
+        ``N = sum_k C(m, k) * C(n, k)`` pairs, by size, then row subset, then
+        column subset.
+    flat : ndarray, shape (K, K, N)
+        ``flat[a, b, t] = rows[t, a] * (n + K) + columns[t, b]``: indexing the
+        flattened padded matrix by it gives the stack of submatrices ``M[I, J]``
+        (identity on the padding) in the layout of :func:`batched_solve`.
+
+    Arrays are read-only (cached).
     """
-    row_sets = np.array(list(combinations(range(m), k)), dtype=np.intp).reshape(-1, k)
-    column_sets = np.array(list(combinations(range(n), k)), dtype=np.intp).reshape(-1, k)
-    rows = np.repeat(row_sets, len(column_sets), axis=0)
-    columns = np.tile(column_sets, (len(row_sets), 1))
-    rows.setflags(write=False)
-    columns.setflags(write=False)
-    return rows, columns
+    top = max(sizes)
+    all_rows = []
+    all_columns = []
+    for k in sizes:
+        row_sets = np.array(list(combinations(range(m), k)), dtype=np.intp).reshape(-1, k)
+        column_sets = np.array(list(combinations(range(n), k)), dtype=np.intp).reshape(-1, k)
+        pairs = len(row_sets) * len(column_sets)
+        rows = np.empty((pairs, top), dtype=np.intp)
+        columns = np.empty((pairs, top), dtype=np.intp)
+        rows[:, :k] = np.repeat(row_sets, len(column_sets), axis=0)
+        columns[:, :k] = np.tile(column_sets, (len(row_sets), 1))
+        rows[:, k:] = m + np.arange(k, top)
+        columns[:, k:] = n + np.arange(k, top)
+        all_rows.append(rows)
+        all_columns.append(columns)
+    rows = np.concatenate(all_rows)
+    columns = np.concatenate(all_columns)
+    flat = np.ascontiguousarray(rows.T[:, None, :] * (n + top) + columns.T[None, :, :])
+    for array in (rows, columns, flat):
+        array.setflags(write=False)
+    return rows, columns, flat
+
+
+def padded(matrices: FloatArray, size: int) -> FloatArray:
+    """Append ``size`` rows and columns to each ``(m, n)`` matrix: zeros and an identity block.
+
+    The companion of :func:`support_pairs`; shape ``(..., m + size, n + size)``.
+    """
+    *lead, m, n = matrices.shape
+    out = np.zeros((*lead, m + size, n + size))
+    out[..., :m, :n] = matrices
+    out[..., m:, n:] = np.eye(size)
+    return out
 
 
 def pack_labels(tight: BoolArray) -> MaskArray:
@@ -171,24 +227,6 @@ def pack_labels(tight: BoolArray) -> MaskArray:
 def all_labels(count: int) -> MaskArray:
     """The mask of labels ``0..count-1``, shape ``(W,)``."""
     return pack_labels(np.ones(count, dtype=bool))
-
-
-def complete_pairs(masks_p: MaskArray, masks_q: MaskArray, full: MaskArray) -> IntArray:
-    """Index pairs ``(a, b)`` with ``masks_p[a] | masks_q[b] == full``.
-
-    Returns shape ``(K, 2)``, sorted by ``a`` then ``b``; blocks of rows keep
-    the temporary boolean array small.
-    """
-    if len(masks_p) == 0 or len(masks_q) == 0:
-        return np.empty((0, 2), dtype=np.intp)
-    block = max(1, 4_000_000 // (len(masks_q) * masks_q.shape[1]))
-    found = []
-    for start in range(0, len(masks_p), block):
-        chunk = masks_p[start : start + block]
-        ok = np.all((chunk[:, None, :] | masks_q[None, :, :]) == full, axis=2)
-        a, b = np.nonzero(ok)
-        found.append(np.stack([a + start, b], axis=1))
-    return np.concatenate(found).astype(np.intp)
 
 
 def components(pairs: IntArray) -> int:

@@ -23,18 +23,23 @@ Vertices are found by brute force when the polytope has at most
 ``B[I, J]^T x_I = 1`` for a row set ``I`` and a column set ``J`` of equal size,
 and every vertex of ``Q`` solves ``A[I, J] y_J = 1`` for such a pair; all these
 small systems are solved at once, over a whole batch of games of one shape if
-given (:func:`vertex_enumeration_batch`). Larger polytopes go through qhull
-(:class:`scipy.spatial.HalfspaceIntersection`), with labels again recomputed
-from tightness and brute force as the fallback if qhull fails.
+given (:func:`vertex_enumeration_batch`), singular ones flagged by their pivots.
+Larger polytopes go through qhull (:class:`scipy.spatial.HalfspaceIntersection`;
+faster from about 6x6 on), each vertex re-solved from its tight constraints and
+labelled from tightness again, with brute force as the fallback if qhull fails.
+Vertices of ``P`` and ``Q`` are paired by a sorted join on their label masks
+(a vertex with exactly its dimension of labels has one possible partner);
+only degenerate vertices are tested against all others.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from math import comb
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from ..errors import UnsupportedGameError
 from ..game import DEFAULT_TOL, FloatArray, Game, MixedProfile
@@ -47,11 +52,11 @@ from ._bimatrix import (
     batched_solve,
     bimatrix,
     check_tol,
-    complete_pairs,
     components,
     finish,
     label_tolerance,
     pack_labels,
+    padded,
     rescale,
     support_pairs,
 )
@@ -63,10 +68,15 @@ METHOD = "vertex_enumeration"
 
 #: Polytopes with at most this many candidate bases (``C(m + n, m)``) have
 #: their vertices found by solving every basis; larger ones go through qhull.
-BRUTE_FORCE_LIMIT = 20_000
+#: Measured crossover: brute force wins up to 5x5 (252 bases), qhull from 6x6
+#: (924) on; both give the same equilibria (tested).
+BRUTE_FORCE_LIMIT = 500
 
 #: Linear systems solved per numpy pass (bounds the working memory).
 _SYSTEMS_PER_BLOCK = 100_000
+#: Up to this many systems (bases times games), all support sizes share one
+#: padded pass: fewer numpy calls, which is what small games cost.
+_ONE_PASS_LIMIT = 4_096
 
 
 def solve_vertex_enumeration(game: Game, *, tol: float = DEFAULT_TOL) -> SolverResult:
@@ -129,10 +139,13 @@ def vertex_enumeration_batch(payoffs: ArrayLike, *, tol: float = DEFAULT_TOL) ->
 
     The same algorithm and the same arithmetic as
     :func:`solve_vertex_enumeration` (that function is this one on a batch of
-    one), but the small linear systems of all games are stacked and solved in
-    one numpy pass per support size, so per-game overhead is paid once. Worth
-    it for many small games (a parameter sweep); for a single large game there
-    is nothing to share. Every candidate is still verified game by game.
+    one), but for games small enough for brute force (at most
+    :data:`BRUTE_FORCE_LIMIT` bases, i.e. up to 5x5) the small linear systems
+    of all games are stacked and solved in one numpy pass per support size,
+    so the per-game numpy overhead is paid once: worth it for many small games
+    (a parameter sweep). Larger games go through qhull one by one, so there is
+    nothing to share. Every candidate is still verified game by game
+    (:func:`~negotiation_sim.solvers.result.verified_equilibria`).
 
     Parameters
     ----------
@@ -219,45 +232,151 @@ def _enumerate(payoffs: FloatArray, tol: float) -> list[_Found]:
     eps_p = label_tolerance(tol, scale_b)  # P's constraints are the column actor's payoffs
     eps_q = label_tolerance(tol, scale_a)
     if comb(m + n, m) <= BRUTE_FORCE_LIMIT or min(m, n) == 1:
-        p_vertices, q_vertices = _brute_force(a, b, eps_p, eps_q)
+        p_points, q_points = _brute_force(a, b, eps_p, eps_q)
     else:
-        p_vertices = [_qhull_vertices(b[g].T, eps_p[g], m, n, side=0) for g in range(count)]
-        q_vertices = [_qhull_vertices(a[g], eps_q[g], m, n, side=1) for g in range(count)]
-    full = all_labels(m + n)
-    return [_pair_up(p, q, full, m, n) for p, q in zip(p_vertices, q_vertices, strict=True)]
+        p_points = _stack(
+            [_qhull_vertices(b[g].T, eps_p[g], m, n, side=0) for g in range(count)], m, m + n
+        )
+        q_points = _stack(
+            [_qhull_vertices(a[g], eps_q[g], m, n, side=1) for g in range(count)], n, m + n
+        )
+    return _pair_all(_distinct(p_points), _distinct(q_points), count, m, n)
+
+
+@dataclass(frozen=True)
+class _Points:
+    """Feasible points of one polytope for a stack of games (vertices, possibly repeated).
+
+    ``game[v]`` is the game of point ``v`` and ``tight[v]`` its label set.
+    """
+
+    game: IntArray
+    points: FloatArray
+    tight: BoolArray
 
 
 @dataclass(frozen=True)
 class _Vertices:
-    """Distinct nonzero vertices of one polytope: points, label masks, label counts."""
+    """Distinct vertices grouped by game (ascending), with label masks and label counts."""
 
+    game: IntArray
     points: FloatArray
     masks: MaskArray
     labels: IntArray
 
 
-def _pair_up(p: _Vertices, q: _Vertices, full: MaskArray, m: int, n: int) -> _Found:
-    pairs = complete_pairs(p.masks, q.masks, full)
-    candidates = tuple(
-        (p.points[i] / p.points[i].sum(), q.points[j] / q.points[j].sum()) for i, j in pairs.tolist()
+def _stack(per_game: list[_Points], dim: int, labels: int) -> _Points:
+    """Concatenate the points of single games (``game`` all 0) into one stack."""
+    if not per_game:
+        return _Points(
+            np.zeros(0, dtype=np.intp), np.zeros((0, dim)), np.zeros((0, labels), dtype=bool)
+        )
+    return _Points(
+        np.concatenate([np.full(len(p.points), g, dtype=np.intp) for g, p in enumerate(per_game)]),
+        np.concatenate([p.points for p in per_game]),
+        np.concatenate([p.tight for p in per_game]),
     )
-    degenerate = bool((p.labels > m).any() or (q.labels > n).any())
-    return _Found(candidates, degenerate, components(pairs) if degenerate else len(candidates))
 
 
-def _distinct(points: FloatArray, tight: BoolArray) -> _Vertices:
-    """One vertex per label set (a vertex is determined by its tight constraints)."""
-    masks = pack_labels(tight)
-    if len(masks) == 0:
-        return _Vertices(points, masks, np.zeros(0, dtype=np.intp))
-    _, first = np.unique(masks, axis=0, return_index=True)
-    first = np.sort(first)
-    return _Vertices(points[first], masks[first], tight[first].sum(axis=1))
+def _keys(game: IntArray, masks: MaskArray) -> NDArray[np.void]:
+    """One opaque sortable key per (game, label set)."""
+    table = np.concatenate([game.astype(np.uint64)[:, None], masks], axis=1)
+    return np.ascontiguousarray(table).view(np.dtype((np.void, 8 * table.shape[1]))).ravel()
+
+
+def _distinct(found: _Points) -> _Vertices:
+    """One vertex per game and label set (a vertex is determined by its tight constraints).
+
+    Keeps the first occurrence; games in ascending order and, within a game,
+    the order of first appearance (so a batch and a single game agree).
+    """
+    masks = pack_labels(found.tight)
+    _, first = np.unique(_keys(found.game, masks), return_index=True)
+    first = first[np.lexsort((first, found.game[first]))]
+    return _Vertices(
+        found.game[first], found.points[first], masks[first], found.tight[first].sum(axis=1)
+    )
+
+
+def _pair_all(p: _Vertices, q: _Vertices, count: int, m: int, n: int) -> list[_Found]:
+    """Completely labelled pairs of every game, as candidate equilibria.
+
+    A vertex of ``P`` with exactly ``m`` labels is completely labelled only
+    with the vertex of ``Q`` carrying exactly the other ``n`` labels (or with
+    a degenerate one carrying more): those pairs come from one sorted join on
+    (game, labels) over all games. Pairs involving a degenerate vertex are
+    tested exhaustively within their game.
+    """
+    full = all_labels(m + n)
+    simple_p = np.flatnonzero(p.labels == m)
+    simple_q = np.flatnonzero(q.labels == n)
+    pairs = [
+        _join(
+            _keys(p.game[simple_p], p.masks[simple_p] ^ full),
+            simple_p,
+            _keys(q.game[simple_q], q.masks[simple_q]),
+            simple_q,
+        )
+    ]
+    degenerate = np.zeros(count, dtype=bool)
+    degenerate[p.game[p.labels > m]] = True
+    degenerate[q.game[q.labels > n]] = True
+    p_bounds = np.searchsorted(p.game, np.arange(count + 1))
+    q_bounds = np.searchsorted(q.game, np.arange(count + 1))
+    for g in np.flatnonzero(degenerate).tolist():
+        in_p = np.arange(p_bounds[g], p_bounds[g + 1])
+        in_q = np.arange(q_bounds[g], q_bounds[g + 1])
+        odd_p = in_p[p.labels[in_p] > m]
+        odd_q = in_q[q.labels[in_q] > n]
+        pairs.append(_exhaustive(p.masks, q.masks, full, odd_p, in_q))
+        pairs.append(_exhaustive(p.masks, q.masks, full, in_p[p.labels[in_p] == m], odd_q))
+    found = np.concatenate(pairs)
+    found = found[np.lexsort((found[:, 1], found[:, 0]))]
+    x = p.points[found[:, 0]]
+    y = q.points[found[:, 1]]
+    x = x / x.sum(axis=1, keepdims=True)
+    y = y / y.sum(axis=1, keepdims=True)
+    bounds = np.searchsorted(p.game[found[:, 0]], np.arange(count + 1)).tolist()
+    results = []
+    for g, (lo, hi) in enumerate(itertools.pairwise(bounds)):
+        candidates = tuple(zip(x[lo:hi], y[lo:hi], strict=True))
+        parts = components(found[lo:hi]) if degenerate[g] else hi - lo
+        results.append(_Found(candidates, bool(degenerate[g]), parts))
+    return results
+
+
+def _join(
+    left_keys: NDArray[np.void], left: IntArray, right_keys: NDArray[np.void], right: IntArray
+) -> IntArray:
+    """Pairs ``(left[a], right[b])`` with equal keys (right keys unique)."""
+    if len(left_keys) == 0 or len(right_keys) == 0:
+        return np.empty((0, 2), dtype=np.intp)
+    order = np.argsort(right_keys)
+    ordered = right_keys[order]
+    position = np.searchsorted(ordered, left_keys).clip(max=len(ordered) - 1)
+    hit = ordered[position] == left_keys
+    return np.stack([left[hit], right[order[position[hit]]]], axis=1).astype(np.intp)
+
+
+def _exhaustive(
+    masks_p: MaskArray, masks_q: MaskArray, full: MaskArray, left: IntArray, right: IntArray
+) -> IntArray:
+    """Pairs ``(a, b)``, ``a`` in ``left`` and ``b`` in ``right``, whose masks cover ``full``."""
+    if len(left) == 0 or len(right) == 0:
+        return np.empty((0, 2), dtype=np.intp)
+    block = max(1, 4_000_000 // (len(right) * masks_q.shape[1]))
+    found = []
+    for start in range(0, len(left), block):
+        chunk = left[start : start + block]
+        ok = np.all((masks_p[chunk][:, None, :] | masks_q[right][None, :, :]) == full, axis=2)
+        a, b = np.nonzero(ok)
+        found.append(np.stack([chunk[a], right[b]], axis=1))
+    return np.concatenate(found).astype(np.intp)
 
 
 def _brute_force(
     a: FloatArray, b: FloatArray, eps_p: FloatArray, eps_q: FloatArray
-) -> tuple[list[_Vertices], list[_Vertices]]:
+) -> tuple[_Points, _Points]:
     """Vertices of P and Q of every game by solving every equal-size support pair.
 
     ``a, b`` have shape (G, m, n), rescaled to [1, 2]. For a row set ``I`` and
@@ -273,37 +392,46 @@ def _brute_force(
     game_ids_q: list[IntArray] = []
     e_p = eps_p[:, None, None]
     e_q = eps_q[:, None, None]
-    for k in range(1, min(m, n) + 1):
-        all_rows, all_columns = support_pairs(m, n, k)
+    smallest = min(m, n)
+    if comb(m + n, m) * count <= _ONE_PASS_LIMIT:
+        groups = [tuple(range(1, smallest + 1))]  # few systems: one padded pass
+    else:
+        groups = [(k,) for k in range(1, smallest + 1)]
+    for sizes in groups:
+        k = max(sizes)
+        all_rows, all_columns, all_flat = support_pairs(m, n, sizes)
+        a_flat = padded(a, k).reshape(count, -1)
+        b_flat = padded(b, k).reshape(count, -1)
         block = max(1, _SYSTEMS_PER_BLOCK // count)
         for start in range(0, len(all_rows), block):
             rows = all_rows[start : start + block]
             columns = all_columns[start : start + block]
+            flat = all_flat[:, :, start : start + block]
             size = len(rows)
-            sub_a = a[:, rows[:, :, None], columns[:, None, :]]  # (G, N, k, k): A[I, J]
-            sub_b = b[:, rows[:, :, None], columns[:, None, :]]
-            ones = np.ones((count * size, k))
-            x_part, ok_p = batched_solve(sub_b.transpose(0, 1, 3, 2).reshape(-1, k, k), ones)
-            y_part, ok_q = batched_solve(sub_a.reshape(-1, k, k), ones)
-            x_part = x_part.reshape(count, size, k)
-            y_part = y_part.reshape(count, size, k)
+            # P: B[I, J]^T x_I = 1; Q: A[I, J] y_J = 1; one elimination pass for both.
+            systems = np.stack(
+                [
+                    np.moveaxis(b_flat[:, flat.transpose(1, 0, 2)], 0, 2),
+                    np.moveaxis(a_flat[:, flat], 0, 2),
+                ],
+                axis=2,
+            ).reshape(k, k, 2 * count * size)
+            solution, ok = batched_solve(systems, np.ones((k, 2 * count * size)))
+            solution = solution.reshape(k, 2, count, size).transpose(1, 2, 3, 0)
+            ok = ok.reshape(2, count, size)
+            x_part, y_part = solution[0], solution[1]
+            ok_p, ok_q = ok[0], ok[1]
             where = np.arange(size)[:, None]
-            x = np.zeros((count, size, m))
+            x = np.zeros((count, size, m + k))
             x[:, where, rows] = x_part
-            y = np.zeros((count, size, n))
+            x = x[:, :, :m]
+            y = np.zeros((count, size, n + k))
             y[:, where, columns] = y_part
+            y = y[:, :, :n]
             bx = np.einsum("gmn,gsm->gsn", b, x)
             ay = np.einsum("gmn,gsn->gsm", a, y)
-            feasible_p = (
-                ok_p.reshape(count, size)
-                & (x_part >= -e_p).all(axis=2)
-                & (bx <= 1 + e_p).all(axis=2)
-            )
-            feasible_q = (
-                ok_q.reshape(count, size)
-                & (y_part >= -e_q).all(axis=2)
-                & (ay <= 1 + e_q).all(axis=2)
-            )
+            feasible_p = ok_p & (x_part >= -e_p).all(axis=2) & (bx <= 1 + e_p).all(axis=2)
+            feasible_q = ok_q & (y_part >= -e_q).all(axis=2) & (ay <= 1 + e_q).all(axis=2)
             g, s = np.nonzero(feasible_p)
             tight = np.concatenate([x[g, s] <= e_p[g, 0], bx[g, s] >= 1 - e_p[g, 0]], axis=1)
             found_p.append((x[g, s], tight))
@@ -312,31 +440,23 @@ def _brute_force(
             tight = np.concatenate([ay[g, s] >= 1 - e_q[g, 0], y[g, s] <= e_q[g, 0]], axis=1)
             found_q.append((y[g, s], tight))
             game_ids_q.append(g)
-    return (
-        _split(found_p, game_ids, count, m, labels),
-        _split(found_q, game_ids_q, count, n, labels),
+    return _gather(found_p, game_ids, m, labels), _gather(found_q, game_ids_q, n, labels)
+
+
+def _gather(
+    found: list[tuple[FloatArray, BoolArray]], ids: list[IntArray], dim: int, labels: int
+) -> _Points:
+    """Concatenate the feasible points of all blocks."""
+    if not found:
+        return _stack([], dim, labels)
+    return _Points(
+        np.concatenate(ids).astype(np.intp),
+        np.concatenate([f[0] for f in found]),
+        np.concatenate([f[1] for f in found]),
     )
 
 
-def _split(
-    found: list[tuple[FloatArray, BoolArray]], ids: list[IntArray], count: int, dim: int, labels: int
-) -> list[_Vertices]:
-    """Group the feasible points of all blocks by game and keep distinct vertices."""
-    if not found:
-        empty = _distinct(np.zeros((0, dim)), np.zeros((0, labels), dtype=bool))
-        return [empty] * count
-    points = np.concatenate([f[0] for f in found])
-    tight = np.concatenate([f[1] for f in found])
-    game = np.concatenate(ids)
-    order = np.argsort(game, kind="stable")
-    bounds = np.searchsorted(game[order], np.arange(count + 1))
-    return [
-        _distinct(points[order[lo:hi]], tight[order[lo:hi]])
-        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)
-    ]
-
-
-def _qhull_vertices(matrix: FloatArray, eps: float, m: int, n: int, side: int) -> _Vertices:
+def _qhull_vertices(matrix: FloatArray, eps: float, m: int, n: int, side: int) -> _Points:
     """Vertices of ``{z >= 0 : matrix z <= 1}`` by qhull, labelled from tightness.
 
     ``side = 0``: P with ``matrix = B^T`` (shape (n, m)), labels ``x_i = 0``
@@ -359,43 +479,61 @@ def _qhull_vertices(matrix: FloatArray, eps: float, m: int, n: int, side: int) -
     except (QhullError, ValueError):
         return _brute_force_one(matrix, eps, m, n, side)
     points = points[points.sum(axis=1) > 0.25 / matrix.max()]  # drop the vertex 0
-    points = _polish(points, matrix)
+    # qhull repeats a degenerate vertex once per simplex of its triangulation.
+    _, first = np.unique(np.round(points, 9), axis=0, return_index=True)
+    points = _polish(points[np.sort(first)], matrix)
     values = points @ matrix.T
     feasible = (points >= -eps).all(axis=1) & (values <= 1 + eps).all(axis=1)
     points, values = points[feasible], values[feasible]
     zeros = points <= eps
     tight_rows = values >= 1 - eps
     tight = np.concatenate([zeros, tight_rows] if side == 0 else [tight_rows, zeros], axis=1)
-    return _distinct(points, tight)
+    return _Points(np.zeros(len(points), dtype=np.intp), points, tight)
 
 
 def _polish(points: FloatArray, matrix: FloatArray) -> FloatArray:
-    """Re-solve each qhull vertex from the constraints tight at it (qhull rounds)."""
+    """Re-solve each qhull vertex from the constraints tight at it (qhull rounds).
+
+    Vertices with exactly ``dim`` nearly tight constraints (all of them in a
+    generic game) are re-solved in one batched pass, the others one by one by
+    least squares. A re-solved point is kept only if it is that close to
+    qhull's.
+    """
     dim = matrix.shape[1]
     loose = 1e-8
+    constraints = np.vstack([np.eye(dim), matrix])
+    bounds = np.concatenate([np.zeros(dim), np.ones(len(matrix))])
+    tight = np.concatenate([points <= loose, np.abs(points @ matrix.T - 1) <= loose], axis=1)
+    counts = tight.sum(axis=1)
     out = points.copy()
-    for index, point in enumerate(points):
-        zero = point <= loose
-        rows = np.abs(matrix @ point - 1) <= loose
-        system = np.vstack([np.eye(dim)[zero], matrix[rows]])
-        rhs = np.concatenate([np.zeros(int(zero.sum())), np.ones(int(rows.sum()))])
-        if len(system) < dim:
-            continue
-        solution, *_ = np.linalg.lstsq(system, rhs, rcond=None)
-        if np.abs(system @ solution - rhs).max() <= 1e-12 and np.abs(solution - point).max() <= 1e-6:
-            out[index] = solution
+    simple = np.flatnonzero(counts == dim)
+    if len(simple):
+        chosen = np.argsort(~tight[simple], axis=1, kind="stable")[:, :dim]  # the tight ones
+        systems = np.moveaxis(constraints[chosen], 0, 2)  # (dim, dim, V)
+        solution, ok = batched_solve(systems, bounds[chosen].T)
+        solution = solution.T
+        keep = ok & (np.abs(solution - points[simple]).max(axis=1) <= 1e-6)
+        out[simple[keep]] = solution[keep]
+    for index in np.flatnonzero(counts > dim).tolist():
+        system = constraints[tight[index]]
+        rhs = bounds[tight[index]]
+        solved, *_ = np.linalg.lstsq(system, rhs, rcond=None)
+        if (
+            np.abs(system @ solved - rhs).max() <= 1e-12
+            and np.abs(solved - points[index]).max() <= 1e-6
+        ):
+            out[index] = solved
     return out
 
 
-def _brute_force_one(matrix: FloatArray, eps: float, m: int, n: int, side: int) -> _Vertices:
+def _brute_force_one(matrix: FloatArray, eps: float, m: int, n: int, side: int) -> _Points:
     """Brute-force vertices of one polytope (the qhull fallback)."""
     if side == 0:
         b = matrix.T[None]
         a = np.ones_like(b)
         p, _ = _brute_force(a, b, np.array([eps]), np.array([eps]))
-        return p[0]
+        return p
     a = matrix[None]
     b = np.ones_like(a)
     _, q = _brute_force(a, b, np.array([eps]), np.array([eps]))
-    return q[0]
-
+    return q

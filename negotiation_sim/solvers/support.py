@@ -1,0 +1,180 @@
+"""Equilibria of two-actor games by support enumeration.
+
+Algorithm 3.4 of Nisan, Roughgarden, Tardos & Vazirani (eds., 2007),
+*Algorithmic Game Theory*, ch. 3 (von Stengel), and Porter, Nudelman &
+Shoham (2008), "Simple search methods for finding a Nash equilibrium",
+*Games and Economic Behavior* 63. In a *nondegenerate* game every equilibrium
+has supports ``I`` (row actor) and ``J`` (column actor) of equal size ``k``,
+and is the unique solution of the indifference equations
+
+    sum_{j in J} A[i, j] y_j = v  (i in I),   sum_{j in J} y_j = 1,
+    sum_{i in I} B[i, j] x_i = u  (j in J),   sum_{i in I} x_i = 1,
+
+with ``x, y >= 0`` and no option outside the supports paying more than ``v``
+(resp. ``u``). All ``sum_k C(m, k) C(n, k)`` systems of each size are solved in
+one vectorised pass. Probabilities down to ``-tol`` are accepted (rounding
+puts exact zeros slightly below zero; a strict ``>= 0`` test loses equilibria).
+
+A *degenerate* game (some mixed strategy with support size ``k`` has more
+than ``k`` pure best responses) can have equilibria with unequal supports or
+in continua, which this method does not find. Degeneracy is detected exactly
+from the same solutions: each solution that is a feasible strategy with the
+solved-for options as best responses is a vertex of a best-response polytope,
+and the game is degenerate iff some such vertex has more labels (zero
+probabilities plus best responses) than options (von Stengel 2002, *Handbook
+of Game Theory* vol. 3, ch. 45, Thm. 2.10). Then the result warns and points
+to ``vertex_enumeration``; what is returned is still verified.
+"""
+
+from __future__ import annotations
+
+from math import comb
+
+import numpy as np
+
+from ..game import DEFAULT_TOL, FloatArray, Game, MixedProfile
+from ._bimatrix import (
+    DEGENERATE_PREFIX,
+    BoolArray,
+    batched_solve,
+    bimatrix,
+    check_tol,
+    finish,
+    label_tolerance,
+    padded,
+    rescale,
+    support_pairs,
+)
+from .result import SolverResult
+
+__all__ = ["solve_support_enumeration"]
+
+METHOD = "support_enumeration"
+
+#: Indifference systems solved per numpy pass (bounds the working memory).
+_SYSTEMS_PER_BLOCK = 50_000
+#: Up to this many support pairs, all sizes share one padded pass (fewer numpy calls).
+_ONE_PASS_LIMIT = 1_000
+
+
+def solve_support_enumeration(game: Game, *, tol: float = DEFAULT_TOL) -> SolverResult:
+    """All Nash equilibria of a nondegenerate two-actor game, by support enumeration.
+
+    Algorithm 3.4 of von Stengel, ch. 3 of *Algorithmic Game Theory* (Nisan
+    et al. 2007): solve the indifference equations for every pair of
+    supports of equal size, keep solutions with probabilities ``>= -tol`` and
+    no better option outside the supports.
+
+    Parameters
+    ----------
+    game : Game
+        A game with exactly two actors.
+    tol : float
+        Regret tolerance: an option outside the support may pay at most about
+        ``tol / 2`` more; probabilities ``>= -tol`` count as non-negative.
+
+    Returns
+    -------
+    SolverResult
+        Equilibria in descending lexicographic order of the strategies. In a
+        degenerate game a warning starting with ``"degenerate game"`` says
+        that some equilibria may be missing; use ``vertex_enumeration`` for
+        all extreme equilibria.
+
+    Raises
+    ------
+    UnsupportedGameError
+        If the game does not have exactly two actors.
+
+    Examples
+    --------
+    Matching pennies has one equilibrium, fully mixed:
+
+    >>> from negotiation_sim import Game
+    >>> pennies = Game.zero_sum([[1, -1], [-1, 1]])
+    >>> [[s.tolist() for s in eq.strategies] for eq in solve_support_enumeration(pennies).equilibria]
+    [[[0.5, 0.5], [0.5, 0.5]]]
+
+    In a degenerate game the result says so:
+
+    >>> tie = Game.from_bimatrix([[1, 1], [0, 0]], [[1, 1], [0, 2]])
+    >>> result = solve_support_enumeration(tie)
+    >>> len(result.equilibria), result.warnings[0][:15]
+    (2, 'degenerate game')
+    """
+    a, b = bimatrix(game)
+    tol = check_tol(tol)
+    m, n = game.shape
+    a, scale_a = rescale(a)
+    b, scale_b = rescale(b)
+    eps_a = float(label_tolerance(tol, scale_a))
+    eps_b = float(label_tolerance(tol, scale_b))
+    candidates: list[MixedProfile] = []
+    degenerate = False
+    smallest = min(m, n)
+    if comb(m + n, m) <= _ONE_PASS_LIMIT:
+        groups = [tuple(range(1, smallest + 1))]  # few systems: one padded pass
+    else:
+        groups = [(k,) for k in range(1, smallest + 1)]
+    for sizes in groups:
+        k = max(sizes)
+        all_rows, all_columns, all_flat = support_pairs(m, n, sizes)
+        a_flat = padded(a, k).ravel()  # the layout support_pairs indexes
+        b_flat = padded(b, k).ravel()
+        for start in range(0, len(all_rows), _SYSTEMS_PER_BLOCK):
+            rows = all_rows[start : start + _SYSTEMS_PER_BLOCK]
+            columns = all_columns[start : start + _SYSTEMS_PER_BLOCK]
+            flat = all_flat[:, :, start : start + _SYSTEMS_PER_BLOCK]
+            size = len(rows)
+            # Column actor indifferent over J given x on I; row actor over I given y on J.
+            solved, worth, ok = _indifference(
+                np.concatenate([b_flat[flat.transpose(1, 0, 2)], a_flat[flat]], axis=2),
+                np.tile(rows < m, (2, 1)),  # positions that are not padding
+            )
+            x_part, y_part = solved[:size], solved[size:]
+            u, v = worth[:size], worth[size:]
+            ok_x, ok_y = ok[:size], ok[size:]
+            where = np.arange(size)[:, None]
+            x = np.zeros((size, m + k))
+            x[where, rows] = x_part
+            x = x[:, :m]
+            y = np.zeros((size, n + k))
+            y[where, columns] = y_part
+            y = y[:, :n]
+            bx = x @ b  # column actor's payoff of each option against x
+            ay = y @ a.T  # row actor's payoff of each option against y
+            good_x = ok_x & (x_part >= -tol).all(axis=1) & (bx <= u[:, None] + eps_b).all(axis=1)
+            good_y = ok_y & (y_part >= -tol).all(axis=1) & (ay <= v[:, None] + eps_a).all(axis=1)
+            labels_x = (x <= tol).sum(axis=1) + (bx >= u[:, None] - eps_b).sum(axis=1)
+            labels_y = (y <= tol).sum(axis=1) + (ay >= v[:, None] - eps_a).sum(axis=1)
+            degenerate = degenerate or bool((good_x & (labels_x > m)).any())
+            degenerate = degenerate or bool((good_y & (labels_y > n)).any())
+            for s in np.flatnonzero(good_x & good_y).tolist():
+                candidates.append((x[s], y[s]))
+    warnings = []
+    if degenerate:
+        warnings.append(
+            f"{DEGENERATE_PREFIX}: some mixed strategy has more pure best responses than its "
+            "support size, so equilibria with unequal supports or in continua may be missing; "
+            "vertex_enumeration finds all extreme equilibria"
+        )
+    return finish(game, METHOD, candidates, tol, warnings)
+
+
+def _indifference(blocks: FloatArray, valid: BoolArray) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """Solve ``[M, -1; 1^T, 0] [p; w] = [0; 1]`` for a stack of ``M``, shape (K, K, N).
+
+    ``valid`` (N, K) marks the positions of each system that are not padding
+    (padding rows and columns of ``M`` are the identity and stay out of the
+    border, so their ``p`` is 0). Returns ``p`` (N, K), ``w`` (N,) and whether
+    each system was nonsingular.
+    """
+    k, _, count = blocks.shape
+    systems = np.zeros((k + 1, k + 1, count))
+    systems[:k, :k] = blocks
+    systems[:k, k] = np.where(valid.T, -1.0, 0.0)
+    systems[k, :k] = np.where(valid.T, 1.0, 0.0)
+    rhs = np.zeros((k + 1, count))
+    rhs[k] = 1.0
+    solution, ok = batched_solve(systems, rhs)
+    return solution[:k].T, solution[k], ok

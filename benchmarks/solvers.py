@@ -54,17 +54,23 @@ def per_game(function: Callable[[Any], Any], games: Sequence[Any]) -> tuple[floa
     return statistics.median(times), outputs
 
 
-def count_missed(found: list[list[tuple[np.ndarray, ...]]], oracle: list[list[tuple[np.ndarray, ...]]]) -> int:
+def count_missed(
+    found: list[list[tuple[np.ndarray, ...]]], oracle: list[list[tuple[np.ndarray, ...]]]
+) -> int:
     """Equilibria of the oracle not found (within 1e-6), summed over games."""
     missed = 0
     for mine, truth in zip(found, oracle, strict=True):
         for eq in truth:
-            if not any(all(np.allclose(a, b, atol=1e-6) for a, b in zip(eq, f, strict=True)) for f in mine):
+            if not any(
+                all(np.allclose(a, b, atol=1e-6) for a, b in zip(eq, f, strict=True)) for f in mine
+            ):
                 missed += 1
     return missed
 
 
-def row(name: str, seconds: float, reference: float | None, missed: int | str = "", extra: str = "") -> str:
+def row(
+    name: str, seconds: float, reference: float | None, missed: int | str = "", extra: str = ""
+) -> str:
     ratio = f"{reference / seconds:10.1f}x" if reference else " " * 11
     return f"  {name:<44}{seconds * 1e3:12.4f} ms {ratio}  {missed!s:>7}  {extra}"
 
@@ -110,23 +116,82 @@ def bench_bimatrix(sizes: Sequence[int], count: dict[int, int]) -> None:
             nashpy_vertex, nashpy_v = per_game(lambda g: list(g.vertex_enumeration()), nash_games)
         ours_vertex, ours_v = per_game(lambda g: solve(g, "vertex_enumeration").equilibria, games)
         ours_support, ours_s = per_game(lambda g: solve(g, "support_enumeration").equilibria, games)
-        batch_total = median_time(lambda: vertex_enumeration_batch(payoffs), repeat=3)
-        batch_results = vertex_enumeration_batch(payoffs)
+        batch_total = median_time(lambda p=payoffs: vertex_enumeration_batch(p), repeat=3)
+        batch = vertex_enumeration_batch(payoffs)
+        batch_results = [batch.equilibria(i) for i in range(n_games)]
         reference = qe_support  # quantecon's per-game loop is the target for the batch
 
         def strat(results: list[Any]) -> list[list[tuple[np.ndarray, ...]]]:
             return [[tuple(np.asarray(s) for s in eq) for eq in r] for r in results]
 
-        header(f"(a) all equilibria, {m}x{m} random normal games, {n_games} games (speedup vs quantecon support_enumeration loop)")
+        header(
+            f"(a) all equilibria, {m}x{m} random normal games, {n_games} games (speedup vs quantecon support_enumeration loop)"
+        )
         print(row("pygambit enummixed_solve(rational=True)", oracle_time, reference, 0, "oracle"))
-        print(row("pygambit enummixed_solve(rational=False)", gambit_float, reference, count_missed(gambit_results, oracle_results)))
-        print(row("quantecon support_enumeration", qe_support, reference, count_missed(strat(qe_s_results), oracle_results)))
-        print(row("quantecon vertex_enumeration", qe_vertex, reference, count_missed(strat(qe_v_results), oracle_results)))
-        print(row("nashpy support_enumeration", nashpy_support, reference, count_missed(strat(nashpy_s), oracle_results)))
-        print(row("nashpy vertex_enumeration", nashpy_vertex, reference, count_missed(strat(nashpy_v), oracle_results)))
-        print(row("ours vertex_enumeration, per game", ours_vertex, reference, count_missed([[e.strategies for e in r] for r in ours_v], oracle_results)))
-        print(row("ours support_enumeration, per game", ours_support, reference, count_missed([[e.strategies for e in r] for r in ours_s], oracle_results)))
-        print(row("ours vertex_enumeration_batch (total / games)", batch_total / n_games, reference, count_missed([[e.strategies for e in r] for r in batch_results], oracle_results)))
+        print(
+            row(
+                "pygambit enummixed_solve(rational=False)",
+                gambit_float,
+                reference,
+                count_missed(gambit_results, oracle_results),
+            )
+        )
+        print(
+            row(
+                "quantecon support_enumeration",
+                qe_support,
+                reference,
+                count_missed(strat(qe_s_results), oracle_results),
+            )
+        )
+        print(
+            row(
+                "quantecon vertex_enumeration",
+                qe_vertex,
+                reference,
+                count_missed(strat(qe_v_results), oracle_results),
+            )
+        )
+        print(
+            row(
+                "nashpy support_enumeration",
+                nashpy_support,
+                reference,
+                count_missed(strat(nashpy_s), oracle_results),
+            )
+        )
+        print(
+            row(
+                "nashpy vertex_enumeration",
+                nashpy_vertex,
+                reference,
+                count_missed(strat(nashpy_v), oracle_results),
+            )
+        )
+        print(
+            row(
+                "ours vertex_enumeration, per game",
+                ours_vertex,
+                reference,
+                count_missed([[e.strategies for e in r] for r in ours_v], oracle_results),
+            )
+        )
+        print(
+            row(
+                "ours support_enumeration, per game",
+                ours_support,
+                reference,
+                count_missed([[e.strategies for e in r] for r in ours_s], oracle_results),
+            )
+        )
+        print(
+            row(
+                "ours vertex_enumeration_batch (total / games)",
+                batch_total / n_games,
+                reference,
+                count_missed([[e.strategies for e in r] for r in batch_results], oracle_results),
+            )
+        )
 
 
 def bench_pure_batch(n_games: int, subsample: int) -> None:
@@ -141,7 +206,10 @@ def bench_pure_batch(n_games: int, subsample: int) -> None:
 
     def gambit_pure(p: np.ndarray) -> set[tuple[int, ...]]:
         g = gbt.Game.from_arrays(*p)
-        return {tuple(int(np.argmax(s)) for s in eq) for eq in gambit_profiles(g, gbt.nash.enumpure_solve(g))}
+        return {
+            tuple(int(np.argmax(s)) for s in eq)
+            for eq in gambit_profiles(g, gbt.nash.enumpure_solve(g))
+        }
 
     def qe_pure(p: np.ndarray) -> set[tuple[int, ...]]:
         g = qe.NormalFormGame(np.moveaxis(p, 0, -1))
@@ -155,10 +223,20 @@ def bench_pure_batch(n_games: int, subsample: int) -> None:
     disagree_q = sum(a != b for a, b in zip(ours_sets, qe_sets, strict=True))
     fastest = min(gambit_time, qe_time)
     per = ours / n_games
-    header(f"(b) pure equilibria, {n_games:,} four-actor 3-option games (anchors timed on {subsample}; speedup vs fastest anchor loop)")
+    header(
+        f"(b) pure equilibria, {n_games:,} four-actor 3-option games (anchors timed on {subsample}; speedup vs fastest anchor loop)"
+    )
     print(row("pygambit enumpure_solve, per game", gambit_time, fastest, f"{disagree_g} diff"))
     print(row("quantecon pure_nash_brute, per game", qe_time, fastest, f"{disagree_q} diff"))
-    print(row("ours pure_equilibria, batched (total / games)", per, fastest, "", f"{n_games / ours:,.0f} games/s"))
+    print(
+        row(
+            "ours pure_equilibria, batched (total / games)",
+            per,
+            fastest,
+            "",
+            f"{n_games / ours:,.0f} games/s",
+        )
+    )
 
 
 def bench_logit(n_games: int) -> None:
@@ -167,20 +245,45 @@ def bench_logit(n_games: int) -> None:
     rng = np.random.default_rng(SEED + 2)
     payoffs = rng.normal(size=(n_games, 4, 3, 3, 3, 3))
     gambit_time, gambit_results = per_game(
-        lambda p: gambit_profiles(g := gbt.Game.from_arrays(*p), gbt.nash.logit_solve(g)), list(payoffs)
+        lambda p: gambit_profiles(g := gbt.Game.from_arrays(*p), gbt.nash.logit_solve(g)),
+        list(payoffs),
     )
     ours_time, ours_results = per_game(lambda p: solve(Game(p), "logit"), list(payoffs))
     gambit_bad = sum(
-        Game(p).max_regret(r[0]) > 1e-6 if r else 1 for p, r in zip(payoffs, gambit_results, strict=True)
+        Game(p).max_regret(r[0]) > 1e-6 if r else 1
+        for p, r in zip(payoffs, gambit_results, strict=True)
     )
     ours_missing = sum(not r.equilibria for r in ours_results)
     agree = sum(
-        bool(r.equilibria) and bool(g) and all(np.allclose(a, b, atol=1e-4) for a, b in zip(r.equilibria[0].strategies, g[0], strict=True))
+        bool(r.equilibria)
+        and bool(g)
+        and all(
+            np.allclose(a, b, atol=1e-4)
+            for a, b in zip(r.equilibria[0].strategies, g[0], strict=True)
+        )
         for r, g in zip(ours_results, gambit_results, strict=True)
     )
-    header(f"(c) logit limit, {n_games} four-actor 3-option random normal games (speedup vs pygambit)")
-    print(row("pygambit logit_solve", gambit_time, gambit_time, f"{gambit_bad} bad", "bad = regret > 1e-6"))
-    print(row("ours solve(method='logit')", ours_time, gambit_time, f"{ours_missing} none", f"same equilibrium as pygambit on {agree}/{n_games}"))
+    header(
+        f"(c) logit limit, {n_games} four-actor 3-option random normal games (speedup vs pygambit)"
+    )
+    print(
+        row(
+            "pygambit logit_solve",
+            gambit_time,
+            gambit_time,
+            f"{gambit_bad} bad",
+            "bad = regret > 1e-6",
+        )
+    )
+    print(
+        row(
+            "ours solve(method='logit')",
+            ours_time,
+            gambit_time,
+            f"{ours_missing} none",
+            f"same equilibrium as pygambit on {agree}/{n_games}",
+        )
+    )
 
 
 def main() -> None:
@@ -188,7 +291,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer games, for a smoke run")
     args = parser.parse_args()
     quick = args.quick
-    count = {3: 50, 5: 20, 8: 5} if quick else {3: 300, 5: 100, 8: 20}
+    count = {3: 50, 5: 20, 8: 3} if quick else {3: 300, 5: 100, 8: 10}
     print(f"negotiation_sim solver benchmarks (seed {SEED}); times are medians")
     bench_bimatrix([3, 5, 8], count)
     bench_pure_batch(10_000 if quick else 100_000, 50 if quick else 300)

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 from .errors import GameError, NegotiationSimError, UnsupportedGameError
 from .game import DEFAULT_TOL, Game
 from .solvers import METHODS, Equilibrium, Reduction, SolverResult, pure_equilibria, solve
+from .solvers.result import EquilibriumBatch
+from .solvers.vertex import vertex_enumeration_batch
 
 if TYPE_CHECKING:
     from .solvers.dominance import iterated_dominance
@@ -32,6 +34,7 @@ __all__ = [
     "DEFAULT_TOL",
     "METHODS",
     "Equilibrium",
+    "EquilibriumBatch",
     "Game",
     "GameError",
     "LogitPath",
@@ -45,4 +48,5 @@ __all__ = [
     "logit_qre",
     "pure_equilibria",
     "solve",
+    "vertex_enumeration_batch",
 ]

@@ -227,7 +227,9 @@ class Game:
         try:
             flat = int(np.ravel_multi_index(index, self.shape))
         except ValueError as exc:
-            raise GameError(f"profile: option index out of range for options {self.shape}, got {index}") from exc
+            raise GameError(
+                f"profile: option index out of range for options {self.shape}, got {index}"
+            ) from exc
         return np.array(self.payoffs.reshape(self.n_actors, -1)[:, flat], dtype=np.float64)
 
     def expected_payoffs(self, profile: Profile) -> FloatArray:

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from negotiation_sim import Game, SolverResult, UnsupportedGameError, solve
+from negotiation_sim import Game, GameError, SolverResult, UnsupportedGameError, solve
 from negotiation_sim.solvers import vertex
+from negotiation_sim.solvers.result import EquilibriumBatch
 from negotiation_sim.solvers.vertex import solve_vertex_enumeration, vertex_enumeration_batch
 from tests import strategies as gs
 from tests.known_games import TWO_ACTOR, KnownGame, same_profile_sets
@@ -131,8 +132,10 @@ def test_batch_equals_per_game(m: int, n: int, draws: list[st.DataObject]) -> No
         ]
     )
     batch = vertex_enumeration_batch(payoffs)
-    assert len(batch) == len(payoffs)
-    for tensor, result in zip(payoffs, batch, strict=True):
+    assert batch.n_games == len(payoffs)
+    assert batch.counts().shape == (len(payoffs),)
+    for index, tensor in enumerate(payoffs):
+        result = batch.result(Game(tensor), index)
         single = solve_vertex_enumeration(Game(tensor))
         assert len(result.equilibria) == len(single.equilibria)
         for x, y in zip(result.equilibria, single.equilibria, strict=True):
@@ -149,6 +152,10 @@ def assert_same_results(first: list[SolverResult], second: list[SolverResult]) -
         assert one.warnings == other.warnings
 
 
+def results_of(batch: EquilibriumBatch, payoffs: np.ndarray) -> list[SolverResult]:
+    return [batch.result(Game(p), i) for i, p in enumerate(payoffs)]
+
+
 def test_batch_blocks_and_support_size_groups_change_nothing() -> None:
     rng = np.random.default_rng(5)
     small = rng.integers(-1, 2, size=(12, 2, 4, 4)).astype(float)
@@ -156,24 +163,37 @@ def test_batch_blocks_and_support_size_groups_change_nothing() -> None:
     saved = vertex._SYSTEMS_PER_BLOCK, vertex._ONE_PASS_LIMIT
     vertex._SYSTEMS_PER_BLOCK, vertex._ONE_PASS_LIMIT = 7, 0  # many blocks, one group per size
     try:
-        blocked = vertex_enumeration_batch(small)
+        blocked = results_of(vertex_enumeration_batch(small), small)
     finally:
         vertex._SYSTEMS_PER_BLOCK, vertex._ONE_PASS_LIMIT = saved
     assert_same_results(blocked, reference)
     # 6x6 games (924 bases) go through qhull, one by one, in the batch too.
     large = rng.integers(-2, 3, size=(3, 2, 6, 6)).astype(float)
     assert_same_results(
-        vertex_enumeration_batch(large), [solve_vertex_enumeration(Game(p)) for p in large]
+        results_of(vertex_enumeration_batch(large), large),
+        [solve_vertex_enumeration(Game(p)) for p in large],
     )
 
 
 def test_batch_keeps_leading_axes_in_c_order_and_accepts_empty() -> None:
     rng = np.random.default_rng(7)
     grid = rng.normal(size=(2, 3, 2, 3, 2))
-    results = vertex_enumeration_batch(grid)
-    assert len(results) == 6
-    assert np.array_equal(results[4].game.payoffs, grid[1, 1])
-    assert vertex_enumeration_batch(np.zeros((0, 2, 2, 2))) == []
+    batch = vertex_enumeration_batch(grid)
+    assert batch.batch_shape == (2, 3)
+    assert batch.counts().shape == (2, 3)
+    single = solve_vertex_enumeration(Game(grid[1, 1]))
+    for found, expected in zip(batch.equilibria((1, 1)), single.equilibria, strict=True):
+        assert found.close_to(expected, 0.0)
+    assert len(batch.equilibria(4)) == len(single.equilibria)  # flat index 4 is (1, 1)
+    empty = vertex_enumeration_batch(np.zeros((0, 2, 2, 2)))
+    assert empty.n_games == 0 and empty.counts().shape == (0,)
+
+
+def test_batch_rejects_non_finite_payoffs_naming_the_game() -> None:
+    grid = np.zeros((2, 3, 2, 2, 2))
+    grid[1, 2, 0, 1, 1] = np.inf
+    with pytest.raises(GameError, match=r"game \(1, 2\)"):
+        vertex_enumeration_batch(grid)
 
 
 def test_scale_invariance() -> None:

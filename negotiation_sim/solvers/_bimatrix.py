@@ -143,7 +143,7 @@ def batched_solve(matrices: FloatArray, rhs: FloatArray) -> tuple[FloatArray, Bo
         pivot = np.where(small, 1.0, pivot)
         # The pivot row is left unscaled (its column c entry stays ``pivot``);
         # the other rows lose their column c entry.
-        row = np.einsum("krn,kn->rn", work[:, c + 1 :, :], onehot.astype(np.float64)) / pivot
+        row = np.take_along_axis(work[:, c + 1 :, :], chosen[None, None, :], axis=0)[0] / pivot
         factors = np.where(onehot, 0.0, column)
         work[:, c + 1 :, :] -= factors[:, None, :] * row[None, :, :]
         free[chosen, systems] = False

@@ -14,10 +14,18 @@ from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..game import FloatArray, Game, MixedProfile
 
-__all__ = ["Equilibrium", "Reduction", "SolverResult", "verified_equilibria"]
+__all__ = [
+    "Equilibrium",
+    "EquilibriumBatch",
+    "Reduction",
+    "SolverResult",
+    "verified_equilibria",
+    "verify_bimatrix_batch",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -186,20 +194,161 @@ def verified_equilibria(
             rejected += 1
             continue
         profile = tuple(strategies)
-        regret = game.max_regret(profile)
+        values = _option_values(game.payoffs, profile)
+        expected = np.array([float(v @ sigma) for v, sigma in zip(values, profile, strict=True)])
+        regret = max(float(v.max()) - e for v, e in zip(values, expected, strict=True))
         if regret > tol:
             rejected += 1
             worst = max(worst, regret)
             continue
-        payoffs = game.expected_payoffs(profile)
-        payoffs.setflags(write=False)
-        equilibrium = Equilibrium(profile, payoffs, max(regret, 0.0))
+        expected.setflags(write=False)
+        equilibrium = Equilibrium(profile, expected, max(regret, 0.0))
         if not any(equilibrium.close_to(other, same) for other in kept):
             kept.append(equilibrium)
-    warnings: tuple[str, ...] = ()
-    if rejected:
-        warnings = (
-            f"{rejected} candidate(s) failed verification (largest regret {worst:.3g} > tol {tol:g})"
-            " and were dropped",
-        )
+    warnings = (dropped_warning(rejected, worst, tol),) if rejected else ()
     return tuple(kept), warnings
+
+
+def dropped_warning(count: int, worst: float, tol: float) -> str:
+    """The warning for candidates that failed verification."""
+    return (
+        f"{count} candidate(s) failed verification (largest regret {worst:.3g} > tol {tol:g})"
+        " and were dropped"
+    )
+
+
+def _option_values(payoffs: FloatArray, strategies: MixedProfile) -> list[FloatArray]:
+    """Payoff of each option of each actor against the others' strategies.
+
+    The same quantity as :meth:`Game.option_payoffs`, without its input checks:
+    candidates are cleaned above, and this runs once per candidate.
+    """
+    if len(strategies) == 2:
+        x, y = strategies
+        return [payoffs[0] @ y, x @ payoffs[1]]
+    values = []
+    for i in range(len(strategies)):
+        tensor = payoffs[i]
+        for j in reversed(range(len(strategies))):
+            if j != i:
+                tensor = np.tensordot(tensor, strategies[j], axes=([j], [0]))
+        values.append(tensor)
+    return values
+
+
+@dataclass(frozen=True, eq=False)
+class EquilibriumBatch:
+    """Verified equilibria of a batch of games of one shape, as flat arrays.
+
+    What a batched solver returns for a parameter grid: no Python object per
+    equilibrium, so a million games stay cheap. Equilibrium ``e`` belongs to
+    game ``game[e]`` (a flat, C-order index into ``batch_shape``); games are in
+    ascending order and, within a game, equilibria in the order the per-game
+    solver returns them.
+
+    Attributes
+    ----------
+    method : str
+    tol : float
+    batch_shape : tuple of int
+        Leading axes of the payoff array that was solved.
+    game : ndarray of int, shape (E,)
+    strategies : tuple of ndarray
+        One array of shape ``(E, k_i)`` per actor.
+    payoffs : ndarray, shape (E, n)
+    regret : ndarray, shape (E,)
+    warnings : mapping of int to tuple of str
+        Warnings of the games that have any, by flat game index.
+    """
+
+    method: str
+    tol: float
+    batch_shape: tuple[int, ...]
+    game: NDArray[np.intp]
+    strategies: tuple[FloatArray, ...]
+    payoffs: FloatArray
+    regret: FloatArray
+    warnings: Mapping[int, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def n_games(self) -> int:
+        """Number of games in the batch."""
+        return int(np.prod(self.batch_shape))
+
+    def counts(self) -> NDArray[np.intp]:
+        """Number of equilibria of each game, shape ``batch_shape``."""
+        return np.bincount(self.game, minlength=self.n_games).reshape(self.batch_shape)
+
+    def _flat(self, index: int | tuple[int, ...]) -> int:
+        if isinstance(index, tuple):
+            return int(np.ravel_multi_index(index, self.batch_shape))
+        return int(index)
+
+    def equilibria(self, index: int | tuple[int, ...]) -> tuple[Equilibrium, ...]:
+        """The equilibria of one game (flat index or index into ``batch_shape``)."""
+        flat = self._flat(index)
+        lo, hi = np.searchsorted(self.game, [flat, flat + 1])
+        return tuple(
+            Equilibrium(
+                tuple(_frozen(s[e]) for s in self.strategies),
+                _frozen(self.payoffs[e]),
+                float(self.regret[e]),
+            )
+            for e in range(int(lo), int(hi))
+        )
+
+    def result(self, game: Game, index: int | tuple[int, ...]) -> SolverResult:
+        """The :class:`SolverResult` of one game, as its per-game solver would give it."""
+        flat = self._flat(index)
+        return SolverResult(
+            game, self.method, self.equilibria(flat), self.tol, self.warnings.get(flat, ())
+        )
+
+
+def _frozen(array: FloatArray) -> FloatArray:
+    copy = np.array(array, dtype=np.float64)
+    copy.setflags(write=False)
+    return copy
+
+
+def verify_bimatrix_batch(
+    payoffs: FloatArray, game: NDArray[np.intp], x: FloatArray, y: FloatArray, tol: float
+) -> tuple[NDArray[np.bool_], FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Clean and verify candidates of many two-actor games at once.
+
+    Parameters
+    ----------
+    payoffs : ndarray, shape (G, 2, m, n)
+    game : ndarray of int, shape (E,)
+        The game of each candidate.
+    x, y : ndarray, shapes (E, m) and (E, n)
+        Candidate strategies (non-negative up to rounding).
+
+    Returns
+    -------
+    ok, x, y, payoffs, regret
+        Which candidates pass (max regret <= tol), the cleaned strategies, the
+        expected payoffs ``(E, 2)`` and the regrets ``(E,)`` of all candidates.
+    """
+    slack = -10 * max(tol, 1e-9)
+    valid = (x.min(axis=1, initial=0.0) >= slack) & (y.min(axis=1, initial=0.0) >= slack)
+    x = _clean(x)
+    y = _clean(y)
+    a = payoffs[game, 0]
+    b = payoffs[game, 1]
+    # Broadcast products: for these small matrices faster than einsum or matmul.
+    row_values = (a * y[:, None, :]).sum(axis=2)
+    column_values = (x[:, :, None] * b).sum(axis=1)
+    expected = np.stack([(x * row_values).sum(axis=1), (y * column_values).sum(axis=1)], axis=1)
+    regret = np.maximum(
+        row_values.max(axis=1) - expected[:, 0], column_values.max(axis=1) - expected[:, 1]
+    )
+    valid &= np.isfinite(regret)
+    return valid & (regret <= tol), x, y, expected, np.maximum(regret, 0.0)
+
+
+def _clean(strategies: FloatArray) -> FloatArray:
+    vectors = np.clip(strategies, 0.0, None)
+    vectors /= vectors.sum(axis=1, keepdims=True)
+    vectors[vectors < 1e-15] = 0.0
+    return vectors

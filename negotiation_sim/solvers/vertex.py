@@ -37,11 +37,12 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from math import comb
+from types import MappingProxyType
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import UnsupportedGameError
+from ..errors import GameError, UnsupportedGameError
 from ..game import DEFAULT_TOL, FloatArray, Game, MixedProfile
 from ._bimatrix import (
     DEGENERATE_PREFIX,
@@ -60,7 +61,7 @@ from ._bimatrix import (
     rescale,
     support_pairs,
 )
-from .result import SolverResult
+from .result import EquilibriumBatch, SolverResult, dropped_warning, verify_bimatrix_batch
 
 __all__ = ["BRUTE_FORCE_LIMIT", "solve_vertex_enumeration", "vertex_enumeration_batch"]
 
@@ -130,22 +131,20 @@ def solve_vertex_enumeration(game: Game, *, tol: float = DEFAULT_TOL) -> SolverR
     """
     a, b = bimatrix(game)
     tol = check_tol(tol)
-    (found,) = _enumerate(np.stack([a, b])[None], tol)
+    (found,) = _enumerate(np.stack([a, b])[None], tol).split()
     return _result(game, found, tol)
 
 
-def vertex_enumeration_batch(payoffs: ArrayLike, *, tol: float = DEFAULT_TOL) -> list[SolverResult]:
+def vertex_enumeration_batch(payoffs: ArrayLike, *, tol: float = DEFAULT_TOL) -> EquilibriumBatch:
     """Extreme equilibria of many two-actor games of one shape, work shared.
 
     The same algorithm and the same arithmetic as
-    :func:`solve_vertex_enumeration` (that function is this one on a batch of
-    one), but for games small enough for brute force (at most
-    :data:`BRUTE_FORCE_LIMIT` bases, i.e. up to 5x5) the small linear systems
-    of all games are stacked and solved in one numpy pass per support size,
-    so the per-game numpy overhead is paid once: worth it for many small games
-    (a parameter sweep). Larger games go through qhull one by one, so there is
-    nothing to share. Every candidate is still verified game by game
-    (:func:`~negotiation_sim.solvers.result.verified_equilibria`).
+    :func:`solve_vertex_enumeration`, but for games small enough for brute
+    force (at most :data:`BRUTE_FORCE_LIMIT` bases, i.e. up to 5x5) the small
+    linear systems of all games are stacked and solved in one numpy pass per
+    support size, and all candidates are verified (max regret ``<= tol``) in
+    one vectorised pass: what a parameter sweep needs. Larger games go
+    through qhull one by one, so there is less to share.
 
     Parameters
     ----------
@@ -157,14 +156,17 @@ def vertex_enumeration_batch(payoffs: ArrayLike, *, tol: float = DEFAULT_TOL) ->
 
     Returns
     -------
-    list of SolverResult
-        One per game, in C order of the leading axes; each equal to what
-        :func:`solve_vertex_enumeration` returns for that game.
+    EquilibriumBatch
+        Flat arrays of the verified equilibria of every game;
+        ``.equilibria(i)`` and ``.result(game, i)`` give those of game ``i``
+        exactly as :func:`solve_vertex_enumeration` returns them.
 
     Raises
     ------
     UnsupportedGameError
         If the payoffs are not of shape ``(..., 2, m, n)``.
+    GameError
+        If a payoff is not finite.
 
     Examples
     --------
@@ -172,24 +174,61 @@ def vertex_enumeration_batch(payoffs: ArrayLike, *, tol: float = DEFAULT_TOL) ->
 
     >>> pennies = [[[1, -1], [-1, 1]], [[-1, 1], [1, -1]]]
     >>> coordination = [[[2, 0], [0, 1]], [[2, 0], [0, 1]]]
-    >>> results = vertex_enumeration_batch([pennies, coordination])
-    >>> [len(r.equilibria) for r in results]
+    >>> batch = vertex_enumeration_batch([pennies, coordination])
+    >>> batch.counts().tolist()
     [1, 3]
-    >>> results[1].equilibria[1].strategies[0].tolist()
+    >>> batch.equilibria(1)[1].strategies[0].tolist()
     [0.3333333333333333, 0.6666666666666666]
     """
     tensor = np.asarray(payoffs, dtype=np.float64)
-    if tensor.ndim < 3 or tensor.shape[-3] != 2:
+    if tensor.ndim < 3 or tensor.shape[-3] != 2 or min(tensor.shape[-2:]) < 1:
         raise UnsupportedGameError(
             f"payoffs: expected two-actor payoffs of shape (..., 2, m, n), got shape {tensor.shape}"
         )
     tol = check_tol(tol)
     flat = tensor.reshape(-1, *tensor.shape[-3:])
-    games = [Game(p) for p in flat]  # validates every game (finite values, options)
-    if not games:
-        return []
+    batch_shape = tensor.shape[:-3]
+    if not np.isfinite(flat).all():
+        bad = int(np.argwhere(~np.isfinite(flat.reshape(len(flat), -1)))[0, 0])
+        where = tuple(int(v) for v in np.unravel_index(bad, batch_shape))
+        raise GameError(f"payoffs: values must be finite, got a non-finite value in game {where}")
+    m, n = flat.shape[-2:]
+    if len(flat) == 0:
+        empty = np.zeros((0,), dtype=np.intp)
+        return EquilibriumBatch(
+            METHOD,
+            tol,
+            batch_shape,
+            empty,
+            (np.zeros((0, m)), np.zeros((0, n))),
+            np.zeros((0, 2)),
+            np.zeros(0),
+        )
     found = _enumerate(flat, tol)
-    return [_result(game, item, tol) for game, item in zip(games, found, strict=True)]
+    ok, x, y, expected, regret = verify_bimatrix_batch(flat, found.game, found.x, found.y, tol)
+    # Same order as the per-game results: by game, then descending lexicographic strategies.
+    keys = [-np.round(column, 9) for column in np.concatenate([x, y], axis=1).T[::-1]]
+    order = np.lexsort([*keys, found.game])
+    order = order[ok[order]]
+    warnings: dict[int, tuple[str, ...]] = {}
+    bounds = found.bounds()
+    for g in np.flatnonzero(found.degenerate).tolist():
+        lo, hi = bounds[g], bounds[g + 1]
+        warnings[g] = (_degenerate_warning(hi - lo, found.components(g, lo, hi)),)
+    for g in np.unique(found.game[~ok]).tolist():
+        dropped = int(np.count_nonzero(~ok[found.game == g]))
+        worst = float(regret[(found.game == g) & ~ok].max())
+        warnings[g] = (*warnings.get(g, ()), dropped_warning(dropped, worst, tol))
+    return EquilibriumBatch(
+        METHOD,
+        tol,
+        batch_shape,
+        found.game[order],
+        (x[order], y[order]),
+        expected[order],
+        regret[order],
+        MappingProxyType(warnings),
+    )
 
 
 # -- per-game outcome ------------------------------------------------------------------------
@@ -204,27 +243,29 @@ class _Found:
     components: int
 
 
+def _degenerate_warning(count: int, parts: int) -> str:
+    if parts < count:
+        return (
+            f"{DEGENERATE_PREFIX}: equilibria form components; extreme points returned "
+            f"({count} extreme equilibria in {parts} component(s))"
+        )
+    return (
+        f"{DEGENERATE_PREFIX}: some mixed strategy has more pure best responses than "
+        "its support size; extreme points returned (here each equilibrium is isolated)"
+    )
+
+
 def _result(game: Game, found: _Found, tol: float) -> SolverResult:
-    warnings: list[str] = []
-    if found.degenerate:
-        count = len(found.candidates)
-        if found.components < count:
-            warnings.append(
-                f"{DEGENERATE_PREFIX}: equilibria form components; extreme points returned "
-                f"({count} extreme equilibria in {found.components} component(s))"
-            )
-        else:
-            warnings.append(
-                f"{DEGENERATE_PREFIX}: some mixed strategy has more pure best responses than "
-                "its support size; extreme points returned (here each equilibrium is isolated)"
-            )
+    warnings = (
+        [_degenerate_warning(len(found.candidates), found.components)] if found.degenerate else []
+    )
     return finish(game, METHOD, found.candidates, tol, warnings)
 
 
 # -- the algorithm on a stack of games ----------------------------------------------------------
 
 
-def _enumerate(payoffs: FloatArray, tol: float) -> list[_Found]:
+def _enumerate(payoffs: FloatArray, tol: float) -> _Pairs:
     """Completely labelled vertex pairs of every game in ``payoffs``, shape (G, 2, m, n)."""
     count, _, m, n = payoffs.shape
     a, scale_a = rescale(payoffs[:, 0])
@@ -298,7 +339,7 @@ def _distinct(found: _Points) -> _Vertices:
     )
 
 
-def _pair_all(p: _Vertices, q: _Vertices, count: int, m: int, n: int) -> list[_Found]:
+def _pair_all(p: _Vertices, q: _Vertices, count: int, m: int, n: int) -> _Pairs:
     """Completely labelled pairs of every game, as candidate equilibria.
 
     A vertex of ``P`` with exactly ``m`` labels is completely labelled only
@@ -334,15 +375,38 @@ def _pair_all(p: _Vertices, q: _Vertices, count: int, m: int, n: int) -> list[_F
     found = found[np.lexsort((found[:, 1], found[:, 0]))]
     x = p.points[found[:, 0]]
     y = q.points[found[:, 1]]
-    x = x / x.sum(axis=1, keepdims=True)
-    y = y / y.sum(axis=1, keepdims=True)
-    bounds = np.searchsorted(p.game[found[:, 0]], np.arange(count + 1)).tolist()
-    results = []
-    for g, (lo, hi) in enumerate(itertools.pairwise(bounds)):
-        candidates = tuple(zip(x[lo:hi], y[lo:hi], strict=True))
-        parts = components(found[lo:hi]) if degenerate[g] else hi - lo
-        results.append(_Found(candidates, bool(degenerate[g]), parts))
-    return results
+    return _Pairs(
+        game=p.game[found[:, 0]],
+        pairs=found,
+        x=x / x.sum(axis=1, keepdims=True),
+        y=y / y.sum(axis=1, keepdims=True),
+        degenerate=degenerate,
+    )
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    """Completely labelled vertex pairs of a stack of games, as flat arrays (games ascending)."""
+
+    game: IntArray
+    pairs: IntArray
+    x: FloatArray
+    y: FloatArray
+    degenerate: BoolArray
+
+    def bounds(self) -> list[int]:
+        return np.searchsorted(self.game, np.arange(len(self.degenerate) + 1)).tolist()  # type: ignore[no-any-return]
+
+    def components(self, g: int, lo: int, hi: int) -> int:
+        return components(self.pairs[lo:hi]) if self.degenerate[g] else hi - lo
+
+    def split(self) -> list[_Found]:
+        """Per-game candidates, for results built game by game."""
+        results = []
+        for g, (lo, hi) in enumerate(itertools.pairwise(self.bounds())):
+            candidates = tuple(zip(self.x[lo:hi], self.y[lo:hi], strict=True))
+            results.append(_Found(candidates, bool(self.degenerate[g]), self.components(g, lo, hi)))
+        return results
 
 
 def _join(
@@ -428,8 +492,8 @@ def _brute_force(
             y = np.zeros((count, size, n + k))
             y[:, where, columns] = y_part
             y = y[:, :, :n]
-            bx = np.einsum("gmn,gsm->gsn", b, x)
-            ay = np.einsum("gmn,gsn->gsm", a, y)
+            bx = np.matmul(x, b)  # (games, systems, n)
+            ay = np.matmul(y, np.swapaxes(a, 1, 2))  # (games, systems, m)
             feasible_p = ok_p & (x_part >= -e_p).all(axis=2) & (bx <= 1 + e_p).all(axis=2)
             feasible_q = ok_q & (y_part >= -e_q).all(axis=2) & (ay <= 1 + e_q).all(axis=2)
             g, s = np.nonzero(feasible_p)

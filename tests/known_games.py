@@ -14,7 +14,7 @@ from fractions import Fraction as F
 
 import numpy as np
 
-from negotiation_sim import Game
+from negotiation_sim import Game, SolverResult
 
 Profile = tuple[tuple[float, ...], ...]
 
@@ -211,3 +211,13 @@ def same_profile_sets(
     return all(any(close(f, e) for e in expected) for f in found) and all(
         any(close(f, e) for f in found) for e in expected
     )
+
+
+def found(result: SolverResult) -> list[Profile]:
+    """The strategies of a result's equilibria, for set comparisons."""
+    return [tuple(tuple(float(v) for v in s) for s in eq.strategies) for eq in result.equilibria]
+
+
+def is_degenerate(result: SolverResult) -> bool:
+    """Whether a solver flagged the game as degenerate."""
+    return any(w.startswith("degenerate game") for w in result.warnings)

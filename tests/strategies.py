@@ -123,3 +123,11 @@ def mixed_profiles(draw: st.DrawFn, *, shape: tuple[int, ...]) -> tuple[np.ndarr
             weights[draw(st.integers(0, k - 1))] = 1.0
         profile.append(weights / weights.sum())
     return tuple(profile)
+
+
+@st.composite
+def tie_heavy_games(draw: st.DrawFn, *, max_options: int = 4) -> Game:
+    """Two-actor games with payoffs all 0, in {0, 1}, {-1, 0, 1} or -3..3: ties everywhere."""
+    shape = (draw(st.integers(1, max_options)), draw(st.integers(1, max_options)))
+    low, high = draw(st.sampled_from([(0, 0), (0, 1), (-1, 1), (-3, 3)]))
+    return Game(draw(payoff_tensors(shape=shape, low=low, high=high)))

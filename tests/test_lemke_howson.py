@@ -46,16 +46,8 @@ def check_equilibria(game: Game, result: SolverResult) -> None:
         assert brute_force_regret(game.payoffs, eq.strategies) <= 1e-9
 
 
-@st.composite
-def tie_heavy_games(draw: st.DrawFn, *, max_options: int = 5) -> Game:
-    """Two-actor games with payoffs all 0, in {0, 1}, {-1, 0, 1} or -3..3."""
-    shape = (draw(st.integers(1, max_options)), draw(st.integers(1, max_options)))
-    low, high = draw(st.sampled_from([(0, 0), (0, 1), (-1, 1), (-3, 3)]))
-    return Game(draw(gs.payoff_tensors(shape=shape, low=low, high=high)))
-
-
 @settings(max_examples=120, deadline=None)
-@given(tie_heavy_games())
+@given(gs.tie_heavy_games(max_options=5))
 def test_ends_are_extreme_equilibria_even_in_degenerate_games(game: Game) -> None:
     """The lexicographic rule makes every path end at a vertex pair, degenerate or not."""
     result = solve_lemke_howson(game)

@@ -12,18 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from negotiation_sim import Game, SolverResult, UnsupportedGameError, solve
+from negotiation_sim import Game, UnsupportedGameError, solve
 from negotiation_sim.solvers.support import solve_support_enumeration
 from negotiation_sim.solvers.vertex import solve_vertex_enumeration
 from tests import strategies as gs
-from tests.known_games import TWO_ACTOR, KnownGame, same_profile_sets
+from tests.known_games import TWO_ACTOR, KnownGame, found, is_degenerate, same_profile_sets
 from tests.oracles import brute_force_regret, gambit_extreme
 
 Profile = tuple[np.ndarray, ...]
-
-
-def found(result: SolverResult) -> list[Profile]:
-    return [eq.strategies for eq in result.equilibria]
 
 
 def subset(mine: list[Profile], theirs: list[Profile], tol: float = 1e-6) -> bool:
@@ -34,18 +30,6 @@ def subset(mine: list[Profile], theirs: list[Profile], tol: float = 1e-6) -> boo
         )
         for p in mine
     )
-
-
-def is_degenerate(result: SolverResult) -> bool:
-    return any(w.startswith("degenerate game") for w in result.warnings)
-
-
-@st.composite
-def tie_heavy_games(draw: st.DrawFn, *, max_options: int = 4) -> Game:
-    """Two-actor games with payoffs in {0, 1}, {-1, 0, 1} or -3..3: ties everywhere."""
-    shape = (draw(st.integers(1, max_options)), draw(st.integers(1, max_options)))
-    low, high = draw(st.sampled_from([(0, 1), (-1, 1), (-3, 3)]))
-    return Game(draw(gs.payoff_tensors(shape=shape, low=low, high=high)))
 
 
 @settings(max_examples=60, deadline=None)
@@ -71,7 +55,7 @@ def test_random_normal_games_equal_vertex_enumeration(game: Game) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(tie_heavy_games())
+@given(gs.tie_heavy_games())
 def test_degenerate_games_give_a_verified_subset_and_a_warning(game: Game) -> None:
     result = solve_support_enumeration(game)
     oracle = gambit_extreme(game)
@@ -127,7 +111,7 @@ def test_rejects_other_than_two_actors() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(tie_heavy_games() | gs.bimatrix_games(real=True))
+@given(gs.tie_heavy_games() | gs.bimatrix_games(real=True))
 def test_blocks_and_support_size_groups_change_nothing(game: Game) -> None:
     from negotiation_sim.solvers import support
 

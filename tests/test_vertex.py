@@ -17,26 +17,10 @@ from negotiation_sim.solvers import vertex
 from negotiation_sim.solvers.result import EquilibriumBatch
 from negotiation_sim.solvers.vertex import solve_vertex_enumeration, vertex_enumeration_batch
 from tests import strategies as gs
-from tests.known_games import TWO_ACTOR, KnownGame, same_profile_sets
+from tests.known_games import TWO_ACTOR, KnownGame, found, is_degenerate, same_profile_sets
 from tests.oracles import brute_force_regret, gambit_extreme, is_probability_profile
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def found(result: SolverResult) -> list[tuple[np.ndarray, ...]]:
-    return [eq.strategies for eq in result.equilibria]
-
-
-def is_degenerate(result: SolverResult) -> bool:
-    return any(w.startswith("degenerate game") for w in result.warnings)
-
-
-@st.composite
-def tie_heavy_games(draw: st.DrawFn, *, max_options: int = 4) -> Game:
-    """Two-actor games with payoffs in {0, 1}, {-1, 0, 1} or -3..3: ties everywhere."""
-    shape = (draw(st.integers(1, max_options)), draw(st.integers(1, max_options)))
-    low, high = draw(st.sampled_from([(0, 1), (-1, 1), (-3, 3)]))
-    return Game(draw(gs.payoff_tensors(shape=shape, low=low, high=high)))
 
 
 @st.composite
@@ -63,7 +47,7 @@ def check_equilibria(game: Game, result: SolverResult) -> None:
 
 
 @settings(max_examples=80, deadline=None)
-@given(tie_heavy_games())
+@given(gs.tie_heavy_games())
 def test_equals_gambit_on_small_integer_games(game: Game) -> None:
     """Ties and degeneracy are the rule here; nothing may be missed or added."""
     result = solve_vertex_enumeration(game)
@@ -90,7 +74,7 @@ def test_equals_gambit_on_generic_games(games: tuple[Game, Game]) -> None:
 
 
 @settings(max_examples=50, deadline=None)
-@given(tie_heavy_games(max_options=3))
+@given(gs.tie_heavy_games(max_options=3))
 def test_qhull_path_agrees_with_brute_force(game: Game) -> None:
     brute = solve_vertex_enumeration(game)
     saved = vertex.BRUTE_FORCE_LIMIT
@@ -182,8 +166,8 @@ def test_batch_keeps_leading_axes_in_c_order_and_accepts_empty() -> None:
     assert batch.batch_shape == (2, 3)
     assert batch.counts().shape == (2, 3)
     single = solve_vertex_enumeration(Game(grid[1, 1]))
-    for found, expected in zip(batch.equilibria((1, 1)), single.equilibria, strict=True):
-        assert found.close_to(expected, 0.0)
+    for batched, expected in zip(batch.equilibria((1, 1)), single.equilibria, strict=True):
+        assert batched.close_to(expected, 0.0)
     assert len(batch.equilibria(4)) == len(single.equilibria)  # flat index 4 is (1, 1)
     empty = vertex_enumeration_batch(np.zeros((0, 2, 2, 2)))
     assert empty.n_games == 0 and empty.counts().shape == (0,)

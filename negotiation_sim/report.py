@@ -21,6 +21,15 @@ def _number(value: float) -> str:
     return f"{value:.4g}" if abs(value) >= 1e-12 else "0"
 
 
+#: What a method's list of equilibria is, where that is not "all of them".
+_KIND = {
+    "logit": " (selected by the logit QRE path)",
+    "lemke_howson": " (ends of the Lemke-Howson paths)",
+    "minimax": " (optimal strategies)",
+    "support_enumeration": " (all, if the game is non-degenerate)",
+}
+
+
 def format_equilibrium(game: Game, equilibrium: Equilibrium) -> str:
     """One line: each actor's options with their probabilities, then payoffs."""
     parts = []
@@ -42,7 +51,8 @@ def format_equilibrium(game: Game, equilibrium: Equilibrium) -> str:
 def format_result(result: SolverResult) -> str:
     """Method, equilibria, value (zero-sum), removed options (dominance), warnings."""
     count = len(result.equilibria)
-    lines = [f"{result.method}: {count} equilibri{'um' if count == 1 else 'a'}"]
+    kind = _KIND.get(result.method, "")
+    lines = [f"{result.method}: {count} equilibri{'um' if count == 1 else 'a'}{kind}"]
     lines += [
         f"  {k}. {format_equilibrium(result.game, eq)}" for k, eq in enumerate(result.equilibria, 1)
     ]
@@ -53,6 +63,9 @@ def format_result(result: SolverResult) -> str:
                 f"{a} {_number(v)}" for a, v in zip(result.game.actors, result.value, strict=True)
             )
         )
+    if result.reduction is not None:
+        then = result.parameters.get("then")
+        lines.append(f"  the game left after elimination was solved with {then}")
     if result.reduction is not None and result.reduction.removed:
         removed = ", ".join(
             f"{result.game.actors[i]}: {result.game.options[i][j]}"

@@ -85,3 +85,16 @@ def test_shape_errors():
         pure_equilibria(np.zeros((2, 3, 3)), n_actors=3)
     with pytest.raises(GameError, match="finite"):
         pure_equilibria(np.full((2, 2, 2), np.nan))
+
+
+def test_threaded_blocks_equal_one_thread_and_name_bad_games():
+    rng = np.random.default_rng(11)
+    batch = rng.integers(-2, 3, size=(5000, 3, 2, 3, 2)).astype(float)
+    assert np.array_equal(
+        pure_equilibria(batch, n_actors=3, threads=1), pure_equilibria(batch, n_actors=3, threads=3)
+    )
+    batch[4321, 2, 1, 0, 1] = -np.inf
+    with pytest.raises(GameError, match="game 4321"):
+        pure_equilibria(batch, n_actors=3, threads=2)
+    with pytest.raises(GameError, match="threads"):
+        pure_equilibria(batch, n_actors=3, threads=0)

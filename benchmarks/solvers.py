@@ -125,7 +125,7 @@ def bench_bimatrix(sizes: Sequence[int], count: dict[int, int]) -> None:
             return [[tuple(np.asarray(s) for s in eq) for eq in r] for r in results]
 
         header(
-            f"(a) all equilibria, {m}x{m} random normal games, {n_games} games (speedup vs quantecon support_enumeration loop)"
+            f"(a) all equilibria, {m}x{m} random normal games, {n_games} games (speedup vs the faster quantecon loop)"
         )
         print(row("pygambit enummixed_solve(rational=True)", oracle_time, reference, 0, "oracle"))
         print(

@@ -7,7 +7,10 @@ Every error names what was expected and what was found. Solvers raise
 
 from __future__ import annotations
 
-__all__ = ["GameError", "NegotiationSimError", "UnsupportedGameError"]
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["GameError", "NegotiationSimError", "Problem", "ScenarioError", "UnsupportedGameError"]
 
 
 class NegotiationSimError(Exception):
@@ -20,3 +23,33 @@ class GameError(NegotiationSimError, ValueError):
 
 class UnsupportedGameError(NegotiationSimError, ValueError):
     """A solver was asked for a game outside its domain."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of an input file: where it is and what is wrong.
+
+    ``location`` is a dotted path into the file's data (``payoffs[12].russia``),
+    or ``line 3, column 7`` for syntax errors.
+    """
+
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class ScenarioError(NegotiationSimError, ValueError):
+    """Every problem found in one scenario (or experiment) file, reported at once.
+
+    >>> error = ScenarioError("scenarios/x.toml", [Problem("actors[0].id", "expected a name, got 3")])
+    >>> print(error)
+    scenarios/x.toml: actors[0].id: expected a name, got 3
+    """
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        lines = [f"{source}: {problem}" if source else str(problem) for problem in self.problems]
+        super().__init__("\n".join(lines) if lines else f"{source}: invalid")

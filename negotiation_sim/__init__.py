@@ -3,8 +3,9 @@
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .errors import GameError, NegotiationSimError, UnsupportedGameError
+from .errors import GameError, NegotiationSimError, ScenarioError, UnsupportedGameError
 from .game import DEFAULT_TOL, Game
+from .scenario import Scenario, load_scenario
 from .solvers import METHODS, Equilibrium, Reduction, SolverResult, pure_equilibria, solve
 from .solvers.result import EquilibriumBatch
 from .solvers.vertex import vertex_enumeration_batch
@@ -40,10 +41,13 @@ __all__ = [
     "LogitPath",
     "NegotiationSimError",
     "Reduction",
+    "Scenario",
+    "ScenarioError",
     "SolverResult",
     "UnsupportedGameError",
     "__version__",
     "iterated_dominance",
+    "load_scenario",
     "logit_path",
     "logit_qre",
     "pure_equilibria",

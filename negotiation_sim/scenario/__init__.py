@@ -1,0 +1,21 @@
+"""Scenario files: loading TOML into validated scenarios and building games from them."""
+
+from .expressions import Expression, check_expression, parse_expression
+from .load import load_scenario, parse_scenario
+from .model import Actor, Format, GameBatch, Issue, Option, Outcome, Parameter, Scenario
+
+__all__ = [
+    "Actor",
+    "Expression",
+    "Format",
+    "GameBatch",
+    "Issue",
+    "Option",
+    "Outcome",
+    "Parameter",
+    "Scenario",
+    "check_expression",
+    "load_scenario",
+    "parse_expression",
+    "parse_scenario",
+]

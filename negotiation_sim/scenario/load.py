@@ -1,0 +1,603 @@
+"""Read a scenario file: TOML -> every problem found, or a frozen :class:`Scenario`.
+
+Validation is hand-written and collects problems instead of stopping at the
+first: a user fixes a file in one pass. Each problem names its location as a
+path into the file's data (``profiles[3].russia``); a TOML syntax error keeps
+tomllib's line and column. The format is documented in
+``docs/scenario-format.md``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+import tomllib
+from collections.abc import Mapping
+from datetime import date
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import Problem, ScenarioError
+from .expressions import Expression, check_expression
+from .model import (
+    BEST_REPLY,
+    Actor,
+    Format,
+    Issue,
+    Option,
+    Outcome,
+    Parameter,
+    Scenario,
+    frozen_mapping,
+)
+
+__all__ = ["load_scenario", "parse_scenario"]
+
+FORMAT_VERSION = 1
+WILDCARD = "*"
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_RESERVED = {"min", "max", "clip"}
+#: Profiles a scenario may have (the payoff tensor is built in memory).
+MAX_PROFILES = 100_000
+
+
+def load_scenario(path: str | PathLike[str]) -> Scenario:
+    """Read and validate a scenario file.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem of the file, each with its location.
+
+    Examples
+    --------
+    >>> scenario = load_scenario("scenarios/arms_race.toml")  # doctest: +SKIP
+    """
+    source = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ScenarioError(
+            source, [Problem("", f"cannot read the file: {exc.strerror}")]
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError(
+            source, [Problem(f"line {line}", f"the file is not UTF-8 text (byte {exc.start})")]
+        ) from None
+    return parse_scenario(text, source=source)
+
+
+def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
+    """Validate scenario TOML text (see :func:`load_scenario`)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(source, [Problem("", f"TOML syntax error: {exc}")]) from exc
+    checker = _Checker()
+    scenario = checker.scenario(data, source)
+    if checker.problems or scenario is None:
+        raise ScenarioError(source, checker.problems)
+    return scenario
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, location: str, message: str) -> None:
+        self.problems.append(Problem(location, message))
+
+    # -- generic checks -------------------------------------------------------------------
+    def table(
+        self,
+        value: Any,
+        location: str,
+        required: tuple[str, ...] = (),
+        optional: tuple[str, ...] = (),
+        *,
+        free_keys: bool = False,
+    ) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.fail(location, f"expected a table, got {_kind(value)}")
+            return None
+        for key in required:
+            if key not in value:
+                self.fail(_join(location, key), "required key is missing")
+        if not free_keys:
+            known = (*required, *optional)
+            for key in value:
+                if key not in known:
+                    close = difflib.get_close_matches(key, known, n=1)
+                    hint = (
+                        f" (did you mean {close[0]!r}?)"
+                        if close
+                        else f" (expected one of {', '.join(known)})"
+                    )
+                    self.fail(_join(location, key), f"unknown key{hint}")
+        return value
+
+    def string(self, value: Any, location: str, *, name: bool = False) -> str | None:
+        if not isinstance(value, str) or (not value.strip()):
+            self.fail(location, f"expected a non-empty string, got {_kind(value)}")
+            return None
+        if name and not _NAME.match(value):
+            self.fail(location, f"expected a name of letters, digits and _, got {value!r}")
+            return None
+        return value
+
+    def number(self, value: Any, location: str) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(location, f"expected a number, got {_kind(value)}")
+            return None
+        if not np.isfinite(value):
+            self.fail(location, f"expected a finite number, got {value}")
+            return None
+        return float(value)
+
+    def strings(self, value: Any, location: str) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            self.fail(location, f"expected a list of strings, got {_kind(value)}")
+            return ()
+        return tuple(s for k, v in enumerate(value) if (s := self.string(v, f"{location}[{k}]")))
+
+    # -- sections -------------------------------------------------------------------------
+    def scenario(self, data: dict[str, Any], source: str) -> Scenario | None:
+        top = self.table(
+            data,
+            "",
+            ("format_version", "scenario", "actors", "outcomes", "profiles"),
+            ("parameters", "issues", "formats"),
+        )
+        if top is None:
+            return None
+        version = top.get("format_version")
+        if "format_version" in top and version != FORMAT_VERSION:
+            self.fail("format_version", f"expected {FORMAT_VERSION}, got {_kind(version)}")
+        meta = (
+            self.table(
+                top.get("scenario", {}),
+                "scenario",
+                ("title", "no_deal"),
+                ("date", "description", "sources", "default_format"),
+            )
+            or {}
+        )
+        title = self.string(meta.get("title"), "scenario.title") if "title" in meta else ""
+        when = meta.get("date", "")
+        if isinstance(when, date):
+            when = when.isoformat()
+        elif not isinstance(when, str):
+            self.fail("scenario.date", f"expected a date or a string, got {_kind(when)}")
+            when = ""
+        description = meta.get("description", "")
+        if not isinstance(description, str):
+            self.fail("scenario.description", f"expected a string, got {_kind(description)}")
+            description = ""
+        sources = self.strings(meta["sources"], "scenario.sources") if "sources" in meta else ()
+
+        parameters = self.parameters(top.get("parameters", {}))
+        actors = self.actors(top.get("actors"))
+        issues = self.issues(top.get("issues", {}))
+        outcomes = self.outcomes(top.get("outcomes"), issues, actors, parameters)
+        no_deal = meta.get("no_deal")
+        if (
+            "no_deal" in meta
+            and self.string(no_deal, "scenario.no_deal")
+            and outcomes is not None
+            and str(no_deal) not in outcomes
+        ):
+            self.fail(
+                "scenario.no_deal", f"unknown outcome {no_deal!r}{_hint(str(no_deal), outcomes)}"
+            )
+        formats = self.formats(top.get("formats", {}), actors)
+        default_format = meta.get("default_format")
+        if default_format is not None and (
+            self.string(default_format, "scenario.default_format") and default_format not in formats
+        ):
+            self.fail(
+                "scenario.default_format",
+                f"unknown format {default_format!r}{_hint(default_format, formats)}",
+            )
+        built = None
+        if actors and outcomes is not None:
+            built = self.profiles(top.get("profiles"), actors, outcomes, parameters)
+        if self.problems or built is None or not isinstance(no_deal, str) or outcomes is None:
+            return None
+        profile_outcomes, expressions, index, locations = built
+        outcome_map = {
+            oid: Outcome(oid, label, frozen_mapping(terms), oid != no_deal)
+            for oid, (label, terms, _) in outcomes.items()
+        }
+        return Scenario(
+            source=source,
+            title=title or "",
+            date=when,
+            description=description,
+            sources=sources,
+            no_deal=no_deal,
+            default_format=default_format,
+            parameters=frozen_mapping(parameters),
+            actors=tuple(actors),
+            issues=frozen_mapping(issues),
+            outcomes=frozen_mapping(outcome_map),
+            formats=frozen_mapping(formats),
+            profile_outcomes=profile_outcomes,
+            expressions=expressions,
+            expression_index=index,
+            expression_locations=locations,
+        )
+
+    def parameters(self, value: Any) -> dict[str, Parameter]:
+        found: dict[str, Parameter] = {}
+        section = self.table(value, "parameters", free_keys=True)
+        for name, spec in (section or {}).items():
+            where = f"parameters.{name}"
+            if not _NAME.match(name) or name in _RESERVED:
+                self.fail(
+                    where, "a parameter name is letters, digits and _, and not min, max or clip"
+                )
+                continue
+            table = self.table(spec, where, ("default", "range", "description"))
+            if table is None:
+                continue
+            default = (
+                self.number(table.get("default"), f"{where}.default")
+                if "default" in table
+                else None
+            )
+            bounds = table.get("range")
+            low = high = None
+            if "range" in table:
+                if not isinstance(bounds, list) or len(bounds) != 2:
+                    self.fail(f"{where}.range", f"expected [low, high], got {_kind(bounds)}")
+                else:
+                    low = self.number(bounds[0], f"{where}.range[0]")
+                    high = self.number(bounds[1], f"{where}.range[1]")
+                    if low is not None and high is not None and low > high:
+                        self.fail(f"{where}.range", f"low {low:g} is above high {high:g}")
+            if (
+                default is not None
+                and low is not None
+                and high is not None
+                and not low <= default <= high
+            ):
+                self.fail(
+                    f"{where}.default",
+                    f"value {default:g} is outside its range [{low:g}, {high:g}]",
+                )
+            description = table.get("description")
+            if "description" in table:
+                self.string(description, f"{where}.description")
+            if None not in (default, low, high) and isinstance(description, str):
+                found[name] = Parameter(name, float(default), float(low), float(high), description)  # type: ignore[arg-type]
+        return found
+
+    def actors(self, value: Any) -> list[Actor]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(
+                "actors", f"expected a list of actors ([[actors]] tables), got {_kind(value)}"
+            )
+            return []
+        if len(value) < 2:
+            self.fail("actors", f"expected at least two actors, got {len(value)}")
+        actors: list[Actor] = []
+        seen: set[str] = set()
+        for k, item in enumerate(value):
+            where = f"actors[{k}]"
+            table = self.table(item, where, ("id", "name", "options"))
+            if table is None:
+                continue
+            actor_id = (
+                self.string(table.get("id"), f"{where}.id", name=True) if "id" in table else None
+            )
+            name = self.string(table.get("name"), f"{where}.name") if "name" in table else None
+            if actor_id in seen:
+                self.fail(f"{where}.id", f"duplicate actor id {actor_id!r}")
+            if actor_id:
+                seen.add(actor_id)
+            options = (
+                self.options(table.get("options"), f"{where}.options") if "options" in table else ()
+            )
+            if actor_id and name and options:
+                actors.append(Actor(actor_id, name, options))
+        return actors
+
+    def options(self, value: Any, where: str) -> tuple[Option, ...]:
+        if not isinstance(value, list) or not value:
+            self.fail(
+                where, f"expected a non-empty list of {{ id, description }}, got {_kind(value)}"
+            )
+            return ()
+        options: list[Option] = []
+        seen: set[str] = set()
+        for k, item in enumerate(value):
+            table = self.table(item, f"{where}[{k}]", ("id", "description"))
+            if table is None:
+                continue
+            option_id = (
+                self.string(table.get("id"), f"{where}[{k}].id", name=True)
+                if "id" in table
+                else None
+            )
+            description = (
+                self.string(table.get("description"), f"{where}[{k}].description")
+                if "description" in table
+                else None
+            )
+            if option_id in seen:
+                self.fail(f"{where}[{k}].id", f"duplicate option id {option_id!r}")
+                continue
+            if option_id and description:
+                seen.add(option_id)
+                options.append(Option(option_id, description))
+        return tuple(options) if len(options) == len(value) else ()
+
+    def issues(self, value: Any) -> dict[str, Issue]:
+        found: dict[str, Issue] = {}
+        for name, spec in (self.table(value, "issues", free_keys=True) or {}).items():
+            where = f"issues.{name}"
+            table = self.table(spec, where, ("description", "values"))
+            if table is None:
+                continue
+            description = (
+                self.string(table.get("description"), f"{where}.description")
+                if "description" in table
+                else None
+            )
+            values = self.table(table.get("values", {}), f"{where}.values", free_keys=True) or {}
+            clean = {k: v for k, v in values.items() if self.string(v, f"{where}.values.{k}")}
+            if not values:
+                self.fail(f"{where}.values", "expected at least one value")
+            if description:
+                found[name] = Issue(name, description, frozen_mapping(clean))
+        return found
+
+    def outcomes(
+        self,
+        value: Any,
+        issues: dict[str, Issue],
+        actors: list[Actor],
+        parameters: dict[str, Parameter],
+    ) -> dict[str, tuple[str, dict[str, str], dict[str, Expression]]] | None:
+        section = self.table(value, "outcomes", free_keys=True)
+        if section is None:
+            return None
+        if not section:
+            self.fail("outcomes", "expected at least one outcome")
+        found: dict[str, tuple[str, dict[str, str], dict[str, Expression]]] = {}
+        for name, spec in section.items():
+            where = f"outcomes.{name}"
+            table = self.table(spec, where, ("label",), ("terms", "payoffs"))
+            if table is None:
+                continue
+            label = self.string(table.get("label"), f"{where}.label") if "label" in table else None
+            terms: dict[str, str] = {}
+            for issue, term in (
+                self.table(table.get("terms", {}), f"{where}.terms", free_keys=True) or {}
+            ).items():
+                if issue not in issues:
+                    self.fail(f"{where}.terms.{issue}", f"unknown issue{_hint(issue, issues)}")
+                elif not isinstance(term, str) or term not in issues[issue].values:
+                    self.fail(
+                        f"{where}.terms.{issue}",
+                        f"unknown term {term!r} (expected one of {', '.join(issues[issue].values)})",
+                    )
+                else:
+                    terms[issue] = term
+            payoffs = self.payoffs(table.get("payoffs", {}), f"{where}.payoffs", actors, parameters)
+            found[name] = (label or "", terms, payoffs)
+        return found
+
+    def payoffs(
+        self, value: Any, where: str, actors: list[Actor], parameters: dict[str, Parameter]
+    ) -> dict[str, Expression]:
+        found: dict[str, Expression] = {}
+        ids = [a.id for a in actors]
+        for actor, text in (self.table(value, where, free_keys=True) or {}).items():
+            if actor not in ids:
+                self.fail(f"{where}.{actor}", f"unknown actor{_hint(actor, ids)}")
+                continue
+            expression, problems = check_expression(
+                text, parameters=list(parameters), location=f"{where}.{actor}"
+            )
+            self.problems.extend(problems)
+            if expression is not None:
+                found[actor] = expression
+        return found
+
+    def formats(self, value: Any, actors: list[Actor]) -> dict[str, Format]:
+        found: dict[str, Format] = {}
+        by_id = {a.id: a for a in actors}
+        for name, spec in (self.table(value, "formats", free_keys=True) or {}).items():
+            where = f"formats.{name}"
+            table = self.table(spec, where, ("choosers",), ("description", "others"))
+            if table is None:
+                continue
+            choosers = self.strings(table.get("choosers", []), f"{where}.choosers")
+            ok = len(choosers) >= 2
+            if not ok:
+                self.fail(f"{where}.choosers", f"expected at least two actors, got {len(choosers)}")
+            for k, actor in enumerate(choosers):
+                if actor not in by_id:
+                    self.fail(
+                        f"{where}.choosers[{k}]", f"unknown actor {actor!r}{_hint(actor, by_id)}"
+                    )
+                    ok = False
+            if len(set(choosers)) != len(choosers):
+                self.fail(f"{where}.choosers", "an actor is listed twice")
+                ok = False
+            others: list[tuple[str, str]] = []
+            for actor, what in (
+                self.table(table.get("others", {}), f"{where}.others", free_keys=True) or {}
+            ).items():
+                if actor not in by_id:
+                    self.fail(f"{where}.others.{actor}", f"unknown actor{_hint(actor, by_id)}")
+                    ok = False
+                elif actor in choosers:
+                    self.fail(f"{where}.others.{actor}", "this actor is already a chooser")
+                    ok = False
+                elif what != BEST_REPLY and what not in by_id[actor].option_ids:
+                    self.fail(
+                        f"{where}.others.{actor}",
+                        f"expected {BEST_REPLY!r} or one of {actor}'s options "
+                        f"({', '.join(by_id[actor].option_ids)}), got {_kind(what)}",
+                    )
+                    ok = False
+                else:
+                    others.append((actor, what))
+            missing = [a for a in by_id if a not in choosers and a not in dict(others)]
+            if ok and missing:
+                self.fail(
+                    f"{where}.others",
+                    f"say what {', '.join(missing)} do(es): an option or {BEST_REPLY!r}",
+                )
+                ok = False
+            description = table.get("description", "")
+            if not isinstance(description, str):
+                self.fail(f"{where}.description", f"expected a string, got {_kind(description)}")
+            if ok:
+                found[name] = Format(name, str(description), tuple(choosers), tuple(others))
+        return found
+
+    def profiles(
+        self,
+        value: Any,
+        actors: list[Actor],
+        outcomes: dict[str, tuple[str, dict[str, str], dict[str, Expression]]],
+        parameters: dict[str, Parameter],
+    ) -> tuple[Any, ...] | None:
+        if not isinstance(value, list) or not value:
+            self.fail("profiles", f"expected a list of [[profiles]] rules, got {_kind(value)}")
+            return None
+        shape = tuple(len(a.options) for a in actors)
+        if int(np.prod(shape)) > MAX_PROFILES:
+            self.fail(
+                "actors",
+                f"{int(np.prod(shape)):,} profiles: at most {MAX_PROFILES:,} are supported",
+            )
+            return None
+        ids = [a.id for a in actors]
+        rules: list[tuple[list[list[int]], str, dict[str, Expression], str]] = []
+        for k, item in enumerate(value):
+            where = f"profiles[{k}]"
+            table = self.table(item, where, (*ids, "outcome"), ("payoffs",))
+            if table is None:
+                continue
+            matches: list[list[int]] = []
+            ok = True
+            for actor in actors:
+                choice = table.get(actor.id)
+                if actor.id not in table:
+                    ok = False
+                elif choice == WILDCARD:
+                    matches.append(list(range(len(actor.options))))
+                elif isinstance(choice, str) and choice in actor.option_ids:
+                    matches.append([actor.option_ids.index(choice)])
+                else:
+                    self.fail(
+                        f"{where}.{actor.id}",
+                        f"unknown option {choice!r}{_hint(str(choice), actor.option_ids)} "
+                        f"(expected one of {', '.join(actor.option_ids)} or '*')",
+                    )
+                    ok = False
+            outcome = table.get("outcome")
+            if "outcome" in table and outcome not in outcomes:
+                self.fail(
+                    f"{where}.outcome",
+                    f"unknown outcome {outcome!r}{_hint(str(outcome), outcomes)}",
+                )
+                ok = False
+            overrides = self.payoffs(
+                table.get("payoffs", {}), f"{where}.payoffs", actors, parameters
+            )
+            if ok:
+                rules.append((matches, str(outcome), overrides, where))
+        if self.problems:
+            return None
+        outcome_ids = list(outcomes)
+        profile_outcomes = np.full(shape, -1, dtype=np.intp)
+        expressions: list[dict[str, int]] = [{} for _ in actors]
+        expression_list: list[list[Expression]] = [[] for _ in actors]
+        locations: list[list[str]] = [[] for _ in actors]
+        index = [np.full(shape, -1, dtype=np.intp) for _ in actors]
+        for matches, outcome, overrides, where in rules:
+            for profile in itertools.product(*matches):
+                if profile_outcomes[profile] >= 0:
+                    continue  # an earlier rule decided it
+                profile_outcomes[profile] = outcome_ids.index(outcome)
+                defaults = outcomes[outcome][2]
+                for i, actor in enumerate(actors):
+                    if actor.id in overrides:
+                        expression, location = overrides[actor.id], f"{where}.payoffs.{actor.id}"
+                    elif actor.id in defaults:
+                        expression, location = (
+                            defaults[actor.id],
+                            f"outcomes.{outcome}.payoffs.{actor.id}",
+                        )
+                    else:
+                        self.fail(
+                            where,
+                            f"no payoff for {actor.id} at profile "
+                            f"({', '.join(a.option_ids[s] for a, s in zip(actors, profile, strict=True))}): "
+                            f"give one in outcomes.{outcome}.payoffs or in this rule's payoffs",
+                        )
+                        continue
+                    key = location
+                    if key not in expressions[i]:
+                        expressions[i][key] = len(expression_list[i])
+                        expression_list[i].append(expression)
+                        locations[i].append(location)
+                    index[i][profile] = expressions[i][key]
+        missing = np.argwhere(profile_outcomes < 0)
+        if len(missing):
+            named = [
+                "(" + ", ".join(a.option_ids[s] for a, s in zip(actors, row, strict=True)) + ")"
+                for row in missing[:5]
+            ]
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            self.fail(
+                "profiles",
+                f"no rule matches profile(s) {', '.join(named)}{more}; add a rule or a catch-all with '*'",
+            )
+        if self.problems:
+            return None
+        return (
+            profile_outcomes,
+            tuple(tuple(e) for e in expression_list),
+            tuple(index),
+            tuple(tuple(loc) for loc in locations),
+        )
+
+
+def _join(location: str, key: str) -> str:
+    return f"{location}.{key}" if location else key
+
+
+def _hint(
+    name: str, known: Mapping[str, Any] | list[str] | tuple[str, ...] | dict[str, Any]
+) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

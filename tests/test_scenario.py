@@ -1,0 +1,170 @@
+"""Scenario files: the documented example, games vs grids, formats vs brute force, errors."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from negotiation_sim import ScenarioError, load_scenario, solve
+from negotiation_sim.scenario import parse_scenario
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "scenario-format.md"
+
+
+def documented_example() -> str:
+    return DOCS.read_text().split("```toml\n")[1].split("```")[0]
+
+
+def test_the_documented_example_loads_and_solves(tmp_path):
+    path = tmp_path / "arms.toml"
+    path.write_text(documented_example())
+    scenario = load_scenario(path)
+    game = scenario.game()
+    assert game.actors == ("a", "b")
+    assert game.options == (("restrain", "arm"), ("restrain", "arm"))
+    (equilibrium,) = solve(game, "pure").equilibria
+    assert scenario.outcome_of(None, equilibrium.profile) == scenario.no_deal == "arms_race"
+    # gain = 2 by default: A arming on a restrained B gets 3 + 2.
+    assert game.payoff((1, 0)).tolist() == [5.0, 0.0]
+    assert scenario.game({"gain": 0.5}).payoff((1, 0)).tolist() == [3.5, 0.0]
+
+
+def row_scenario(payoffs: np.ndarray, others: str) -> str:
+    """A scenario with one explicit row per profile (the 'one row per profile' form)."""
+    n = payoffs.shape[0]
+    lines = ["format_version = 1", "[scenario]", 'title = "t"', 'no_deal = "o"']
+    lines += ["[outcomes.o]", 'label = "any"']
+    for i in range(n):
+        options = ", ".join(
+            f'{{ id = "x{j}", description = "d" }}' for j in range(payoffs.shape[1 + i])
+        )
+        lines += ["[[actors]]", f'id = "a{i}"', f'name = "A{i}"', f"options = [{options}]"]
+    for profile in itertools.product(*[range(k) for k in payoffs.shape[1:]]):
+        values = ", ".join(f"a{i} = {payoffs[(i, *profile)]:g}" for i in range(n))
+        lines += ["[[profiles]]"] + [f'a{i} = "x{s}"' for i, s in enumerate(profile)]
+        lines += ['outcome = "o"', f"payoffs = {{ {values} }}"]
+    lines += ["[formats.first]", 'choosers = ["a0", "a1"]', f"others = {others}"]
+    return "\n".join(lines)
+
+
+def backward_induction(
+    payoffs: np.ndarray,
+) -> tuple[np.ndarray, dict[tuple[int, int], tuple[int, ...]]]:
+    """a0 and a1 choose; a2 replies anticipating a3; a3 replies last. Ties to the first option."""
+    k0, k1, k2, k3 = payoffs.shape[1:]
+    game = np.zeros((2, k0, k1))
+    paths = {}
+    for s0, s1 in itertools.product(range(k0), range(k1)):
+
+        def reply3(s2: int, s0: int = s0, s1: int = s1) -> int:
+            return int(np.argmax([payoffs[3, s0, s1, s2, s3] for s3 in range(k3)]))
+
+        s2 = int(np.argmax([payoffs[2, s0, s1, s2, reply3(s2)] for s2 in range(k2)]))
+        s3 = reply3(s2)
+        game[:, s0, s1] = payoffs[:2, s0, s1, s2, s3]
+        paths[(s0, s1)] = (s0, s1, s2, s3)
+    return game, paths
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.tuples(*[st.integers(1, 3)] * 4), st.integers(0, 2**32 - 1))
+def test_best_replies_follow_backward_induction(shape, seed):
+    payoffs = np.random.default_rng(seed).integers(-3, 4, size=(4, *shape)).astype(float)
+    scenario = parse_scenario(row_scenario(payoffs, '{ a2 = "best_reply", a3 = "best_reply" }'))
+    game = scenario.game(format="first")
+    expected, paths = backward_induction(payoffs)
+    assert game.actors == ("a0", "a1")
+    assert np.array_equal(game.payoffs, expected)
+    for profile, path in paths.items():
+        assert scenario.profile_of("first", profile) == path
+
+
+def test_fixed_options_are_indexed_out():
+    payoffs = np.random.default_rng(3).integers(-3, 4, size=(4, 2, 2, 3, 2)).astype(float)
+    scenario = parse_scenario(row_scenario(payoffs, '{ a2 = "x2", a3 = "best_reply" }'))
+    game = scenario.game(format="first")
+    for s0, s1 in itertools.product(range(2), range(2)):
+        s3 = int(np.argmax(payoffs[3, s0, s1, 2, :]))
+        assert np.array_equal(game.payoffs[:, s0, s1], payoffs[:2, s0, s1, 2, s3])
+
+
+def test_grid_batch_equals_game_by_game(tmp_path):
+    path = tmp_path / "arms.toml"
+    path.write_text(documented_example())
+    scenario = load_scenario(path)
+    gains = np.linspace(0, 10, 7)
+    batch = scenario.games({"gain": gains})
+    assert batch.payoffs.shape == (7, 2, 2, 2)
+    for k, gain in enumerate(gains):
+        assert np.array_equal(batch.payoffs[k], scenario.game({"gain": gain}).payoffs)
+
+
+@pytest.mark.parametrize(
+    ("change", "location", "message"),
+    [
+        (('id = "b"', 'id = "a"'), "actors[1].id", "duplicate actor id"),
+        (
+            ('outcome = "treaty"', 'outcome = "treaty"\ncolour = 1'),
+            "profiles[0].colour",
+            "unknown key",
+        ),
+        (
+            ('b = "restrain"\noutcome', 'b = "restrian"\noutcome'),
+            "profiles[0].b",
+            "did you mean 'restrain'",
+        ),
+        (('"3 + gain"', '"3 + gian"'), "outcomes.a_ahead.payoffs.a", "did you mean 'gain'"),
+        (("default = 2.0", "default = 20.0"), "parameters.gain.default", "outside its range"),
+        (
+            ('no_deal = "arms_race"', 'no_deal = "arms race"'),
+            "scenario.no_deal",
+            "did you mean 'arms_race'",
+        ),
+        (('"3 + gain"', '"__import__(1)"'), "outcomes.a_ahead.payoffs.a", "not allowed"),
+    ],
+)
+def test_defects_are_reported_with_their_location(change, location, message):
+    old, new = change
+    text = documented_example()
+    assert old in text
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text.replace(old, new, 1), source="x.toml")
+    assert any(p.location == location and message in p.message for p in caught.value.problems), str(
+        caught.value
+    )
+    assert str(caught.value).startswith("x.toml: ")
+
+
+def test_every_problem_is_reported_at_once():
+    text = (
+        documented_example()
+        .replace('"3 + gain"', '"3 + gian"')
+        .replace("default = 2.0", "default = 20.0")
+    )
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, source="x.toml")
+    assert len(caught.value.problems) >= 2
+
+
+def test_missing_profiles_and_syntax_errors_are_located():
+    text = documented_example()
+    last_rule = text.index('[[profiles]]\na = "*"')
+    with pytest.raises(ScenarioError, match=r"no rule matches profile\(s\) \(restrain, arm\)"):
+        parse_scenario(text[:last_rule])
+    with pytest.raises(ScenarioError, match="line 2"):
+        parse_scenario("format_version = 1\n[scenario\n")
+
+
+def test_parameter_values_are_checked_when_building():
+    scenario = parse_scenario(documented_example(), source="x.toml")
+    with pytest.raises(ScenarioError, match="outside its range"):
+        scenario.game({"gain": 11})
+    with pytest.raises(ScenarioError, match="did you mean 'gain'"):
+        scenario.game({"gian": 1})
+    with pytest.raises(ScenarioError, match="unknown format"):
+        scenario.game(format="bilateral")

@@ -11,7 +11,11 @@ from .errors import NegotiationSimError
 
 EXAMPLES = """\
 examples:
-  negotiation-sim demo                 solve the built-in example games with every method
+  negotiation-sim demo                               the built-in example games, every method
+  negotiation-sim validate scenarios/alaska_2025.toml
+  negotiation-sim solve scenarios/alaska_2025.toml --format bilateral
+  negotiation-sim solve scenarios/alaska_2025.toml --set trust=0.8 --set verification=0.7
+  negotiation-sim solve scenarios/inspection.toml --method vertex_enumeration --json
 """
 
 
@@ -44,6 +48,66 @@ def _demo(_: argparse.Namespace) -> int:
     return 0
 
 
+def _validate(args: argparse.Namespace) -> int:
+    from .scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    profiles = 1
+    for actor in scenario.actors:
+        profiles *= len(actor.options)
+    formats = ", ".join(scenario.formats) or "none (all actors choose)"
+    print(
+        f"{args.scenario}: ok: {scenario.title!r}, {len(scenario.actors)} actors, "
+        f"{profiles} profiles, {len(scenario.outcomes)} outcomes, "
+        f"{len(scenario.parameters)} parameters, formats: {formats}"
+    )
+    return 0
+
+
+def _parse_settings(settings: list[str], source: str) -> dict[str, float]:
+    from .errors import Problem, ScenarioError
+
+    values: dict[str, float] = {}
+    problems = []
+    for item in settings:
+        name, sep, text = item.partition("=")
+        try:
+            if not sep or not name.strip():
+                raise ValueError
+            values[name.strip()] = float(text)
+        except ValueError:
+            problems.append(Problem(f"--set {item}", "expected NAME=NUMBER"))
+    if problems:
+        raise ScenarioError(source, problems)
+    return values
+
+
+def _solve(args: argparse.Namespace) -> int:
+    import json
+
+    from . import solve
+    from .report import scenario_report, scenario_summary
+    from .scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    params = _parse_settings(args.set or [], args.scenario)
+    formats: list[str | None] = [args.format] if args.format else (list(scenario.formats) or [None])
+    summaries = []
+    for name in formats:
+        game = scenario.game(params, format=name)
+        result = solve(game, args.method)
+        summaries.append(scenario_summary(scenario, name, params, result))
+    if args.json:
+        print(
+            json.dumps(
+                {"scenario": args.scenario, "title": scenario.title, "formats": summaries}, indent=2
+            )
+        )
+    else:
+        print(scenario_report(scenario, params, summaries))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="negotiation-sim",
@@ -55,6 +119,27 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="solve the built-in example games")
     demo.set_defaults(run=_demo)
+    validate = commands.add_parser("validate", help="check a scenario file; report every problem")
+    validate.add_argument("scenario", help="a scenario TOML file")
+    validate.set_defaults(run=_validate)
+    solver = commands.add_parser(
+        "solve",
+        help="solve a scenario and report its equilibria",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    solver.add_argument("scenario", help="a scenario TOML file")
+    solver.add_argument("--format", help="a format of the scenario (default: every format)")
+    solver.add_argument(
+        "--set", action="append", metavar="NAME=VALUE", help="set a parameter (repeatable)"
+    )
+    solver.add_argument(
+        "--method",
+        default="auto",
+        help="solver method (default: auto; see negotiation_sim.METHODS)",
+    )
+    solver.add_argument("--json", action="store_true", help="print JSON instead of text")
+    solver.set_defaults(run=_solve)
     return parser
 
 

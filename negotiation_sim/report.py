@@ -9,12 +9,24 @@ pure: 1 equilibrium
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .game import Game
 from .solvers.result import Equilibrium, SolverResult
 
-__all__ = ["format_equilibrium", "format_game", "format_result"]
+if TYPE_CHECKING:
+    from .scenario import Scenario
+
+__all__ = [
+    "format_equilibrium",
+    "format_game",
+    "format_result",
+    "scenario_report",
+    "scenario_summary",
+]
 
 
 def _number(value: float) -> str:
@@ -93,4 +105,99 @@ def format_game(game: Game, title: str | None = None) -> str:
                 for j in range(game.shape[1])
             )
             lines.append(f"    {option:<{width}}{cells}")
+    return "\n".join(lines)
+
+
+def scenario_summary(
+    scenario: Scenario, format: str | None, params: Mapping[str, float], result: SolverResult
+) -> dict[str, Any]:
+    """A JSON-ready account of one format's equilibria, in the scenario's words."""
+    game = result.game
+    no_deal = _no_deal_payoffs(scenario, params, game.actors)
+    equilibria = []
+    for eq in result.equilibria:
+        outcomes: dict[str, float] = {}
+        for profile in np.ndindex(*game.shape):
+            weight = float(np.prod([s[j] for s, j in zip(eq.strategies, profile, strict=True)]))
+            if weight > 1e-12:
+                outcome = scenario.outcome_of(format, profile, params)
+                outcomes[outcome] = outcomes.get(outcome, 0.0) + weight
+        entry: dict[str, Any] = {
+            "strategies": {
+                actor: {o: float(p) for o, p in zip(options, s, strict=True) if p > 1e-12}
+                for actor, options, s in zip(game.actors, game.options, eq.strategies, strict=True)
+            },
+            "outcomes": {scenario.outcomes[o].label: round(p, 12) for o, p in outcomes.items()},
+            "payoffs": dict(zip(game.actors, map(float, eq.payoffs), strict=True)),
+        }
+        if no_deal is not None:
+            surplus = {
+                a: float(v - w) for a, v, w in zip(game.actors, eq.payoffs, no_deal, strict=True)
+            }
+            entry["surplus_over_no_deal"] = surplus
+            entry["total_surplus"] = float(sum(surplus.values()))
+        equilibria.append(entry)
+    return {
+        "format": format or "all actors choose",
+        "parameters": {**scenario.defaults(), **params},
+        "method": result.method,
+        "tol": result.tol,
+        "equilibria": equilibria,
+        "warnings": list(result.warnings),
+    }
+
+
+def _no_deal_payoffs(
+    scenario: Scenario, params: Mapping[str, float], actors: Sequence[str]
+) -> list[float] | None:
+    """The no-deal outcome's payoffs, if every profile with that outcome pays the same."""
+    values = scenario.values(params)
+    full = scenario.full_payoffs(values)
+    mask = scenario.profile_outcomes == scenario.outcome_ids.index(scenario.no_deal)
+    ids = scenario.actor_ids
+    points = full[:, mask]  # (n, profiles with no deal)
+    if points.size == 0 or not np.allclose(points, points[:, :1]):
+        return None
+    return [float(points[ids.index(a), 0]) for a in actors]
+
+
+def scenario_report(
+    scenario: Scenario, params: Mapping[str, float], summaries: Sequence[Mapping[str, Any]]
+) -> str:
+    """The text report of ``negotiation-sim solve``."""
+    lines = [scenario.title]
+    if scenario.date:
+        lines[0] += f" ({scenario.date})"
+    lines.append("")
+    lines.append("Actors and options:")
+    for actor in scenario.actors:
+        lines.append(f"  {actor.name} [{actor.id}]")
+        lines += [f"    {o.id}: {o.description}" for o in actor.options]
+    changed = {k: v for k, v in params.items()}
+    settings = ", ".join(f"{k}={v:g}" for k, v in {**scenario.defaults(), **changed}.items())
+    lines += ["", f"Parameters: {settings}" if settings else "Parameters: none"]
+    no_deal = scenario.outcomes[scenario.no_deal].label
+    for summary in summaries:
+        count = len(summary["equilibria"])
+        lines += [
+            "",
+            f"Format: {summary['format']} — {summary['method']}: {count} equilibri{'um' if count == 1 else 'a'}",
+        ]
+        for k, eq in enumerate(summary["equilibria"], 1):
+            outcomes = "; ".join(
+                label if p > 1 - 1e-9 else f"{label} (p={p:.3f})"
+                for label, p in eq["outcomes"].items()
+            )
+            lines.append(f"  {k}. {outcomes}")
+            for actor, mix in eq["strategies"].items():
+                played = ", ".join(o if p > 1 - 1e-9 else f"{o} {p:.3f}" for o, p in mix.items())
+                lines.append(f"       {actor}: {played}")
+            payoffs = ", ".join(f"{a} {_number(v)}" for a, v in eq["payoffs"].items())
+            lines.append(f"       payoffs: {payoffs}")
+            if "surplus_over_no_deal" in eq:
+                surplus = ", ".join(f"{a} {v:+.4g}" for a, v in eq["surplus_over_no_deal"].items())
+                lines.append(
+                    f"       surplus over {no_deal!r}: {surplus} (total {eq['total_surplus']:+.4g})"
+                )
+        lines += [f"  warning: {w}" for w in summary["warnings"]]
     return "\n".join(lines)

@@ -21,3 +21,53 @@ def test_unknown_command_exits_2_without_traceback():
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr
     assert "invalid choice" in completed.stderr
+
+
+def _example(tmp_path):
+    from tests.test_scenario import documented_example
+
+    path = tmp_path / "arms.toml"
+    path.write_text(documented_example())
+    return path
+
+
+def test_validate_and_solve_a_scenario(tmp_path, capsys):
+    path = _example(tmp_path)
+    assert main(["validate", str(path)]) == 0
+    assert "ok: 'Arms race', 2 actors, 4 profiles" in capsys.readouterr().out
+    assert main(["solve", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "1. no deal: both arm" in out
+    assert "a: arm" in out
+
+
+def test_solve_json_carries_outcomes_and_surplus(tmp_path, capsys):
+    import json
+
+    assert main(["solve", str(_example(tmp_path)), "--set", "gain=0.5", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    (summary,) = report["formats"]
+    assert summary["parameters"]["gain"] == 0.5
+    (equilibrium,) = summary["equilibria"]
+    assert equilibrium["outcomes"] == {"no deal: both arm": 1.0}
+    assert equilibrium["total_surplus"] == 0.0
+
+
+def test_bad_scenario_and_bad_values_exit_2_without_traceback(tmp_path):
+    path = _example(tmp_path)
+    bad = tmp_path / "bad.toml"
+    bad.write_text(path.read_text().replace('"3 + gain"', '"3 + gian"'))
+    for argv in (
+        ["validate", str(bad)],
+        ["solve", str(bad)],
+        ["solve", str(path), "--set", "gain=99"],
+        ["solve", str(path), "--set", "gain"],
+        ["solve", str(path), "--format", "bilateral"],
+        ["solve", str(tmp_path / "missing.toml")],
+    ):
+        completed = subprocess.run(
+            [sys.executable, "-m", "negotiation_sim.cli", *argv], capture_output=True, text=True
+        )
+        assert completed.returncode == 2, argv
+        assert "Traceback" not in completed.stderr
+        assert completed.stderr.startswith("negotiation-sim: error: "), completed.stderr

@@ -211,6 +211,10 @@ class Expression:
             )
         return self._constant
 
+    def __reduce__(self) -> tuple[Callable[[str, frozenset[str]], Expression], tuple[str, ...]]:
+        # Closures do not pickle: rebuild from the text (for process pools and Dask).
+        return _rebuild, (self.text, *sorted(self.parameters))
+
     def evaluate(self, values: Mapping[str, ArrayLike]) -> FloatArray:
         """Evaluate the expression, elementwise and with numpy broadcasting.
 
@@ -431,6 +435,10 @@ def check_expression(
             "(division by zero, overflow or a fractional power of a negative number)"
         )
     return Expression(stripped, frozenset(compiler.used), compiled.node, compiled.constant), []
+
+
+def _rebuild(text: str, *parameters: str) -> Expression:
+    return parse_expression(text, parameters=parameters)
 
 
 # -- parsing helpers ------------------------------------------------------------------------

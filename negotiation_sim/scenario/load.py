@@ -79,7 +79,12 @@ def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(source, [Problem("", f"TOML syntax error: {exc}")]) from exc
+        # tomllib (3.11) puts the position in the message: "... (at line 3, column 7)".
+        message = str(exc)
+        where = re.search(r"\s*\(at (line \d+, column \d+|end of document)\)$", message)
+        location = where.group(1) if where else ""
+        text_part = message[: where.start()] if where else message
+        raise ScenarioError(source, [Problem(location, f"TOML syntax error: {text_part}")]) from exc
     checker = _Checker()
     scenario = checker.scenario(data, source)
     if checker.problems or scenario is None:

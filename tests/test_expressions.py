@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import pickle
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -548,3 +549,14 @@ def test_expressions_compare_by_text_and_parameters() -> None:
     assert parse("x + 1") == parse("x + 1")
     assert hash(parse("x + 1")) == hash(parse(" x + 1 "))
     assert parse("x + 1") != parse("1 + x")
+
+
+def test_expressions_pickle_for_process_pools() -> None:
+    for text in ("trust * max(x, 1) - 2 ** -1", "3", "-2.5"):
+        expression = parse(text)
+        copy = pickle.loads(pickle.dumps(expression))
+        assert copy == expression
+        assert copy.is_constant == expression.is_constant
+        values = {"trust": np.array([0.5, 2.0]), "x": 3.0}
+        np.testing.assert_array_equal(copy.evaluate(values), expression.evaluate(values))
+    assert pickle.loads(pickle.dumps(parse(np.float64(0.1)))).constant_value == 0.1

@@ -159,6 +159,8 @@ class Expression:
 
     Create it with :func:`parse_expression` (or :func:`check_expression`), not
     directly. Two expressions are equal when their texts and parameters are.
+    Expressions are immutable, safe to share between threads, and pickle (by
+    their text, which is parsed again on unpickling) for process pools.
 
     Attributes
     ----------
@@ -211,7 +213,7 @@ class Expression:
             )
         return self._constant
 
-    def __reduce__(self) -> tuple[Callable[[str, frozenset[str]], Expression], tuple[str, ...]]:
+    def __reduce__(self) -> tuple[Callable[..., Expression], tuple[str, ...]]:
         # Closures do not pickle: rebuild from the text (for process pools and Dask).
         return _rebuild, (self.text, *sorted(self.parameters))
 

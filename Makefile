@@ -13,7 +13,11 @@ $(STAMP): pyproject.toml
 	touch $@
 
 demo: $(STAMP)
-	$(BIN)/negotiation-sim demo
+	@echo "== The Alaska summit as it was (low trust, no verification), both formats =="
+	$(BIN)/negotiation-sim solve scenarios/alaska_2025.toml
+	@echo
+	@echo "== The same with trust 0.8 and verification 0.8: deals become equilibria =="
+	$(BIN)/negotiation-sim solve scenarios/alaska_2025.toml --set trust=0.8 --set verification=0.8
 
 lint: $(STAMP)
 	$(BIN)/ruff check negotiation_sim tests benchmarks

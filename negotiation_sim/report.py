@@ -136,7 +136,10 @@ def scenario_summary(
             }
             entry["surplus_over_no_deal"] = surplus
             entry["total_surplus"] = float(sum(surplus.values()))
+        entry["_order"] = (outcomes.get(scenario.no_deal, 0.0), -float(np.sum(eq.payoffs)))
         equilibria.append(entry)
+    # Deals first (least no-deal probability), then by total payoff: what a reader looks for.
+    equilibria.sort(key=lambda e: e.pop("_order"))
     return {
         "format": format or "all actors choose",
         "parameters": {**scenario.defaults(), **params},
@@ -161,6 +164,10 @@ def _no_deal_payoffs(
     return [float(points[ids.index(a), 0]) for a in actors]
 
 
+#: Equilibria a text report lists in full, per format.
+_SHOWN = 6
+
+
 def scenario_report(
     scenario: Scenario, params: Mapping[str, float], summaries: Sequence[Mapping[str, Any]]
 ) -> str:
@@ -183,7 +190,8 @@ def scenario_report(
             "",
             f"Format: {summary['format']} — {summary['method']}: {count} equilibri{'um' if count == 1 else 'a'}",
         ]
-        for k, eq in enumerate(summary["equilibria"], 1):
+        shown = summary["equilibria"][:_SHOWN]
+        for k, eq in enumerate(shown, 1):
             outcomes = "; ".join(
                 label if p > 1 - 1e-9 else f"{label} (p={p:.3f})"
                 for label, p in eq["outcomes"].items()
@@ -199,5 +207,12 @@ def scenario_report(
                 lines.append(
                     f"       surplus over {no_deal!r}: {surplus} (total {eq['total_surplus']:+.4g})"
                 )
+        if count > len(shown):
+            tally: dict[str, int] = {}
+            for eq in summary["equilibria"]:
+                for label in eq["outcomes"]:
+                    tally[label] = tally.get(label, 0) + 1
+            counts = "; ".join(f"{label}: {n}" for label, n in tally.items())
+            lines.append(f"  ... {count - len(shown)} more; equilibria by outcome: {counts}")
         lines += [f"  warning: {w}" for w in summary["warnings"]]
     return "\n".join(lines)

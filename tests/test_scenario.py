@@ -168,3 +168,30 @@ def test_parameter_values_are_checked_when_building():
         scenario.game({"gian": 1})
     with pytest.raises(ScenarioError, match="unknown format"):
         scenario.game(format="bilateral")
+
+
+SCENARIOS = sorted((Path(__file__).resolve().parent.parent / "scenarios").glob("*.toml"))
+
+
+def test_the_scenarios_folder_is_not_empty():
+    assert len(SCENARIOS) >= 3
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_every_shipped_scenario_loads_and_solves_in_every_format(path):
+    scenario = load_scenario(path)
+    for name in [*scenario.formats, None]:
+        game = scenario.game(format=name)
+        result = solve(game, "pure" if game.n_actors > 2 else "vertex_enumeration")
+        for eq in result.equilibria:
+            assert game.is_nash(eq.strategies, tol=result.tol)
+            if eq.is_pure:
+                assert scenario.outcome_of(name, eq.profile) in scenario.outcomes
+        # A grid over the first parameter builds as one batch consistent with game().
+        if scenario.parameters:
+            first = next(iter(scenario.parameters.values()))
+            grid = np.linspace(first.low, first.high, 3)
+            batch = scenario.games({first.name: grid}, format=name)
+            assert np.allclose(
+                batch.payoffs[2], scenario.game({first.name: grid[2]}, format=name).payoffs
+            )

@@ -388,15 +388,18 @@ def check_expression(
     if isinstance(text, (int, float, np.integer, np.floating)):
         try:
             value = float(text)
-        except OverflowError:
-            return problem(f"number {_shorten(str(text))} is too large for a 64-bit float")
+        except OverflowError:  # an int: str() of one over 4300 digits raises, so say its size
+            return problem(
+                f"number of {int(text).bit_length()} bits is too large for a 64-bit float"
+            )
         if not math.isfinite(value):
             return problem(f"expected a finite number, got {value}")
         written = str(text) if isinstance(text, (int, np.integer)) else repr(value)
         return Expression(written, frozenset(), _constant_node(value), value), []
     if not isinstance(text, str):
         return problem(
-            f"expected a number or an expression string, got {type(text).__name__} {text!r}"
+            f"expected a number or an expression string, got {type(text).__name__} "
+            f"{_shorten(repr(text))}"
         )
     if len(text) > MAX_LENGTH:
         return problem(

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import keyword
+import math
 import re
+import sys
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from os import PathLike
 from pathlib import Path
@@ -39,10 +42,14 @@ __all__ = ["load_scenario", "parse_scenario"]
 
 FORMAT_VERSION = 1
 WILDCARD = "*"
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # with fullmatch: "$" would allow a final "\n"
 _RESERVED = {"min", "max", "clip"}
+#: The keys of a profiles rule besides the actor ids: no actor can have these ids.
+_RULE_KEYS = ("outcome", "payoffs")
 #: Profiles a scenario may have (the payoff tensor is built in memory).
 MAX_PROFILES = 100_000
+#: Actors a scenario may have (each is an axis of the payoff arrays; numpy allows 64).
+MAX_ACTORS = 32
 
 
 def load_scenario(path: str | PathLike[str]) -> Scenario:
@@ -85,6 +92,30 @@ def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
         location = where.group(1) if where else ""
         text_part = message[: where.start()] if where else message
         raise ScenarioError(source, [Problem(location, f"TOML syntax error: {text_part}")]) from exc
+    except ValueError as exc:  # tomllib lets int()'s limit through: over 4300 digits
+        digits = sys.get_int_max_str_digits()
+        long = re.search(rf"[0-9][0-9_]{{{digits},}}", text) if digits else None
+        raise ScenarioError(
+            source,
+            [
+                Problem(
+                    _line(text, long.start()) if long else "",
+                    f"TOML value error: an integer has more than {digits} digits"
+                    if long
+                    else f"TOML value error: {exc}",
+                )
+            ],
+        ) from None
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise ScenarioError(
+            source,
+            [
+                Problem(
+                    _deepest_line(text),
+                    "TOML nesting is too deep: arrays or inline tables nested hundreds of levels",
+                )
+            ],
+        ) from None
     checker = _Checker()
     scenario = checker.scenario(data, source)
     if checker.problems or scenario is None:
@@ -95,10 +126,12 @@ def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
 def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return "a boolean"
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"an integer of {value.bit_length()} bits"  # str() refuses > 4300 digits
     if isinstance(value, (int, float)):
         return f"the number {value}"
     if isinstance(value, str):
-        return f"the string {value!r}"
+        return f"the string {_shorten(value)!r}"
     if isinstance(value, list):
         return f"a list of {len(value)}"
     if isinstance(value, dict):
@@ -106,9 +139,26 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_Payoffs = dict[str, Expression | None]  # None: given, but with problems (already reported)
+_Outcomes = dict[str, tuple[str, dict[str, str], _Payoffs]]
+
+
 class _Checker:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # Names the file declares, including those whose definitions have problems: a
+        # reference to one is not reported again as unknown. ``actor_ids`` is None when
+        # there is no usable actor list (then references to actors are not checked).
+        self.actor_ids: list[str] | None = None
+        self.actors_complete = False
+        self.parameter_names: set[str] = set()
+        self.issue_names: set[str] = set()
+        self.outcome_names: set[str] = set()
+        self.format_names: set[str] = set()
 
     def fail(self, location: str, message: str) -> None:
         self.problems.append(Problem(location, message))
@@ -146,8 +196,8 @@ class _Checker:
         if not isinstance(value, str) or (not value.strip()):
             self.fail(location, f"expected a non-empty string, got {_kind(value)}")
             return None
-        if name and not _NAME.match(value):
-            self.fail(location, f"expected a name of letters, digits and _, got {value!r}")
+        if name and not _NAME.fullmatch(value):
+            self.fail(location, f"expected a name of letters, digits and _, got {_show(value)}")
             return None
         return value
 
@@ -155,10 +205,18 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(location, f"expected a number, got {_kind(value)}")
             return None
-        if not np.isfinite(value):
+        try:
+            number = float(value)
+        except OverflowError:
+            self.fail(
+                location,
+                f"expected a finite number, got {_kind(value)}: too large for a 64-bit float",
+            )
+            return None
+        if not math.isfinite(number):
             self.fail(location, f"expected a finite number, got {value}")
             return None
-        return float(value)
+        return number
 
     def strings(self, value: Any, location: str) -> tuple[str, ...]:
         if not isinstance(value, list):
@@ -177,17 +235,18 @@ class _Checker:
         if top is None:
             return None
         version = top.get("format_version")
-        if "format_version" in top and version != FORMAT_VERSION:
+        if "format_version" in top and (type(version) is not int or version != FORMAT_VERSION):
             self.fail("format_version", f"expected {FORMAT_VERSION}, got {_kind(version)}")
         meta = (
             self.table(
-                top.get("scenario", {}),
+                top["scenario"],
                 "scenario",
                 ("title", "no_deal"),
                 ("date", "description", "sources", "default_format"),
             )
-            or {}
-        )
+            if "scenario" in top
+            else None
+        ) or {}
         title = self.string(meta.get("title"), "scenario.title") if "title" in meta else ""
         when = meta.get("date", "")
         if isinstance(when, date):
@@ -204,29 +263,31 @@ class _Checker:
         parameters = self.parameters(top.get("parameters", {}))
         actors = self.actors(top.get("actors"))
         issues = self.issues(top.get("issues", {}))
-        outcomes = self.outcomes(top.get("outcomes"), issues, actors, parameters)
+        outcomes = self.outcomes(top.get("outcomes"), issues)
         no_deal = meta.get("no_deal")
         if (
             "no_deal" in meta
             and self.string(no_deal, "scenario.no_deal")
             and outcomes is not None
-            and str(no_deal) not in outcomes
+            and no_deal not in self.outcome_names
         ):
             self.fail(
-                "scenario.no_deal", f"unknown outcome {no_deal!r}{_hint(str(no_deal), outcomes)}"
+                "scenario.no_deal",
+                f"unknown outcome {_show(no_deal)}{_hint(str(no_deal), self.outcome_names)}",
             )
         formats = self.formats(top.get("formats", {}), actors)
         default_format = meta.get("default_format")
         if default_format is not None and (
-            self.string(default_format, "scenario.default_format") and default_format not in formats
+            self.string(default_format, "scenario.default_format")
+            and default_format not in self.format_names
         ):
             self.fail(
                 "scenario.default_format",
-                f"unknown format {default_format!r}{_hint(default_format, formats)}",
+                f"unknown format {_show(default_format)}{_hint(default_format, self.format_names)}",
             )
         built = None
-        if actors and outcomes is not None:
-            built = self.profiles(top.get("profiles"), actors, outcomes, parameters)
+        if self.actor_ids is not None and outcomes is not None and "profiles" in top:
+            built = self.profiles(top["profiles"], actors, outcomes)
         if self.problems or built is None or not isinstance(no_deal, str) or outcomes is None:
             return None
         profile_outcomes, expressions, index, locations = built
@@ -258,11 +319,14 @@ class _Checker:
         section = self.table(value, "parameters", free_keys=True)
         for name, spec in (section or {}).items():
             where = f"parameters.{name}"
-            if not _NAME.match(name) or name in _RESERVED:
+            if not _NAME.fullmatch(name) or name in _RESERVED or keyword.iskeyword(name):
                 self.fail(
-                    where, "a parameter name is letters, digits and _, and not min, max or clip"
+                    where,
+                    "a parameter name is letters, digits and _, and not min, max, clip "
+                    "or a Python keyword",
                 )
                 continue
+            self.parameter_names.add(name)
             table = self.table(spec, where, ("default", "range", "description"))
             if table is None:
                 continue
@@ -306,10 +370,13 @@ class _Checker:
                 "actors", f"expected a list of actors ([[actors]] tables), got {_kind(value)}"
             )
             return []
+        start = len(self.problems)
         if len(value) < 2:
             self.fail("actors", f"expected at least two actors, got {len(value)}")
+        if len(value) > MAX_ACTORS:
+            self.fail("actors", f"at most {MAX_ACTORS} actors are supported, got {len(value)}")
         actors: list[Actor] = []
-        seen: set[str] = set()
+        seen: list[str] = []
         for k, item in enumerate(value):
             where = f"actors[{k}]"
             table = self.table(item, where, ("id", "name", "options"))
@@ -319,15 +386,23 @@ class _Checker:
                 self.string(table.get("id"), f"{where}.id", name=True) if "id" in table else None
             )
             name = self.string(table.get("name"), f"{where}.name") if "name" in table else None
+            usable = actor_id not in seen and actor_id not in _RULE_KEYS
             if actor_id in seen:
                 self.fail(f"{where}.id", f"duplicate actor id {actor_id!r}")
-            if actor_id:
-                seen.add(actor_id)
+            elif actor_id in _RULE_KEYS:
+                self.fail(
+                    f"{where}.id", f"{actor_id!r} is reserved: profiles rules use it as a key"
+                )
+            if actor_id and actor_id not in seen:
+                seen.append(actor_id)
             options = (
                 self.options(table.get("options"), f"{where}.options") if "options" in table else ()
             )
-            if actor_id and name and options:
+            if actor_id and name and options and usable:
                 actors.append(Actor(actor_id, name, options))
+        if value:
+            self.actor_ids = seen
+        self.actors_complete = len(self.problems) == start and len(actors) == len(value)
         return actors
 
     def options(self, value: Any, where: str) -> tuple[Option, ...]:
@@ -363,6 +438,7 @@ class _Checker:
     def issues(self, value: Any) -> dict[str, Issue]:
         found: dict[str, Issue] = {}
         for name, spec in (self.table(value, "issues", free_keys=True) or {}).items():
+            self.issue_names.add(name)
             where = f"issues.{name}"
             table = self.table(spec, where, ("description", "values"))
             if table is None:
@@ -372,27 +448,30 @@ class _Checker:
                 if "description" in table
                 else None
             )
-            values = self.table(table.get("values", {}), f"{where}.values", free_keys=True) or {}
-            clean = {k: v for k, v in values.items() if self.string(v, f"{where}.values.{k}")}
-            if not values:
+            values = (
+                self.table(table["values"], f"{where}.values", free_keys=True)
+                if "values" in table
+                else None
+            )
+            clean = {
+                k: v for k, v in (values or {}).items() if self.string(v, f"{where}.values.{k}")
+            }
+            if values == {}:
                 self.fail(f"{where}.values", "expected at least one value")
             if description:
                 found[name] = Issue(name, description, frozen_mapping(clean))
         return found
 
-    def outcomes(
-        self,
-        value: Any,
-        issues: dict[str, Issue],
-        actors: list[Actor],
-        parameters: dict[str, Parameter],
-    ) -> dict[str, tuple[str, dict[str, str], dict[str, Expression]]] | None:
+    def outcomes(self, value: Any, issues: dict[str, Issue]) -> _Outcomes | None:
+        if value is None:
+            return None  # reported as a missing key
         section = self.table(value, "outcomes", free_keys=True)
         if section is None:
             return None
         if not section:
             self.fail("outcomes", "expected at least one outcome")
-        found: dict[str, tuple[str, dict[str, str], dict[str, Expression]]] = {}
+        self.outcome_names.update(section)
+        found: _Outcomes = {}
         for name, spec in section.items():
             where = f"outcomes.{name}"
             table = self.table(spec, where, ("label",), ("terms", "payoffs"))
@@ -403,40 +482,47 @@ class _Checker:
             for issue, term in (
                 self.table(table.get("terms", {}), f"{where}.terms", free_keys=True) or {}
             ).items():
-                if issue not in issues:
-                    self.fail(f"{where}.terms.{issue}", f"unknown issue{_hint(issue, issues)}")
+                if issue not in self.issue_names:
+                    self.fail(
+                        f"{where}.terms.{issue}", f"unknown issue{_hint(issue, self.issue_names)}"
+                    )
+                elif issue not in issues:
+                    continue  # the issue's own problems are reported
                 elif not isinstance(term, str) or term not in issues[issue].values:
                     self.fail(
                         f"{where}.terms.{issue}",
-                        f"unknown term {term!r} (expected one of {', '.join(issues[issue].values)})",
+                        f"unknown term {_show(term)} "
+                        f"(expected one of {', '.join(issues[issue].values)})",
                     )
                 else:
                     terms[issue] = term
-            payoffs = self.payoffs(table.get("payoffs", {}), f"{where}.payoffs", actors, parameters)
+            payoffs = self.payoffs(table.get("payoffs", {}), f"{where}.payoffs")
             found[name] = (label or "", terms, payoffs)
         return found
 
-    def payoffs(
-        self, value: Any, where: str, actors: list[Actor], parameters: dict[str, Parameter]
-    ) -> dict[str, Expression]:
-        found: dict[str, Expression] = {}
-        ids = [a.id for a in actors]
-        for actor, text in (self.table(value, where, free_keys=True) or {}).items():
-            if actor not in ids:
+    def payoffs(self, value: Any, where: str) -> _Payoffs:
+        ids = self.actor_ids
+        table = self.table(value, where, free_keys=True)
+        if table is None:  # counts as given (with problems) for every actor
+            return dict.fromkeys(ids or ())
+        found: _Payoffs = {}
+        for actor, text in table.items():
+            if ids is not None and actor not in ids:
                 self.fail(f"{where}.{actor}", f"unknown actor{_hint(actor, ids)}")
                 continue
             expression, problems = check_expression(
-                text, parameters=list(parameters), location=f"{where}.{actor}"
+                text, parameters=self.parameter_names, location=f"{where}.{actor}"
             )
             self.problems.extend(problems)
-            if expression is not None:
-                found[actor] = expression
+            found[actor] = expression
         return found
 
     def formats(self, value: Any, actors: list[Actor]) -> dict[str, Format]:
         found: dict[str, Format] = {}
         by_id = {a.id: a for a in actors}
+        ids = self.actor_ids
         for name, spec in (self.table(value, "formats", free_keys=True) or {}).items():
+            self.format_names.add(name)
             where = f"formats.{name}"
             table = self.table(spec, where, ("choosers",), ("description", "others"))
             if table is None:
@@ -446,9 +532,9 @@ class _Checker:
             if not ok:
                 self.fail(f"{where}.choosers", f"expected at least two actors, got {len(choosers)}")
             for k, actor in enumerate(choosers):
-                if actor not in by_id:
+                if ids is not None and actor not in ids:
                     self.fail(
-                        f"{where}.choosers[{k}]", f"unknown actor {actor!r}{_hint(actor, by_id)}"
+                        f"{where}.choosers[{k}]", f"unknown actor {_show(actor)}{_hint(actor, ids)}"
                     )
                     ok = False
             if len(set(choosers)) != len(choosers):
@@ -458,22 +544,25 @@ class _Checker:
             for actor, what in (
                 self.table(table.get("others", {}), f"{where}.others", free_keys=True) or {}
             ).items():
-                if actor not in by_id:
-                    self.fail(f"{where}.others.{actor}", f"unknown actor{_hint(actor, by_id)}")
+                if ids is not None and actor not in ids:
+                    self.fail(f"{where}.others.{actor}", f"unknown actor{_hint(actor, ids)}")
                     ok = False
                 elif actor in choosers:
                     self.fail(f"{where}.others.{actor}", "this actor is already a chooser")
                     ok = False
-                elif what != BEST_REPLY and what not in by_id[actor].option_ids:
+                elif not isinstance(what, str) or (
+                    actor in by_id and what != BEST_REPLY and what not in by_id[actor].option_ids
+                ):
+                    listed = f" ({', '.join(by_id[actor].option_ids)})" if actor in by_id else ""
                     self.fail(
                         f"{where}.others.{actor}",
-                        f"expected {BEST_REPLY!r} or one of {actor}'s options "
-                        f"({', '.join(by_id[actor].option_ids)}), got {_kind(what)}",
+                        f"expected {BEST_REPLY!r} or one of {actor}'s options{listed}, "
+                        f"got {_kind(what)}",
                     )
                     ok = False
                 else:
                     others.append((actor, what))
-            missing = [a for a in by_id if a not in choosers and a not in dict(others)]
+            missing = [a for a in ids or () if a not in choosers and a not in dict(others)]
             if ok and missing:
                 self.fail(
                     f"{where}.others",
@@ -488,27 +577,26 @@ class _Checker:
         return found
 
     def profiles(
-        self,
-        value: Any,
-        actors: list[Actor],
-        outcomes: dict[str, tuple[str, dict[str, str], dict[str, Expression]]],
-        parameters: dict[str, Parameter],
+        self, value: Any, actors: list[Actor], outcomes: _Outcomes
     ) -> tuple[Any, ...] | None:
         if not isinstance(value, list) or not value:
             self.fail("profiles", f"expected a list of [[profiles]] rules, got {_kind(value)}")
             return None
         shape = tuple(len(a.options) for a in actors)
-        if int(np.prod(shape)) > MAX_PROFILES:
+        if self.actors_complete and math.prod(shape) > MAX_PROFILES:
             self.fail(
                 "actors",
-                f"{int(np.prod(shape)):,} profiles: at most {MAX_PROFILES:,} are supported",
+                f"{math.prod(shape):,} profiles: at most {MAX_PROFILES:,} are supported",
             )
             return None
         ids = [a.id for a in actors]
-        rules: list[tuple[list[list[int]], str, dict[str, Expression], str]] = []
+        # Actors whose definitions have problems: their keys are accepted, not checked.
+        broken = tuple(a for a in self.actor_ids or () if a not in ids)
+        start = len(self.problems)
+        rules: list[tuple[list[list[int]], str, _Payoffs, str]] = []
         for k, item in enumerate(value):
             where = f"profiles[{k}]"
-            table = self.table(item, where, (*ids, "outcome"), ("payoffs",))
+            table = self.table(item, where, (*ids, "outcome"), ("payoffs", *broken))
             if table is None:
                 continue
             matches: list[list[int]] = []
@@ -522,32 +610,41 @@ class _Checker:
                 elif isinstance(choice, str) and choice in actor.option_ids:
                     matches.append([actor.option_ids.index(choice)])
                 else:
+                    hint = _hint(choice, actor.option_ids) if isinstance(choice, str) else ""
                     self.fail(
                         f"{where}.{actor.id}",
-                        f"unknown option {choice!r}{_hint(str(choice), actor.option_ids)} "
+                        f"unknown option {_show(choice)}{hint} "
                         f"(expected one of {', '.join(actor.option_ids)} or '*')",
                     )
                     ok = False
             outcome = table.get("outcome")
-            if "outcome" in table and outcome not in outcomes:
+            if "outcome" not in table:
+                ok = False
+            elif not isinstance(outcome, str):
                 self.fail(
-                    f"{where}.outcome",
-                    f"unknown outcome {outcome!r}{_hint(str(outcome), outcomes)}",
+                    f"{where}.outcome", f"expected the name of an outcome, got {_kind(outcome)}"
                 )
                 ok = False
-            overrides = self.payoffs(
-                table.get("payoffs", {}), f"{where}.payoffs", actors, parameters
-            )
+            elif outcome not in self.outcome_names:
+                self.fail(
+                    f"{where}.outcome",
+                    f"unknown outcome {_show(outcome)}{_hint(outcome, self.outcome_names)}",
+                )
+                ok = False
+            elif outcome not in outcomes:
+                ok = False  # the outcome's own problems are reported
+            overrides = self.payoffs(table.get("payoffs", {}), f"{where}.payoffs")
             if ok:
                 rules.append((matches, str(outcome), overrides, where))
-        if self.problems:
-            return None
+        if not self.actors_complete or len(self.problems) > start:
+            return None  # matching would only add consequences of these problems
         outcome_ids = list(outcomes)
         profile_outcomes = np.full(shape, -1, dtype=np.intp)
         expressions: list[dict[str, int]] = [{} for _ in actors]
         expression_list: list[list[Expression]] = [[] for _ in actors]
         locations: list[list[str]] = [[] for _ in actors]
         index = [np.full(shape, -1, dtype=np.intp) for _ in actors]
+        unpaid: set[tuple[str, str]] = set()  # (rule, actor) reported without a payoff
         for matches, outcome, overrides, where in rules:
             for profile in itertools.product(*matches):
                 if profile_outcomes[profile] >= 0:
@@ -563,13 +660,17 @@ class _Checker:
                             f"outcomes.{outcome}.payoffs.{actor.id}",
                         )
                     else:
-                        self.fail(
-                            where,
-                            f"no payoff for {actor.id} at profile "
-                            f"({', '.join(a.option_ids[s] for a, s in zip(actors, profile, strict=True))}): "
-                            f"give one in outcomes.{outcome}.payoffs or in this rule's payoffs",
-                        )
+                        if (where, actor.id) not in unpaid:  # once per rule, not per profile
+                            unpaid.add((where, actor.id))
+                            self.fail(
+                                where,
+                                f"no payoff for {actor.id} at profile "
+                                f"({', '.join(a.option_ids[s] for a, s in zip(actors, profile, strict=True))}): "
+                                f"give one in outcomes.{outcome}.payoffs or in this rule's payoffs",
+                            )
                         continue
+                    if expression is None:
+                        continue  # its problems are reported
                     key = location
                     if key not in expressions[i]:
                         expressions[i][key] = len(expression_list[i])
@@ -597,12 +698,35 @@ class _Checker:
         )
 
 
+def _show(value: Any) -> str:
+    """A value for a message: a string quoted (and cut), anything else by its kind."""
+    return repr(_shorten(value)) if isinstance(value, str) else _kind(value)
+
+
+def _line(text: str, index: int) -> str:
+    return f"line {text.count(chr(10), 0, index) + 1}"
+
+
+def _deepest_line(text: str) -> str:
+    """The line where brackets and braces nest deepest (a hint: strings are not skipped)."""
+    depth = deepest = 0
+    line = where = 1
+    for char in text:
+        if char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, line
+        elif char in "]}":
+            depth -= 1
+        elif char == "\n":
+            line += 1
+    return f"line {where}"
+
+
 def _join(location: str, key: str) -> str:
     return f"{location}.{key}" if location else key
 
 
-def _hint(
-    name: str, known: Mapping[str, Any] | list[str] | tuple[str, ...] | dict[str, Any]
-) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1)
+def _hint(name: str, known: Mapping[str, Any] | Collection[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""

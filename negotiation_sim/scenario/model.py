@@ -289,7 +289,12 @@ class Scenario:
         """
         axes = []
         for name, given in grid.items():
-            array = np.atleast_1d(np.asarray(given, dtype=np.float64))
+            try:
+                array = np.atleast_1d(np.asarray(given, dtype=np.float64))
+            except (TypeError, ValueError):
+                raise ScenarioError(
+                    self.source, [Problem(f"grid.{name}", "expected a list of numbers")]
+                ) from None
             if array.ndim != 1:
                 raise ScenarioError(
                     self.source, [Problem(f"grid.{name}", "expected a list of values")]

@@ -1,0 +1,459 @@
+"""Bad scenario files: each defect is reported at its location, and only ScenarioError escapes.
+
+``tests/data/bad_scenarios/`` holds copies of the documented example (or of a three-actor
+variant of it), each with exactly one defect; the first lines of each file say the defect and
+the problem expected. A hypothesis test mutates valid scenarios at random and checks that
+nothing but :class:`ScenarioError` ever escapes the loader or ``Scenario.game``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from negotiation_sim import ScenarioError, load_scenario
+from negotiation_sim.cli import main
+from negotiation_sim.scenario import parse_scenario
+from tests.test_scenario import documented_example
+
+BAD = Path(__file__).resolve().parent / "data" / "bad_scenarios"
+
+#: File (without ``.toml``) -> (location of the expected problem, a fragment of its message).
+EXPECTED: dict[str, tuple[str, str]] = {
+    "actor_id_trailing_newline": ("actors[1].id", "expected a name of letters, digits and _"),
+    "deeply_nested_array": ("line 8", "TOML nesting is too deep"),
+    "default_out_of_range": ("parameters.gain.default", "value 20 is outside its range [0, 10]"),
+    "duplicate_actor_id": ("actors[1].id", "duplicate actor id 'a'"),
+    "duplicate_option_id": ("actors[0].options[1].id", "duplicate option id 'restrain'"),
+    "empty_actor_list": ("actors", "expected at least two actors, got 0"),
+    "expression_syntax_error": ("outcomes.b_ahead.payoffs.b", "syntax error in '3 + * gain'"),
+    "forbidden_attribute": ("outcomes.a_ahead.payoffs.a", "attribute access is not allowed"),
+    "forbidden_call": ("outcomes.b_ahead.payoffs.b", "call of 'abs' is not allowed"),
+    "forbidden_huge_power": (
+        "outcomes.a_ahead.payoffs.a",
+        "exponent 1000 in 'gain ** 1000' is too large",
+    ),
+    "forbidden_import": ("outcomes.a_ahead.payoffs.a", "call of '__import__' is not allowed"),
+    "forbidden_lambda": ("outcomes.a_ahead.payoffs.a", "lambda is not allowed"),
+    "format_actor_unassigned": ("formats.bilateral.others", "say what c do(es)"),
+    "format_unknown_actor": ("formats.bilateral.choosers[1]", "unknown actor 'c'"),
+    "format_unknown_option": (
+        "formats.bilateral.others.c",
+        "expected 'best_reply' or one of c's options (watch), got the string 'leave'",
+    ),
+    "format_version_2": ("format_version", "expected 1, got the number 2"),
+    "format_version_boolean": ("format_version", "expected 1, got a boolean"),
+    "huge_integer_default": ("parameters.gain.default", "too large for a 64-bit float"),
+    "huge_integer_payoff": ("outcomes.treaty.payoffs.a", "too large for a 64-bit float"),
+    "inf_payoff": ("outcomes.arms_race.payoffs.b", "expected a finite number, got inf"),
+    "keyword_parameter_name": ("parameters.lambda", "a parameter name is letters, digits and _"),
+    "missing_payoff": ("profiles[0]", "no payoff for b at profile (restrain, restrain)"),
+    "missing_profile": ("profiles", "no rule matches profile(s) (restrain, arm)"),
+    "missing_required_key": ("scenario.no_deal", "required key is missing"),
+    "nan_payoff": ("outcomes.treaty.payoffs.a", "expected a finite number, got nan"),
+    "no_deal_unknown_outcome": ("scenario.no_deal", "unknown outcome 'war'"),
+    "not_utf8": ("line 6", "the file is not UTF-8"),
+    "range_low_above_high": ("parameters.gain.range", "low 10 is above high 0"),
+    "reserved_actor_id": ("actors[1].id", "'outcome' is reserved"),
+    "reserved_parameter_name": ("parameters.max", "a parameter name is letters, digits and _"),
+    "single_actor": ("actors", "expected at least two actors, got 1"),
+    "toml_syntax_error": ("line 11, column 17", "TOML syntax error"),
+    "too_many_actors": ("actors", "at most 32 actors are supported, got 42"),
+    "too_many_digits": ("line 12", "TOML value error: an integer has more than 4300 digits"),
+    "undefined_parameter": (
+        "outcomes.a_ahead.payoffs.a",
+        "undefined parameter 'gian' (did you mean 'gain'?)",
+    ),
+    "unknown_actor_in_payoffs": ("outcomes.treaty.payoffs.c", "unknown actor"),
+    "unknown_default_format": (
+        "scenario.default_format",
+        "unknown format 'bilaterl' (did you mean 'bilateral'?)",
+    ),
+    "unknown_issue_term": ("outcomes.treaty.terms.arms", "unknown term 'freze'"),
+    "unknown_key": ("scenario.descripton", "unknown key (did you mean 'description'?)"),
+    "unknown_option_in_profile": (
+        "profiles[0].b",
+        "unknown option 'restrian' (did you mean 'restrain'?)",
+    ),
+    "unknown_outcome_in_rule": (
+        "profiles[0].outcome",
+        "unknown outcome 'traety' (did you mean 'treaty'?)",
+    ),
+    "wrong_shape_options_string": (
+        "actors[1].options",
+        "expected a non-empty list of { id, description }, got the string 'restrain, arm'",
+    ),
+    "wrong_shape_options_table": (
+        "actors[0].options",
+        "expected a non-empty list of { id, description }, got a table",
+    ),
+    "wrong_shape_payoffs": ("outcomes.treaty.payoffs", "expected a table, got a list of 2"),
+    "wrong_shape_range": ("parameters.gain.range", "expected [low, high], got a list of 1"),
+    "wrong_type_actor_name": ("actors[0].name", "expected a non-empty string, got the number 3"),
+    "wrong_type_outcome_list": (
+        "profiles[1].outcome",
+        "expected the name of an outcome, got a list of 1",
+    ),
+}
+
+#: Files whose defect makes other lines wrong too (they name the actor 'b', or use 'max'...):
+#: all others have exactly one problem, whatever follow-on checks could have added.
+FOLLOW_ONS = {
+    "actor_id_trailing_newline",
+    "duplicate_actor_id",
+    "range_low_above_high",
+    "reserved_actor_id",
+    "reserved_parameter_name",
+    "single_actor",
+}
+
+BAD_FILES = sorted(BAD.glob("*.toml"))
+
+
+def test_every_bad_file_has_an_expectation():
+    assert {path.stem for path in BAD_FILES} == set(EXPECTED)
+
+
+def test_the_folder_covers_at_least_15_kinds_of_defect():
+    assert len(set(EXPECTED.values())) == len(EXPECTED) >= 15
+    assert len({path.read_bytes() for path in BAD_FILES}) == len(BAD_FILES)
+
+
+@pytest.mark.parametrize("path", BAD_FILES, ids=lambda path: path.stem)
+def test_the_defect_is_reported_at_its_location(path):
+    location, message = EXPECTED[path.stem]
+    header = path.read_bytes().decode("ascii", errors="replace").splitlines()[:2]
+    assert header[0].startswith("# Defect: ")
+    assert header[1] == f"# Expected problem at {location}: {message}"
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    error = caught.value
+    assert any(p.location == location and message in p.message for p in error.problems), str(error)
+    assert str(error).startswith(f"{path}: ")
+    assert all(line.startswith(f"{path}: ") for line in str(error).splitlines())
+    if path.stem not in FOLLOW_ONS:
+        assert len(error.problems) == 1, str(error)
+
+
+def test_independent_defects_are_all_reported_at_once():
+    text = (
+        documented_example()
+        .replace("default = 2.0", "default = 20.0")
+        .replace('title = "Arms race"', 'title = "Arms race"\ntitel = "x"')
+        .replace('b = "3 + gain"', 'b = "3 + abs(gain)"')
+        .replace('[[profiles]]\na = "*"\nb = "arm"\noutcome = "b_ahead"\n', "")
+    )
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, source="x.toml")
+    assert {problem.location for problem in caught.value.problems} == {
+        "parameters.gain.default",
+        "scenario.titel",
+        "outcomes.b_ahead.payoffs.b",
+        "profiles",
+    }
+
+
+def test_a_missing_payoff_is_reported_once_per_rule():
+    catch_all = '[[profiles]]\na = "*"\nb = "*"\noutcome = "arms_race"\n\n'
+    text = documented_example().replace("{ a = 1, b = 1 }", "{ a = 1 }")
+    text = text.replace("[[profiles]]", catch_all + "[[profiles]]", 1)
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text)
+    (problem,) = caught.value.problems
+    assert problem.location == "profiles[0]"
+    assert "no payoff for b at profile (restrain, restrain)" in problem.message
+
+
+def test_grid_values_must_be_numbers():
+    scenario = parse_scenario(documented_example(), source="x.toml")
+    with pytest.raises(ScenarioError, match=r"grid\.gain: expected a list of numbers"):
+        scenario.games({"gain": ["high"]})
+
+
+def test_the_defects_are_alone():
+    """Undoing the defect of a few files gives a valid scenario (each has exactly one)."""
+    example = documented_example()
+    undo = {
+        "nan_payoff": ("a = nan", "a = 3"),
+        "forbidden_lambda": ("(lambda: gain)", "gain"),
+        "wrong_shape_range": ("range = [0]", "range = [0.0, 10.0]"),
+        "duplicate_option_id": (
+            '"restrain", description = "build up"',
+            '"arm", description = "build up"',
+        ),
+        "unknown_key": ("descripton", "description"),
+    }
+    for name, (old, new) in undo.items():
+        body = (BAD / f"{name}.toml").read_text().split("\n", 2)[2]  # without the header
+        assert body.count(old) == 1
+        assert body.replace(old, new) == example, name
+    assert parse_scenario(example).game().payoffs.shape == (2, 2, 2)
+
+
+def test_validate_exits_2_with_one_message_for_every_bad_file(capsys):
+    for path in BAD_FILES:
+        assert main(["validate", str(path)]) == 2, path
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err.startswith(f"negotiation-sim: error: {path}: "), err
+        assert err.count("negotiation-sim: error: ") == 1
+        assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("name", ["not_utf8", "deeply_nested_array", "wrong_type_outcome_list"])
+def test_validate_in_a_subprocess_exits_2_without_traceback(name):
+    path = BAD / f"{name}.toml"
+    completed = subprocess.run(
+        [sys.executable, "-m", "negotiation_sim.cli", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode == 2
+    assert completed.stdout == ""
+    assert completed.stderr.startswith(f"negotiation-sim: error: {path}: ")
+    assert "Traceback" not in completed.stderr
+    location, message = EXPECTED[name]
+    assert f"{location}: " in completed.stderr and message in completed.stderr
+
+
+# -- random mutations of valid scenarios ------------------------------------------------------
+
+#: A richer valid scenario than the documented example: three actors, issues and terms, a
+#: date, rule payoffs, formats with a fixed option and a best reply, a default format.
+RICH = """\
+format_version = 1
+
+[scenario]
+title = "Ceasefire talks"
+date = 2025-08-15
+description = "Two sides and a mediator."
+sources = ["illustrative"]
+no_deal = "war"
+default_format = "mediated"
+
+[parameters.trust]
+default = 0.5
+range = [0.0, 1.0]
+description = "How far each side trusts the other to keep a deal."
+
+[parameters.cost]
+default = 2.0
+range = [0.0, 5.0]
+description = "The cost of war to each side."
+
+[[actors]]
+id = "east"
+name = "East"
+options = [
+  { id = "accept", description = "accept the terms" },
+  { id = "fight", description = "keep fighting" },
+]
+
+[[actors]]
+id = "west"
+name = "West"
+options = [
+  { id = "accept", description = "accept the terms" },
+  { id = "fight", description = "keep fighting" },
+]
+
+[[actors]]
+id = "mediator"
+name = "Mediator"
+options = [
+  { id = "guarantee", description = "guarantee the deal" },
+  { id = "abstain", description = "stay out" },
+]
+
+[issues.line]
+description = "where the ceasefire line runs"
+values = { front = "the current front line", prewar = "the pre-war border" }
+
+[outcomes.deal]
+label = "deal: ceasefire on the front line"
+terms = { line = "front" }
+payoffs = { east = "2 + trust", west = "1 + trust", mediator = 1 }
+
+[outcomes.war]
+label = "no deal: war goes on"
+payoffs = { east = "-cost", west = "-cost", mediator = "-clip(cost, 0, 1)" }
+
+[outcomes.one_sided]
+label = "one side stops"
+payoffs = { east = 0, west = 0, mediator = 0 }
+
+[[profiles]]
+east = "accept"
+west = "accept"
+mediator = "guarantee"
+outcome = "deal"
+payoffs = { mediator = "max(1, 2 * trust)" }
+
+[[profiles]]
+east = "accept"
+west = "accept"
+mediator = "*"
+outcome = "deal"
+
+[[profiles]]
+east = "fight"
+west = "fight"
+mediator = "*"
+outcome = "war"
+
+[[profiles]]
+east = "*"
+west = "*"
+mediator = "*"
+outcome = "one_sided"
+payoffs = { east = "min(1, trust) - cost / 2" }
+
+[formats.mediated]
+description = "the sides choose; the mediator replies"
+choosers = ["east", "west"]
+others = { mediator = "best_reply" }
+
+[formats.alone]
+choosers = ["east", "west"]
+others = { mediator = "abstain" }
+"""
+
+BASES = (documented_example(), RICH)
+
+#: Names that mean something somewhere in the bases, and a few that are reserved or odd.
+NAMES = (
+    "a", "b", "c", "east", "west", "mediator", "restrain", "arm", "accept", "fight", "abstain",
+    "guarantee", "treaty", "arms_race", "a_ahead", "deal", "war", "one_sided", "gain", "trust",
+    "cost", "line", "front", "mediated", "alone", "best_reply", "outcome", "payoffs", "id",
+    "name", "options", "default", "range", "description", "choosers", "others", "terms",
+    "values", "label", "no_deal", "title", "scenario", "actors", "profiles", "outcomes",
+    "formats", "parameters", "issues", "format_version", "min", "max", "clip", "lambda",
+    "True", "__import__", "x",
+)  # fmt: skip
+EXPRESSIONS = (
+    "3 + gain", "trust * cost", "1 / (gain - 2)", "gain ** 16 * 1e300", "min(gain)",
+    "clip(trust, 1, 0)", "__import__('os')", "gain.real", "(lambda: 1)()", "2 ** 1000",
+    "10 ** 308 * 10", "x if y else z", "#", "", " ", "1e999", "-cost / 0", "max(trust, cost)",
+    "((((((((((((((((((((((((((((((((((((((((((((1))))))))))))))))))))))))))))))))))))))))))))",
+    "+".join(["trust"] * 60),
+)  # fmt: skip
+ODD_LITERALS = (
+    "nan", "+nan", "-nan", "inf", "-inf", "1e400", "-0", "0x" + "f" * 300, "9" * 5000,
+    "9223372036854775808", "1979-05-27", "07:32:00", "1979-05-27T07:32:00Z", "true", "false",
+    '""', '"*"', "'''multi\nline'''", '"\\u0000"', "[]", "{}", "[[]]", "[{}]",
+)  # fmt: skip
+
+scalars = st.one_of(
+    st.integers(-10, 10).map(str),
+    st.integers().map(str),
+    st.floats().map(repr),  # TOML writes floats, inf and nan as Python does
+    st.sampled_from(ODD_LITERALS),
+    st.sampled_from(NAMES).map(json.dumps),
+    st.sampled_from(EXPRESSIONS).map(json.dumps),
+    st.text(max_size=12).map(json.dumps),
+)
+values = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4).map(lambda items: "[" + ", ".join(items) + "]"),
+        st.dictionaries(st.sampled_from(NAMES), children, max_size=3).map(
+            lambda table: "{ " + ", ".join(f"{k} = {v}" for k, v in table.items()) + " }"
+        ),
+    ),
+    max_leaves=8,
+)
+deep = st.integers(1, 3000).map(lambda depth: "[" * depth + "]" * depth)
+any_value = st.one_of(values, deep)
+headers = st.sampled_from(
+    [
+        "[scenario]", "[[actors]]", "[[profiles]]", "[outcomes.treaty]", "[outcomes.x]",
+        "[parameters.gain]", "[parameters.x]", "[issues.x]", "[formats.f]", "[formats.mediated]",
+        "[actors]", "[profiles]", "[outcomes]", "[scenario.x]", "[[outcomes]]", "[[formats.f]]",
+    ]
+)  # fmt: skip
+new_lines = st.one_of(
+    st.builds(lambda key, value: f"{key} = {value}", st.sampled_from(NAMES), any_value),
+    headers,
+    st.text(max_size=30),
+)
+
+VALUE_TOKEN = re.compile(r'"[^"\n]*"|(?<![\w.])-?\d+(?:\.\d+)?\b|\b(?:true|false)\b')
+NAME_TOKEN = re.compile(r"\b[A-Za-z_]\w*\b")
+#: Replacing a value or a name keeps the TOML valid more often: those are drawn more often.
+MUTATIONS = ("delete", "duplicate", "swap", "insert", "truncate", *["value"] * 4, *["name"] * 2)
+
+
+@st.composite
+def mutants(draw: st.DrawFn) -> str:
+    """A valid scenario with one to three random mutations."""
+    text = draw(st.sampled_from(BASES))
+    for _ in range(draw(st.integers(1, 3))):
+        lines = text.split("\n")
+        line = draw(st.integers(0, len(lines) - 1))
+        kind = draw(st.sampled_from(MUTATIONS))
+        if kind == "delete":
+            del lines[line]
+        elif kind == "duplicate":
+            lines.insert(line, lines[line])
+        elif kind == "swap":
+            other = draw(st.integers(0, len(lines) - 1))
+            lines[line], lines[other] = lines[other], lines[line]
+        elif kind == "insert":
+            lines.insert(line, draw(new_lines))
+        elif kind == "truncate":
+            text = text[: draw(st.integers(0, len(text)))]
+            continue
+        else:
+            pattern, replacement = (
+                (VALUE_TOKEN, any_value)
+                if kind == "value"
+                else (NAME_TOKEN, st.sampled_from(NAMES))
+            )
+            tokens = list(pattern.finditer(text))
+            if not tokens:
+                continue
+            token = draw(st.sampled_from(tokens))
+            text = text[: token.start()] + draw(replacement) + text[token.end() :]
+            continue
+        text = "\n".join(lines)
+    return text
+
+
+def test_the_mutation_bases_are_valid():
+    for text in BASES:
+        scenario = parse_scenario(text)
+        for name in (None, *scenario.formats):
+            assert scenario.game(format=name).payoffs.shape[0] == 2
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutants())
+def test_mutated_scenarios_raise_nothing_but_scenario_errors(text):
+    try:
+        scenario = parse_scenario(text, source="mutant.toml")
+    except ScenarioError as error:
+        assert error.problems
+        for problem in error.problems:
+            assert problem.location and problem.message, problem
+        assert all(line.startswith("mutant.toml: ") for line in str(error).splitlines())
+        return
+    for name in (None, *scenario.formats):
+        try:
+            game = scenario.game(format=name)
+        except ScenarioError as error:
+            assert error.problems
+        else:
+            assert game.n_actors >= 2
+    for parameter in list(scenario.parameters.values())[:1]:
+        try:
+            scenario.games({parameter.name: [parameter.low, parameter.high]})
+        except ScenarioError as error:
+            assert error.problems

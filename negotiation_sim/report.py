@@ -113,7 +113,7 @@ def scenario_summary(
 ) -> dict[str, Any]:
     """A JSON-ready account of one format's equilibria, in the scenario's words."""
     game = result.game
-    no_deal = _no_deal_payoffs(scenario, params, game.actors)
+    no_deal = _no_deal_payoffs(scenario, params, scenario.actor_ids)
     equilibria = []
     for eq in result.equilibria:
         outcomes: dict[str, float] = {}
@@ -130,10 +130,25 @@ def scenario_summary(
             "outcomes": {scenario.outcomes[o].label: round(p, 12) for o, p in outcomes.items()},
             "payoffs": dict(zip(game.actors, map(float, eq.payoffs), strict=True)),
         }
-        if no_deal is not None:
-            surplus = {
-                a: float(v - w) for a, v, w in zip(game.actors, eq.payoffs, no_deal, strict=True)
+        if eq.profile is not None and len(game.actors) < len(scenario.actors):
+            # The others' replies, and what everyone gets, in a format where not all choose.
+            full = scenario.profile_of(format, eq.profile, params)
+            entry["replies"] = {
+                actor.id: actor.option_ids[o]
+                for actor, o in zip(scenario.actors, full, strict=True)
+                if actor.id not in game.actors
             }
+            full_tensor = scenario.full_payoffs(scenario.values(params))
+            everyone = full_tensor.reshape(len(scenario.actors), -1)[
+                :, int(np.ravel_multi_index(full, scenario.shape))
+            ]
+            entry["payoffs_all_actors"] = dict(
+                zip(scenario.actor_ids, map(float, everyone), strict=True)
+            )
+        if no_deal is not None:
+            reference = dict(zip(scenario.actor_ids, no_deal, strict=True))
+            got = entry.get("payoffs_all_actors", entry["payoffs"])
+            surplus = {a: float(v - reference[a]) for a, v in got.items()}
             entry["surplus_over_no_deal"] = surplus
             entry["total_surplus"] = float(sum(surplus.values()))
         entry["_order"] = (outcomes.get(scenario.no_deal, 0.0), -float(np.sum(eq.payoffs)))
@@ -153,14 +168,15 @@ def scenario_summary(
 def _no_deal_payoffs(
     scenario: Scenario, params: Mapping[str, float], actors: Sequence[str]
 ) -> list[float] | None:
-    """The no-deal outcome's payoffs, if every profile with that outcome pays the same."""
-    values = scenario.values(params)
-    full = scenario.full_payoffs(values)
-    mask = scenario.profile_outcomes == scenario.outcome_ids.index(scenario.no_deal)
-    ids = scenario.actor_ids
-    points = full[:, mask]  # (n, profiles with no deal)
+    """The disagreement point: the no-deal outcome's default payoffs, or its common payoffs."""
+    defaults = scenario.no_deal_payoffs(params)
+    if defaults is not None:
+        return [defaults[a] for a in actors]
+    full = scenario.full_payoffs(scenario.values(params))
+    points = full[:, scenario.profile_outcomes == scenario.outcome_ids.index(scenario.no_deal)]
     if points.size == 0 or not np.allclose(points, points[:, :1]):
         return None
+    ids = scenario.actor_ids
     return [float(points[ids.index(a), 0]) for a in actors]
 
 
@@ -184,6 +200,7 @@ def scenario_report(
     settings = ", ".join(f"{k}={v:g}" for k, v in {**scenario.defaults(), **changed}.items())
     lines += ["", f"Parameters: {settings}" if settings else "Parameters: none"]
     no_deal = scenario.outcomes[scenario.no_deal].label
+    lines.append(f"No deal (the disagreement point): {no_deal}")
     for summary in summaries:
         count = len(summary["equilibria"])
         lines += [
@@ -200,12 +217,16 @@ def scenario_report(
             for actor, mix in eq["strategies"].items():
                 played = ", ".join(o if p > 1 - 1e-9 else f"{o} {p:.3f}" for o, p in mix.items())
                 lines.append(f"       {actor}: {played}")
-            payoffs = ", ".join(f"{a} {_number(v)}" for a, v in eq["payoffs"].items())
+            for actor, reply in eq.get("replies", {}).items():
+                lines.append(f"       {actor} replies: {reply}")
+            payoffs = ", ".join(
+                f"{a} {_number(v)}" for a, v in eq.get("payoffs_all_actors", eq["payoffs"]).items()
+            )
             lines.append(f"       payoffs: {payoffs}")
             if "surplus_over_no_deal" in eq:
                 surplus = ", ".join(f"{a} {v:+.4g}" for a, v in eq["surplus_over_no_deal"].items())
                 lines.append(
-                    f"       surplus over {no_deal!r}: {surplus} (total {eq['total_surplus']:+.4g})"
+                    f"       surplus over no deal: {surplus} (total {eq['total_surplus']:+.4g})"
                 )
         if count > len(shown):
             tally: dict[str, int] = {}

@@ -71,3 +71,27 @@ def test_bad_scenario_and_bad_values_exit_2_without_traceback(tmp_path):
         assert completed.returncode == 2, argv
         assert "Traceback" not in completed.stderr
         assert completed.stderr.startswith("negotiation-sim: error: "), completed.stderr
+
+
+def test_alaska_report_names_outcomes_replies_and_surplus(capsys):
+    import json
+
+    argv = ["solve", "scenarios/alaska_2025.toml", "--format", "bilateral"]
+    assert main([*argv, "--set", "trust=0.8", "--set", "verification=0.8", "--json"]) == 0
+    (summary,) = json.loads(capsys.readouterr().out)["formats"]
+    deals = [
+        eq
+        for eq in summary["equilibria"]
+        if not any(o.startswith("no deal") for o in eq["outcomes"])
+    ]
+    assert deals, "a deal is an equilibrium at high trust and verification"
+    first = deals[0]
+    assert set(first["replies"]) == {"ukraine", "eu"}
+    surplus = first["surplus_over_no_deal"]
+    assert set(surplus) == {"us", "russia", "ukraine", "eu"}
+    assert first["total_surplus"] == sum(surplus.values())
+    # At the summit's values no deal is an equilibrium, and the text report says so in words.
+    assert main(argv) == 0
+    results = capsys.readouterr().out.split("Format: bilateral")[1]
+    assert "1. no deal: the war goes on" in results
+    assert "\n  1. deal:" not in results and "\n  2. deal:" not in results

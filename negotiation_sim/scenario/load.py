@@ -292,8 +292,8 @@ class _Checker:
             return None
         profile_outcomes, expressions, index, locations = built
         outcome_map = {
-            oid: Outcome(oid, label, frozen_mapping(terms), oid != no_deal)
-            for oid, (label, terms, _) in outcomes.items()
+            oid: Outcome(oid, label, frozen_mapping(terms), oid != no_deal, frozen_mapping(payoffs))
+            for oid, (label, terms, payoffs) in outcomes.items()
         }
         return Scenario(
             source=source,

@@ -93,6 +93,8 @@ class Outcome:
     label: str
     terms: Mapping[str, str]
     is_deal: bool
+    #: Default payoffs (actor id -> expression); rules may override them per profile.
+    payoffs: Mapping[str, Expression] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,17 @@ class Scenario:
         if problems:
             raise ScenarioError(self.source, problems)
         return values
+
+    def no_deal_payoffs(self, params: Mapping[str, float] | None = None) -> dict[str, float] | None:
+        """Payoffs of the no-deal outcome (its default payoffs), the disagreement point.
+
+        ``None`` when the outcome has no default payoff for some actor.
+        """
+        outcome = self.outcomes[self.no_deal]
+        if any(actor not in outcome.payoffs for actor in self.actor_ids):
+            return None
+        values = self.values(params)
+        return {a: float(np.asarray(outcome.payoffs[a].evaluate(values))) for a in self.actor_ids}
 
     # -- games ------------------------------------------------------------------------------
     def full_payoffs(self, values: Mapping[str, FloatArray]) -> FloatArray:

@@ -17,7 +17,9 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "scenario-format.md"
 
 
 def documented_example() -> str:
-    return DOCS.read_text().split("```toml\n")[1].split("```")[0]
+    """The complete example of docs/scenario-format.md, so the docs cannot rot."""
+    section = DOCS.read_text().split("## A complete example", 1)[1]
+    return section.split("```toml\n")[1].split("```")[0]
 
 
 def test_the_documented_example_loads_and_solves(tmp_path):
@@ -195,3 +197,31 @@ def test_every_shipped_scenario_loads_and_solves_in_every_format(path):
             assert np.allclose(
                 batch.payoffs[2], scenario.game({first.name: grid[2]}, format=name).payoffs
             )
+
+
+def test_matrices_give_the_same_game_as_outcome_payoffs():
+    text = documented_example()
+    matrices = '\n[matrices]\na = [[3, 0], ["3 + gain", 1]]\nb = [[3, "3 + gain"], [0, 1]]\n'
+    stripped = "\n".join(line for line in text.splitlines() if not line.startswith("payoffs = "))
+    with_matrices = parse_scenario(stripped + matrices)
+    original = parse_scenario(text)
+    for gain in (0.0, 2.0, 7.5):
+        assert np.array_equal(
+            with_matrices.game({"gain": gain}).payoffs, original.game({"gain": gain}).payoffs
+        )
+
+
+@pytest.mark.parametrize(
+    ("matrices", "location", "message"),
+    [
+        ("a = [[3, 0], [1]]\nb = [[3, 5], [0, 1]]", "matrices.a", "expected 2 rows"),
+        ('a = [[3, 0], [5, "1 +"]]\nb = [[3, 5], [0, 1]]', "matrices.a[1][1]", "syntax error"),
+        ("c = [[3, 0], [5, 1]]", "matrices.c", "unknown actor"),
+    ],
+)
+def test_bad_matrices_are_located(matrices, location, message):
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(documented_example() + "\n[matrices]\n" + matrices + "\n")
+    assert any(p.location == location and message in p.message for p in caught.value.problems), str(
+        caught.value
+    )

@@ -230,7 +230,7 @@ class _Checker:
             data,
             "",
             ("format_version", "scenario", "actors", "outcomes", "profiles"),
-            ("parameters", "issues", "formats"),
+            ("parameters", "issues", "formats", "matrices"),
         )
         if top is None:
             return None
@@ -287,7 +287,8 @@ class _Checker:
             )
         built = None
         if self.actor_ids is not None and outcomes is not None and "profiles" in top:
-            built = self.profiles(top["profiles"], actors, outcomes)
+            matrices = self.matrices(top.get("matrices", {}), actors)
+            built = self.profiles(top["profiles"], actors, outcomes, matrices)
         if self.problems or built is None or not isinstance(no_deal, str) or outcomes is None:
             return None
         profile_outcomes, expressions, index, locations = built
@@ -576,8 +577,56 @@ class _Checker:
                 found[name] = Format(name, str(description), tuple(choosers), tuple(others))
         return found
 
+    def matrices(self, value: Any, actors: list[Actor]) -> dict[str, list[list[Expression | None]]]:
+        """Per-actor payoff matrices of a two-actor scenario (rows: first actor's options)."""
+        table = self.table(value, "matrices", free_keys=True)
+        if not table:
+            return {}
+        if len(actors) != 2 or not self.actors_complete:
+            if len(actors) != 2:
+                self.fail(
+                    "matrices",
+                    f"payoff matrices are for two actors, this scenario has {len(actors)}",
+                )
+            return {}
+        rows, columns = (len(a.options) for a in actors)
+        ids = [a.id for a in actors]
+        found: dict[str, list[list[Expression | None]]] = {}
+        for actor, matrix in table.items():
+            where = f"matrices.{actor}"
+            if actor not in ids:
+                self.fail(where, f"unknown actor{_hint(actor, ids)}")
+                continue
+            shape_ok = (
+                isinstance(matrix, list)
+                and len(matrix) == rows
+                and all(isinstance(row, list) and len(row) == columns for row in matrix)
+            )
+            if not shape_ok:
+                self.fail(
+                    where,
+                    f"expected {rows} rows ({ids[0]}'s options) of {columns} entries "
+                    f"({ids[1]}'s options), got {_kind(matrix)}",
+                )
+                continue
+            entries: list[list[Expression | None]] = []
+            for r, row in enumerate(matrix):
+                entries.append([])
+                for c, text in enumerate(row):
+                    expression, problems = check_expression(
+                        text, parameters=self.parameter_names, location=f"{where}[{r}][{c}]"
+                    )
+                    self.problems.extend(problems)
+                    entries[-1].append(expression)
+            found[actor] = entries
+        return found
+
     def profiles(
-        self, value: Any, actors: list[Actor], outcomes: _Outcomes
+        self,
+        value: Any,
+        actors: list[Actor],
+        outcomes: _Outcomes,
+        matrices: dict[str, list[list[Expression | None]]] | None = None,
     ) -> tuple[Any, ...] | None:
         if not isinstance(value, list) or not value:
             self.fail("profiles", f"expected a list of [[profiles]] rules, got {_kind(value)}")
@@ -652,7 +701,11 @@ class _Checker:
                 profile_outcomes[profile] = outcome_ids.index(outcome)
                 defaults = outcomes[outcome][2]
                 for i, actor in enumerate(actors):
-                    if actor.id in overrides:
+                    if matrices and actor.id in matrices:
+                        r, c = profile
+                        expression = matrices[actor.id][r][c]
+                        location = f"matrices.{actor.id}[{r}][{c}]"
+                    elif actor.id in overrides:
                         expression, location = overrides[actor.id], f"{where}.payoffs.{actor.id}"
                     elif actor.id in defaults:
                         expression, location = (

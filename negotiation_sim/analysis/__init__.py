@@ -1,0 +1,1 @@
+"""Analysis of games and outcomes: zero-sum vs positive-sum, bargaining, formats, coalitions."""

@@ -93,6 +93,7 @@ def test_fixed_options_are_indexed_out():
     for s0, s1 in itertools.product(range(2), range(2)):
         s3 = int(np.argmax(payoffs[3, s0, s1, 2, :]))
         assert np.array_equal(game.payoffs[:, s0, s1], payoffs[:2, s0, s1, 2, s3])
+        assert scenario.profile_of("first", (s0, s1)) == (s0, s1, 2, s3)
 
 
 def test_grid_batch_equals_game_by_game(tmp_path):

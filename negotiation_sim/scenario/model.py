@@ -347,6 +347,9 @@ class Scenario:
         ids = self.actor_ids
         for actor, option in zip(chosen.choosers, profile, strict=True):
             full[ids.index(actor)] = int(option)
+        for actor, option_id in chosen.others:
+            if option_id != BEST_REPLY:
+                full[ids.index(actor)] = self._option_index(actor, option_id)
         for actor, reply in replies:
             full[ids.index(actor)] = int(reply[tuple(int(o) for o in profile)])
         return tuple(full)

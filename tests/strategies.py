@@ -131,3 +131,65 @@ def tie_heavy_games(draw: st.DrawFn, *, max_options: int = 4) -> Game:
     shape = (draw(st.integers(1, max_options)), draw(st.integers(1, max_options)))
     low, high = draw(st.sampled_from([(0, 0), (0, 1), (-1, 1), (-3, 3)]))
     return Game(draw(payoff_tensors(shape=shape, low=low, high=high)))
+
+
+# ---------------------------------------------------------------------------------------
+# Bargaining: finite payoff point sets (rows = outcomes, columns = actors).
+# Added for tests/test_bargaining.py; existing strategies above are unchanged.
+# ---------------------------------------------------------------------------------------
+
+
+@st.composite
+def payoff_point_sets(
+    draw: st.DrawFn,
+    *,
+    min_actors: int = 2,
+    max_actors: int = 4,
+    min_points: int = 1,
+    max_points: int = 8,
+    real: bool | None = None,
+    low: int = -3,
+    high: int = 5,
+) -> np.ndarray:
+    """Payoff points of shape ``(m, n)``: small integers (ties) or generic reals.
+
+    ``real=None`` draws both kinds.
+    """
+    n = draw(st.integers(min_actors, max_actors))
+    m = draw(st.integers(min_points, max_points))
+    kind = draw(st.booleans()) if real is None else real
+    if kind:
+        seed = draw(st.integers(0, 2**32 - 1))
+        return np.random.default_rng(seed).uniform(low, high, size=(m, n))
+    return draw(hnp.arrays(np.int64, (m, n), elements=st.integers(low, high))).astype(np.float64)
+
+
+@st.composite
+def bargaining_problems(
+    draw: st.DrawFn,
+    *,
+    min_actors: int = 2,
+    max_actors: int = 4,
+    max_points: int = 8,
+    real: bool | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(points, disagreement)``, the disagreement point having small integer entries."""
+    points = draw(
+        payoff_point_sets(
+            min_actors=min_actors, max_actors=max_actors, max_points=max_points, real=real
+        )
+    )
+    n = points.shape[1]
+    d = draw(st.lists(st.integers(-2, 1), min_size=n, max_size=n))
+    return points, np.array(d, dtype=np.float64)
+
+
+@st.composite
+def symmetric_bimatrix_games(
+    draw: st.DrawFn, *, min_options: int = 1, max_options: int = 4, real: bool | None = None
+) -> Game:
+    """Symmetric two-actor games: the column actor's matrix is the row actor's transposed."""
+    k = draw(st.integers(min_options, max_options))
+    kind = draw(st.booleans()) if real is None else real
+    a = draw(payoff_tensors(shape=(k, k), real=kind))[0]
+    return Game.from_bimatrix(a, a.T)

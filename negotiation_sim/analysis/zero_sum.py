@@ -1,0 +1,314 @@
+"""How zero-sum is a game? Constant-sum test, common/zero-sum split, coco value.
+
+Notation: ``u_i(s)`` is actor ``i``'s payoff at profile ``s``, ``n`` actors.
+
+*Raw split* (docs/models.md §2). The common part ``c(s) = (1/n) sum_j u_j(s)``
+is given to every actor; the zero-sum part ``z_i(s) = u_i(s) - c(s)`` sums to
+zero at every profile. The two are orthogonal as payoff tensors, so
+``||u||^2 = n ||c||^2 + ||z||^2``. After removing each actor's own average
+payoff (a per-actor constant changes nothing about the game) the **zero-sum
+share** is ``||z||^2 / (||z||^2 + n ||c||^2)``: 1 for a constant-sum game, 0
+for a common-interest game (all ``u_i`` equal up to constants).
+
+*Strategic split*. The raw share calls the prisoner's dilemma mostly
+zero-sum, yet what drives an actor's choice is only the part of ``u_i`` that
+varies with its own option: adding any ``g_i(s_-i)`` to ``u_i`` changes no
+best response. Write every ``u_i`` in its ANOVA (Hoeffding) components
+``u_i = sum_T u_{i,T}``, ``u_{i,T}`` the interaction of the options of the
+actors in ``T`` (zero mean over each of them). Only the components with
+``i in T`` matter to actor ``i``. The strategic part is then explained
+
+* by a common-interest game up to
+  ``D_common = sum_T sum_{i in T} ||u_{i,T} - mean_{j in T} u_{j,T}||^2``
+  (the disagreement among the actors who feel interaction ``T``), and
+* by a zero-sum game up to
+  ``D_zero = n ||mean_i u_{i,N}||^2``, ``N`` all actors (a lower-order
+  interaction can always be balanced by an actor outside it, who does not
+  feel it).
+
+Both are least-squares distances from the game's strategic part to the
+(normalised) common-interest and zero-sum games. The **strategic zero-sum
+share** is ``D_common / (D_common + D_zero)``, and 0 when both vanish (every
+actor's choice matters only through its own option, as in a dominant-strategy
+game: then a common-interest game explains it equally well). For two actors
+this is exactly the raw share applied to the doubly centred matrices
+(interaction parts) of ``A`` and ``B``, and the strategic part splits
+orthogonally into own-option, common-interest and zero-sum parts (Hwang &
+Rey-Bellet 2020, 'Strategic decompositions of normal form games: zero-sum
+games and potential games', Games Econ. Behav. 122). A game
+``u_i = c(s) + g_i(s_-i)`` has strategic share 0; a constant-sum game share 1
+unless it is also common-interest-equivalent (then 0). Every symmetric 2x2
+game, the prisoner's dilemma among them, is a potential game (Monderer &
+Shapley 1996, Games Econ. Behav. 14) and has strategic share 0.
+
+*coco value* (Kalai & Kalai 2013, 'Cooperation in strategic games
+revisited', Q. J. Econ. 128(2): 917-966). Two actors with matrices ``A, B``:
+``C = (A+B)/2``, ``Z = (A-B)/2``, coco = ``(max C + val Z, max C - val Z)``.
+
+*Relative gains* (Grieco 1988; Powell 1991, APSR 85): actor ``i`` cares about
+``u_i - rho mean_{j != i} u_j``; ``rho = 1`` makes any game zero-sum.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import GameError, UnsupportedGameError
+from ..game import DEFAULT_TOL, FloatArray, Game
+from ..solvers.minimax import constant_sum, maximin
+
+__all__ = ["CocoValue", "SumStructure", "coco_value", "relative_gains", "sum_structure"]
+
+
+def _frozen(array: FloatArray) -> FloatArray:
+    copy = np.array(array, dtype=np.float64)
+    copy.setflags(write=False)
+    return copy
+
+
+@dataclass(frozen=True, eq=False)
+class SumStructure:
+    """Common-interest and zero-sum parts of a game, and how large each is.
+
+    Attributes
+    ----------
+    constant_sum : bool
+        Whether ``sum_i u_i(s)`` is the same at every profile, within
+        ``tol`` times the largest absolute payoff (at least 1).
+    common : ndarray, shape (k_1, ..., k_n)
+        ``c(s) = mean_j u_j(s)``.
+    zero_sum_part : ndarray, shape (n, k_1, ..., k_n)
+        ``z_i(s) = u_i(s) - c(s)``; sums to zero over actors.
+    zero_sum_share : float
+        ``||z~||^2 / (||z~||^2 + n ||c~||^2)`` in [0, 1], where ``~`` means each
+        actor's mean payoff over all profiles was removed first. 0 when every
+        actor's payoff is constant (nothing to share).
+    strategic_zero_sum_share : float
+        The share of the strategic part (what drives choices) that only a
+        zero-sum game explains, in [0, 1]; see the module docstring.
+    tol : float
+    """
+
+    constant_sum: bool
+    common: FloatArray
+    zero_sum_part: FloatArray
+    zero_sum_share: float
+    strategic_zero_sum_share: float
+    tol: float
+
+
+def sum_structure(game: Game, tol: float = DEFAULT_TOL) -> SumStructure:
+    """Split a game into its common-interest and zero-sum parts.
+
+    Parameters
+    ----------
+    game : Game
+    tol : float
+        Relative tolerance (times the largest absolute payoff, at least 1)
+        for the constant-sum test and for deciding that a share is 0/0.
+
+    Returns
+    -------
+    SumStructure
+
+    Examples
+    --------
+    Matching pennies is zero-sum through and through (von Neumann &
+    Morgenstern 1944):
+
+    >>> from negotiation_sim import Game
+    >>> mp = sum_structure(Game.zero_sum([[1, -1], [-1, 1]]))
+    >>> mp.constant_sum, mp.zero_sum_share, mp.strategic_zero_sum_share
+    (True, 1.0, 1.0)
+
+    The prisoner's dilemma (Axelrod 1984: R=3, S=0, T=5, P=1) looks mostly
+    zero-sum, but its strategic part is a potential game (Monderer & Shapley
+    1996): raw share 25/29.5, strategic share 0.
+
+    >>> pd = sum_structure(Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]]))
+    >>> pd.constant_sum, round(pd.zero_sum_share, 4), pd.strategic_zero_sum_share
+    (False, 0.8475, 0.0)
+    """
+    u = game.payoffs
+    n = game.n_actors
+    scale = max(1.0, float(np.abs(u).max()))
+    constant = constant_sum(game, tol) is not None
+    common = u.mean(axis=0)
+    zero_sum_part = u - common
+    # Raw share, per-actor constants removed.
+    centred = u - u.reshape(n, -1).mean(axis=1).reshape((n,) + (1,) * n)
+    c = centred.mean(axis=0)
+    z = centred - c
+    negligible = (tol * scale) ** 2 * u.size
+    raw = _share(float(np.sum(z**2)), n * float(np.sum(c**2)), negligible)
+    d_common, d_zero = _strategic_distances(u)
+    strategic = _share(d_common, d_zero, negligible)
+    return SumStructure(
+        constant_sum=constant,
+        common=_frozen(common),
+        zero_sum_part=_frozen(zero_sum_part),
+        zero_sum_share=raw,
+        strategic_zero_sum_share=strategic,
+        tol=tol,
+    )
+
+
+def _share(zero: float, common: float, negligible: float) -> float:
+    """``zero / (zero + common)``; a part ``<= negligible`` counts as 0, and 0/0 as 0."""
+    if zero <= negligible:
+        return 0.0
+    if common <= negligible:
+        return 1.0
+    return min(1.0, max(0.0, zero / (zero + common)))
+
+
+def _strategic_distances(u: FloatArray) -> tuple[float, float]:
+    """``(D_common, D_zero)`` of the module docstring, from the ANOVA components of each ``u_i``."""
+    n = u.shape[0]
+    d_common = 0.0
+    d_zero = 0.0
+    for size in range(2, n + 1):
+        for subset in itertools.combinations(range(n), size):
+            parts = np.stack([_anova_component(u[i], subset) for i in subset])
+            mean = parts.mean(axis=0)
+            d_common += float(np.sum((parts - mean) ** 2))
+            if size == n:
+                d_zero = n * float(np.sum(mean**2))
+    return d_common, d_zero
+
+
+def _anova_component(f: FloatArray, subset: tuple[int, ...]) -> FloatArray:
+    """The ANOVA component of ``f`` for the interaction of the axes in ``subset``.
+
+    ``prod_{j in T} (I - M_j) prod_{j not in T} M_j f`` with ``M_j`` the mean over
+    axis ``j``; broadcast back to the full shape.
+    """
+    g = f
+    for axis in range(f.ndim):
+        if axis not in subset:
+            g = np.broadcast_to(g.mean(axis=axis, keepdims=True), f.shape)
+    for axis in subset:
+        g = g - g.mean(axis=axis, keepdims=True)
+    return np.asarray(g, dtype=np.float64)
+
+
+@dataclass(frozen=True, eq=False)
+class CocoValue:
+    """The cooperative-competitive (coco) value of a two-actor game.
+
+    Attributes
+    ----------
+    value : tuple of float
+        ``(max C + val Z, max C - val Z)``.
+    cooperative : ndarray, shape (k_1, k_2)
+        ``C = (A + B) / 2``, the common-interest (team) game.
+    competitive : ndarray, shape (k_1, k_2)
+        ``Z = (A - B) / 2``, the zero-sum game (row actor's payoff).
+    cooperative_value : float
+        ``max C``.
+    competitive_value : float
+        ``val Z``, the row actor's maximin value of ``Z``.
+    profile : tuple of int
+        A profile maximising ``C`` (the first in C order): the actors play it
+        and settle with a side payment.
+    transfer : float
+        What the column actor pays the row actor at ``profile`` so that both
+        get their coco value: ``value[0] - A[profile]`` (negative: row pays).
+    competitive_strategy : ndarray
+        A maximin strategy of the row actor in ``Z`` (its threat).
+    """
+
+    value: tuple[float, float]
+    cooperative: FloatArray
+    competitive: FloatArray
+    cooperative_value: float
+    competitive_value: float
+    profile: tuple[int, int]
+    transfer: float
+    competitive_strategy: FloatArray
+
+
+def coco_value(game: Game) -> CocoValue:
+    """Kalai & Kalai's coco value of a two-actor game (transferable utility).
+
+    Parameters
+    ----------
+    game : Game
+        Two actors; others raise :class:`~negotiation_sim.UnsupportedGameError`.
+
+    Returns
+    -------
+    CocoValue
+
+    Examples
+    --------
+    By hand from the definition (Kalai & Kalai 2013): ``A = [[3, 1], [0, 2]]``,
+    ``B = [[1, 0], [2, 4]]`` give ``C = [[2, .5], [1, 3]]`` (max 3 at (1, 1))
+    and ``Z = [[1, .5], [-1, -1]]`` with a saddle point at (0, 1), val 1/2:
+
+    >>> from negotiation_sim import Game
+    >>> coco = coco_value(Game.from_bimatrix([[3, 1], [0, 2]], [[1, 0], [2, 4]]))
+    >>> coco.value, coco.profile, coco.transfer
+    ((3.5, 2.5), (1, 1), 1.5)
+    """
+    if game.n_actors != 2:
+        raise UnsupportedGameError(
+            f"coco_value: expected a two-actor game, got {game.n_actors} actors"
+        )
+    a, b = game.payoffs
+    cooperative = (a + b) / 2
+    competitive = (a - b) / 2
+    flat = int(np.argmax(cooperative))
+    profile = tuple(int(v) for v in np.unravel_index(flat, cooperative.shape))
+    best = float(cooperative.reshape(-1)[flat])
+    value, strategy = maximin(competitive)
+    coco = (best + value, best - value)
+    return CocoValue(
+        value=coco,
+        cooperative=_frozen(cooperative),
+        competitive=_frozen(competitive),
+        cooperative_value=best,
+        competitive_value=value,
+        profile=(profile[0], profile[1]),
+        transfer=coco[0] - float(a[profile]),
+        competitive_strategy=_frozen(strategy),
+    )
+
+
+def relative_gains(game: Game, rho: float) -> Game:
+    """The game in which every actor also minds how the others do.
+
+    ``u'_i = u_i - rho * mean_{j != i} u_j`` (Grieco 1988; Powell 1991,
+    'Absolute and relative gains in international relations theory', APSR 85).
+    ``rho = 0`` is the game itself; ``rho = 1`` is zero-sum for any number of
+    actors. Actor and option names are kept.
+
+    Parameters
+    ----------
+    game : Game
+    rho : float
+        Weight of relative gains, in [0, 1]; otherwise
+        :class:`~negotiation_sim.GameError`.
+
+    Examples
+    --------
+    With ``rho = 1`` the prisoner's dilemma becomes zero-sum:
+
+    >>> from negotiation_sim import Game
+    >>> pd = Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    >>> relative_gains(pd, 1.0).payoffs[0].tolist()
+    [[0.0, -5.0], [5.0, 0.0]]
+    """
+    try:
+        weight = float(rho)
+    except (TypeError, ValueError) as exc:
+        raise GameError(f"rho: expected a number in [0, 1], got {rho!r}") from exc
+    if not 0.0 <= weight <= 1.0:
+        raise GameError(f"rho: expected a number in [0, 1], got {rho!r}")
+    u = game.payoffs
+    n = game.n_actors
+    others = (u.sum(axis=0) - u) / (n - 1)
+    return game.with_payoffs(u - weight * others)

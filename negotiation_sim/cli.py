@@ -102,14 +102,19 @@ def _solve(args: argparse.Namespace) -> int:
             method = "pure" if solve(game, "pure").equilibria else "logit"
         result = solve(game, method)
         summaries.append(scenario_summary(scenario, name, params, result))
+    from .analysis.scenario import analyse_scenario
+
+    analysis = analyse_scenario(scenario, params)
     if args.json:
-        print(
-            json.dumps(
-                {"scenario": args.scenario, "title": scenario.title, "formats": summaries}, indent=2
-            )
-        )
+        report = {
+            "scenario": args.scenario,
+            "title": scenario.title,
+            "formats": summaries,
+            "analysis": analysis,
+        }
+        print(json.dumps(report, indent=2))
     else:
-        print(scenario_report(scenario, params, summaries))
+        print(scenario_report(scenario, params, summaries, analysis))
     return 0
 
 

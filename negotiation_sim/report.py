@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .game import Game
+from .game import FloatArray, Game
 from .solvers.result import Equilibrium, SolverResult
 
 if TYPE_CHECKING:
@@ -145,6 +145,16 @@ def scenario_summary(
             entry["payoffs_all_actors"] = dict(
                 zip(scenario.actor_ids, map(float, everyone), strict=True)
             )
+        full_strategies = _full_strategies(scenario, format, game, eq, params)
+        if no_deal is not None and full_strategies is not None:
+            from .analysis.outcomes import analyse_equilibrium
+
+            full_game = Game(scenario.full_payoffs(scenario.values(params)), scenario.actor_ids)
+            verdict = analyse_equilibrium(full_game, full_strategies, no_deal)
+            entry["pareto_improvement"] = verdict.pareto_improvement
+            entry["pareto_efficient"] = verdict.pareto_efficient
+            entry["gainers"] = list(verdict.gainers)
+            entry["losers"] = list(verdict.losers)
         if no_deal is not None:
             reference = dict(zip(scenario.actor_ids, no_deal, strict=True))
             got = entry.get("payoffs_all_actors", entry["payoffs"])
@@ -163,6 +173,27 @@ def scenario_summary(
         "equilibria": equilibria,
         "warnings": list(result.warnings),
     }
+
+
+def _full_strategies(
+    scenario: Scenario,
+    format: str | None,
+    game: Game,
+    eq: Equilibrium,
+    params: Mapping[str, float],
+) -> tuple[FloatArray, ...] | None:
+    """Every actor's strategy at an equilibrium of a format's game, where it is defined.
+
+    Pure equilibria lift through the others' replies; mixed ones only when
+    every actor chooses.
+    """
+    if len(game.actors) == len(scenario.actors):
+        order = [game.actors.index(a) for a in scenario.actor_ids]
+        return tuple(eq.strategies[i] for i in order)
+    if eq.profile is None:
+        return None
+    full = scenario.profile_of(format, eq.profile, params)
+    return tuple(np.eye(len(a.options))[o] for a, o in zip(scenario.actors, full, strict=True))
 
 
 def _no_deal_payoffs(
@@ -185,7 +216,10 @@ _SHOWN = 6
 
 
 def scenario_report(
-    scenario: Scenario, params: Mapping[str, float], summaries: Sequence[Mapping[str, Any]]
+    scenario: Scenario,
+    params: Mapping[str, float],
+    summaries: Sequence[Mapping[str, Any]],
+    analysis: Mapping[str, Any] | None = None,
 ) -> str:
     """The text report of ``negotiation-sim solve``."""
     lines = [scenario.title]
@@ -228,6 +262,14 @@ def scenario_report(
                 lines.append(
                     f"       surplus over no deal: {surplus} (total {eq['total_surplus']:+.4g})"
                 )
+            if "pareto_improvement" in eq:
+                better = "yes" if eq["pareto_improvement"] else "no"
+                efficient = "yes" if eq["pareto_efficient"] else "no"
+                lines.append(
+                    f"       everyone at least as well off as with no deal: {better}; "
+                    f"Pareto efficient: {efficient}; gain: {', '.join(eq['gainers']) or 'nobody'}; "
+                    f"lose: {', '.join(eq['losers']) or 'nobody'}"
+                )
         if count > len(shown):
             tally: dict[str, int] = {}
             for eq in summary["equilibria"]:
@@ -236,4 +278,42 @@ def scenario_report(
             counts = "; ".join(f"{label}: {n}" for label, n in tally.items())
             lines.append(f"  ... {count - len(shown)} more; equilibria by outcome: {counts}")
         lines += [f"  warning: {w}" for w in summary["warnings"]]
+    if analysis is not None:
+        lines += ["", *_analysis_lines(scenario, analysis)]
     return "\n".join(lines)
+
+
+def _analysis_lines(scenario: Scenario, analysis: Mapping[str, Any]) -> list[str]:
+    lines = [
+        "Analysis (every actor choosing):",
+        f"  zero-sum share of the game: {analysis['zero_sum_share']:.2f} "
+        f"(strategic, what drives choices: {analysis['strategic_zero_sum_share']:.2f})",
+    ]
+    bargaining = analysis.get("bargaining")
+    if bargaining:
+        lines.append("  bargaining over the deal outcomes, from no deal:")
+        for name, solution in bargaining["solutions"].items():
+            if not solution["feasible"]:
+                lines.append(f"    {name}: no deal outcome gives every actor more than no deal")
+                continue
+            label = (
+                scenario.outcomes[solution["outcome"]].label if solution["outcome"] else "a lottery"
+            )
+            payoffs = ", ".join(f"{a} {_number(v)}" for a, v in solution["payoffs"].items())
+            lines.append(f"    {name}: {label} ({payoffs})")
+    for name, deals in analysis.get("formats", {}).items():
+        if not deals:
+            lines.append(f"  {name} format: no deal is an equilibrium")
+        for deal in deals:
+            if deal["durable"]:
+                lines.append(f"  {name} deal holds when every actor may deviate: {deal['outcome']}")
+            else:
+                spoilers = "; ".join(
+                    f"{s['actor']} by {s['deviation']} (gains {s['gain']:.3g}, leads to {s['leads_to']})"
+                    for s in deal["spoilers"]
+                )
+                lines.append(f"  {name} deal is spoiled: {deal['outcome']}: {spoilers}")
+    for game, values in analysis.get("who_must_agree", {}).items():
+        shares = ", ".join(f"{a} {v:.3f}" for a, v in values.items())
+        lines.append(f"  Shapley value, {game}: {shares}")
+    return lines

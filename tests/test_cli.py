@@ -95,3 +95,38 @@ def test_alaska_report_names_outcomes_replies_and_surplus(capsys):
     results = capsys.readouterr().out.split("Format: bilateral")[1]
     assert "1. no deal: the war goes on" in results
     assert "\n  1. deal:" not in results and "\n  2. deal:" not in results
+
+
+def test_alaska_analysis_answers_the_issue_questions(capsys):
+    import json
+
+    argv = [
+        "solve",
+        "scenarios/alaska_2025.toml",
+        "--set",
+        "trust=0.8",
+        "--set",
+        "verification=0.8",
+    ]
+    assert main([*argv, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    analysis = report["analysis"]
+    # How zero-sum: shares in [0, 1].
+    assert 0 <= analysis["zero_sum_share"] <= 1
+    assert 0 <= analysis["strategic_zero_sum_share"] <= 1
+    # Which equilibria leave everyone better off than war: the bilateral deal does.
+    bilateral = next(f for f in report["formats"] if f["format"] == "bilateral")
+    deal = bilateral["equilibria"][0]
+    assert deal["pareto_improvement"] and not deal["losers"]
+    # Bargaining solutions are deals when a deal beats war for everyone.
+    for solution in analysis["bargaining"]["solutions"].values():
+        assert solution["feasible"] and solution["outcome"] is not None
+    # Whether a bilateral deal holds once Ukraine and the EU may deviate.
+    assert all("durable" in d for d in analysis["formats"]["bilateral"])
+    # Who must agree: Shapley values sum to 1 in each simple game.
+    for values in analysis["who_must_agree"].values():
+        assert abs(sum(values.values()) - 1) < 1e-12
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "Analysis (every actor choosing):" in text
+    assert "zero-sum share of the game" in text and "Shapley value" in text

@@ -16,6 +16,8 @@ examples:
   negotiation-sim solve scenarios/alaska_2025.toml --format bilateral
   negotiation-sim solve scenarios/alaska_2025.toml --set trust=0.8 --set verification=0.7
   negotiation-sim solve scenarios/inspection.toml --method vertex_enumeration --json
+  negotiation-sim plot-bargaining scenarios/alaska_2025.toml --actors russia,ukraine \\
+      --set trust=0.8 --set verification=0.8 -o bargaining.png
 """
 
 
@@ -118,6 +120,19 @@ def _solve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plot_bargaining(args: argparse.Namespace) -> int:
+    from .plotting.bargaining import bargaining_picture, save_bargaining
+    from .scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    params = _parse_settings(args.set or [], args.scenario)
+    actors = args.actors.split(",") if args.actors else None
+    picture = bargaining_picture(scenario, actors, params)
+    save_bargaining(picture, args.output, title=scenario.title)
+    print(f"wrote {args.output}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="negotiation-sim",
@@ -150,6 +165,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     solver.add_argument("--json", action="store_true", help="print JSON instead of text")
     solver.set_defaults(run=_solve)
+    picture = commands.add_parser(
+        "plot-bargaining", help="draw outcomes, Pareto frontier, no deal and bargaining solutions"
+    )
+    picture.add_argument("scenario", help="a scenario TOML file")
+    picture.add_argument("-o", "--output", required=True, help="PNG file to write")
+    picture.add_argument("--actors", help="two actor ids, comma-separated (default: the first two)")
+    picture.add_argument("--set", action="append", metavar="NAME=VALUE", help="set a parameter")
+    picture.set_defaults(run=_plot_bargaining)
     return parser
 
 

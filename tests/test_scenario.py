@@ -226,3 +226,25 @@ def test_bad_matrices_are_located(matrices, location, message):
     assert any(p.location == location and message in p.message for p in caught.value.problems), str(
         caught.value
     )
+
+
+def test_relative_gains_parameter_transforms_every_game():
+    text = documented_example()
+    text = text.replace('no_deal = "arms_race"', 'no_deal = "arms_race"\nrelative_gains = "rho"')
+    text = text.replace(
+        "[parameters.gain]",
+        '[parameters.rho]\ndefault = 0.0\nrange = [0.0, 1.0]\ndescription = "relative gains"\n\n'
+        "[parameters.gain]",
+    )
+    scenario = parse_scenario(text)
+    base = scenario.game().payoffs
+    for rho in (0.0, 0.4, 1.0):
+        moved = scenario.game({"rho": rho}).payoffs
+        assert np.allclose(moved[0], base[0] - rho * base[1])
+        assert np.allclose(moved[1], base[1] - rho * base[0])
+    # rho = 1 makes a two-actor game zero-sum... up to a constant: u_a - u_b and u_b - u_a.
+    assert np.allclose(scenario.game({"rho": 1.0}).payoffs.sum(axis=0), 0)
+    batch = scenario.games({"rho": [0.0, 0.5, 1.0]})
+    assert np.allclose(batch.payoffs[1], scenario.game({"rho": 0.5}).payoffs)
+    with pytest.raises(ScenarioError, match="relative_gains"):
+        parse_scenario(text.replace('relative_gains = "rho"', 'relative_gains = "rh"'))

@@ -242,7 +242,7 @@ class _Checker:
                 top["scenario"],
                 "scenario",
                 ("title", "no_deal"),
-                ("date", "description", "sources", "default_format"),
+                ("date", "description", "sources", "default_format", "relative_gains"),
             )
             if "scenario" in top
             else None
@@ -285,6 +285,24 @@ class _Checker:
                 "scenario.default_format",
                 f"unknown format {_show(default_format)}{_hint(default_format, self.format_names)}",
             )
+        relative = meta.get("relative_gains")
+        if relative is not None and (
+            self.string(relative, "scenario.relative_gains")
+            and relative not in self.parameter_names
+        ):
+            self.fail(
+                "scenario.relative_gains",
+                f"expected the name of a parameter (rho in [0, 1]), got {_show(relative)}"
+                f"{_hint(relative, self.parameter_names)}",
+            )
+        elif (
+            isinstance(relative, str)
+            and relative in parameters
+            and not (0 <= parameters[relative].low <= parameters[relative].high <= 1)
+        ):
+            self.fail(
+                f"parameters.{relative}.range", "a relative-gains parameter must lie in [0, 1]"
+            )
         built = None
         if self.actor_ids is not None and outcomes is not None and "profiles" in top:
             matrices = self.matrices(top.get("matrices", {}), actors)
@@ -304,6 +322,7 @@ class _Checker:
             sources=sources,
             no_deal=no_deal,
             default_format=default_format,
+            relative_gains=relative if isinstance(relative, str) else None,
             parameters=frozen_mapping(parameters),
             actors=tuple(actors),
             issues=frozen_mapping(issues),

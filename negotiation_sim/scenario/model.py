@@ -158,6 +158,8 @@ class Scenario:
     expression_index: tuple[NDArray[np.intp], ...]
     #: Where each expression came from, for error messages.
     expression_locations: tuple[tuple[str, ...], ...] = field(default=())
+    #: The parameter rho of the relative-gains transform u'_i = u_i - rho * mean_{j != i} u_j.
+    relative_gains: str | None = None
 
     # -- labels -----------------------------------------------------------------------------
     @property
@@ -234,7 +236,13 @@ class Scenario:
         if any(actor not in outcome.payoffs for actor in self.actor_ids):
             return None
         values = self.values(params)
-        return {a: float(np.asarray(outcome.payoffs[a].evaluate(values))) for a in self.actor_ids}
+        raw = np.array(
+            [float(np.asarray(outcome.payoffs[a].evaluate(values))) for a in self.actor_ids]
+        )
+        if self.relative_gains is not None and len(raw) > 1:
+            rho = float(np.asarray(values[self.relative_gains]))
+            raw = raw - rho * (raw.sum() - raw) / (len(raw) - 1)
+        return dict(zip(self.actor_ids, map(float, raw), strict=True))
 
     # -- games ------------------------------------------------------------------------------
     def full_payoffs(self, values: Mapping[str, FloatArray]) -> FloatArray:
@@ -269,7 +277,15 @@ class Scenario:
                     [Problem(location, f"payoff is not finite at {point or 'the given values'}")],
                 )
             per_actor.append(evaluated[..., index])  # (*shape, k_1..k_n)
-        return np.stack(per_actor, axis=len(shape))
+        payoffs = np.stack(per_actor, axis=len(shape))
+        if self.relative_gains is not None and len(self.actors) > 1:
+            # Relative gains (Grieco 1988; Powell 1991): each actor also weighs its rivals' mean.
+            rho = np.broadcast_to(values[self.relative_gains], shape)
+            rho = rho.reshape(shape + (1,) * (payoffs.ndim - len(shape)))
+            total = payoffs.sum(axis=len(shape), keepdims=True)
+            others = (total - payoffs) / (len(self.actors) - 1)
+            payoffs = payoffs - rho * others
+        return payoffs
 
     def game(self, params: Mapping[str, float] | None = None, format: str | None = None) -> Game:
         """The game of ``format`` at the given parameter values (defaults elsewhere)."""

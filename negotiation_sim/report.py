@@ -294,7 +294,7 @@ def _analysis_lines(scenario: Scenario, analysis: Mapping[str, Any]) -> list[str
         lines.append("  bargaining over the deal outcomes, from no deal:")
         for name, solution in bargaining["solutions"].items():
             if not solution["feasible"]:
-                lines.append(f"    {name}: no deal outcome gives every actor more than no deal")
+                lines.append(f"    {name}: none of the deal outcomes beats no deal for every actor")
                 continue
             label = (
                 scenario.outcomes[solution["outcome"]].label if solution["outcome"] else "a lottery"
@@ -303,7 +303,7 @@ def _analysis_lines(scenario: Scenario, analysis: Mapping[str, Any]) -> list[str
             lines.append(f"    {name}: {label} ({payoffs})")
     for name, deals in analysis.get("formats", {}).items():
         if not deals:
-            lines.append(f"  {name} format: no deal is an equilibrium")
+            lines.append(f"  {name} format: none of its equilibria is a deal")
         for deal in deals:
             if deal["durable"]:
                 lines.append(f"  {name} deal holds when every actor may deviate: {deal['outcome']}")

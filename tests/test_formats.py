@@ -37,3 +37,18 @@ def test_alaska_bilateral_deal_at_high_trust_is_durable_and_names_no_spoiler():
     assert results[0].is_deal  # deals are listed first
     for d in results:
         assert len(d.profile) == 4
+
+
+def test_alaska_deal_over_their_heads_is_spoiled_by_ukraine_at_middling_trust():
+    # With Kyiv's and Europe's assent taken for granted, the US and Russia settle on Donetsk at
+    # trust 0.4 without verification; once Kyiv may choose, refusing the withdrawal pays it more.
+    scenario = load_scenario("scenarios/alaska_2025.toml")
+    results = deal_durability(scenario, "over_their_heads", {"trust": 0.4, "verification": 0.0})
+    spoiled = [d for d in results if d.is_deal and not d.durable]
+    assert spoiled
+    (deal,) = spoiled
+    assert deal.outcome == "deal_donetsk"
+    spoiler = deal.spoilers[0]
+    assert spoiler.actor == "ukraine" and spoiler.gain > 0
+    assert spoiler.outcome == scenario.no_deal
+    assert spoiler.effect["ukraine"] == spoiler.gain

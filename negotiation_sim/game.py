@@ -34,9 +34,11 @@ Profile: TypeAlias = Sequence[Any]
 MixedProfile: TypeAlias = tuple[FloatArray, ...]
 
 
-def _readonly(array: FloatArray) -> FloatArray:
-    array.setflags(write=False)
-    return array
+def frozen_array(array: ArrayLike) -> FloatArray:
+    """A read-only float64 copy: results and games never share writable arrays."""
+    copy = np.array(array, dtype=np.float64)
+    copy.setflags(write=False)
+    return copy
 
 
 @dataclass(frozen=True, eq=False, init=False)
@@ -119,7 +121,8 @@ class Game:
                 _labels(opts, k, f"options[{actor_names[i]!r}]", str)
                 for i, (opts, k) in enumerate(zip(options, tensor.shape[1:], strict=True))
             )
-        object.__setattr__(self, "payoffs", _readonly(tensor))
+        tensor.setflags(write=False)
+        object.__setattr__(self, "payoffs", tensor)
         object.__setattr__(self, "actors", actor_names)
         object.__setattr__(self, "options", option_names)
 

@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike
 from scipy.optimize import linprog
 
 from ..errors import GameError, NegotiationSimError
-from ..game import DEFAULT_TOL, FloatArray, Game, MixedProfile, Profile
+from ..game import DEFAULT_TOL, FloatArray, Game, MixedProfile, Profile, frozen_array
 from ..solvers.result import Equilibrium, SolverResult
 
 __all__ = [
@@ -40,12 +40,6 @@ __all__ = [
 
 #: Smallest tolerance used for the lottery linear program (HiGHS's feasibility tolerance).
 LP_TOL = 1e-7
-
-
-def _frozen(array: ArrayLike) -> FloatArray:
-    copy = np.array(array, dtype=np.float64)
-    copy.setflags(write=False)
-    return copy
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,7 +92,7 @@ def pure_outcome_points(game: Game) -> FloatArray:
     >>> pure_outcome_points(Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])).tolist()
     [[3.0, 3.0], [0.0, 5.0], [5.0, 0.0], [1.0, 1.0]]
     """
-    return _frozen(game.payoffs.reshape(game.n_actors, -1).T)
+    return frozen_array(game.payoffs.reshape(game.n_actors, -1).T)
 
 
 def analyse_equilibrium(
@@ -152,10 +146,10 @@ def analyse_equilibrium(
     if efficient and lotteries:
         efficient = not _dominated_by_lottery(points, payoffs, tol)
     return OutcomeAnalysis(
-        strategies=tuple(_frozen(s) for s in mixed),
-        payoffs=_frozen(payoffs),
-        disagreement=_frozen(w),
-        surplus=_frozen(surplus),
+        strategies=tuple(frozen_array(s) for s in mixed),
+        payoffs=frozen_array(payoffs),
+        disagreement=frozen_array(w),
+        surplus=frozen_array(surplus),
         total_surplus=float(surplus.sum()),
         positive_sum=bool(surplus.sum() > tol),
         pareto_improvement=bool(np.all(surplus >= -tol)),
@@ -242,7 +236,9 @@ def pareto_frontier(
     if lotteries:
         candidates = q[kept]
         kept = [j for j in kept if not _dominated_by_lottery(candidates, q[j], tol)]
-    return ParetoFrontier(tuple(kept), _frozen(q[kept].reshape(len(kept), q.shape[1])), lotteries)
+    return ParetoFrontier(
+        tuple(kept), frozen_array(q[kept].reshape(len(kept), q.shape[1])), lotteries
+    )
 
 
 def _disagreement(game: Game, disagreement: ArrayLike) -> FloatArray:

@@ -57,16 +57,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import GameError, UnsupportedGameError
-from ..game import DEFAULT_TOL, FloatArray, Game
+from ..game import DEFAULT_TOL, FloatArray, Game, frozen_array
 from ..solvers.minimax import constant_sum, maximin
 
 __all__ = ["CocoValue", "SumStructure", "coco_value", "relative_gains", "sum_structure"]
-
-
-def _frozen(array: FloatArray) -> FloatArray:
-    copy = np.array(array, dtype=np.float64)
-    copy.setflags(write=False)
-    return copy
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,8 +142,8 @@ def sum_structure(game: Game, tol: float = DEFAULT_TOL) -> SumStructure:
     strategic = _share(d_common, d_zero, negligible)
     return SumStructure(
         constant_sum=constant,
-        common=_frozen(common),
-        zero_sum_part=_frozen(zero_sum_part),
+        common=frozen_array(common),
+        zero_sum_part=frozen_array(zero_sum_part),
         zero_sum_share=raw,
         strategic_zero_sum_share=strategic,
         tol=tol,
@@ -268,13 +262,13 @@ def coco_value(game: Game) -> CocoValue:
     coco = (best + value, best - value)
     return CocoValue(
         value=coco,
-        cooperative=_frozen(cooperative),
-        competitive=_frozen(competitive),
+        cooperative=frozen_array(cooperative),
+        competitive=frozen_array(competitive),
         cooperative_value=best,
         competitive_value=value,
         profile=(profile[0], profile[1]),
         transfer=coco[0] - float(a[profile]),
-        competitive_strategy=_frozen(strategy),
+        competitive_strategy=frozen_array(strategy),
     )
 
 

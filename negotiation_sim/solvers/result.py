@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..game import FloatArray, Game, MixedProfile
+from ..game import FloatArray, Game, MixedProfile, frozen_array
 
 __all__ = [
     "Equilibrium",
@@ -290,8 +290,8 @@ class EquilibriumBatch:
         lo, hi = np.searchsorted(self.game, [flat, flat + 1])
         return tuple(
             Equilibrium(
-                tuple(_frozen(s[e]) for s in self.strategies),
-                _frozen(self.payoffs[e]),
+                tuple(frozen_array(s[e]) for s in self.strategies),
+                frozen_array(self.payoffs[e]),
                 float(self.regret[e]),
             )
             for e in range(int(lo), int(hi))
@@ -303,12 +303,6 @@ class EquilibriumBatch:
         return SolverResult(
             game, self.method, self.equilibria(flat), self.tol, self.warnings.get(flat, ())
         )
-
-
-def _frozen(array: FloatArray) -> FloatArray:
-    copy = np.array(array, dtype=np.float64)
-    copy.setflags(write=False)
-    return copy
 
 
 def verify_bimatrix_batch(

@@ -248,3 +248,64 @@ def test_relative_gains_parameter_transforms_every_game():
     assert np.allclose(batch.payoffs[1], scenario.game({"rho": 0.5}).payoffs)
     with pytest.raises(ScenarioError, match="relative_gains"):
         parse_scenario(text.replace('relative_gains = "rho"', 'relative_gains = "rh"'))
+
+
+def _sequential_oracle(payoffs, choosers, others, chooser_profile):
+    """Backward induction by plain recursion: repliers in order, each anticipating the later ones."""
+    n = payoffs.shape[0]
+    fixed = {a: o for a, o in others if o is not None}
+    repliers = [a for a, o in others if o is None]
+
+    def play(assigned: dict[int, int], remaining: list[int]) -> dict[int, int]:
+        if not remaining:
+            return assigned
+        actor, rest = remaining[0], remaining[1:]
+        best, best_value = None, None
+        for option in range(payoffs.shape[1 + actor]):
+            outcome = play({**assigned, actor: option}, rest)
+            value = payoffs[(actor, *[outcome[i] for i in range(n)])]
+            if best_value is None or value > best_value:  # ties: first option
+                best, best_value = outcome, value
+        assert best is not None
+        return best
+
+    start = dict(zip(choosers, chooser_profile, strict=True)) | fixed
+    final = play(start, repliers)
+    return tuple(final[i] for i in range(n))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.tuples(*[st.integers(1, 3)] * 4), st.integers(0, 2**32 - 1))
+def test_formats_with_choosers_out_of_order_match_the_sequential_oracle(shape, seed):
+    payoffs = np.random.default_rng(seed).integers(-3, 4, size=(4, *shape)).astype(float)
+    text = row_scenario(payoffs, '{ a2 = "best_reply", a0 = "best_reply" }').replace(
+        'choosers = ["a0", "a1"]', 'choosers = ["a3", "a1"]'
+    )
+    scenario = parse_scenario(text)
+    game = scenario.game(format="first")
+    assert game.actors == ("a3", "a1")
+    _, outcomes, everyone = scenario.resolve("first", scenario.values())
+    for s3, s1 in itertools.product(range(shape[3]), range(shape[1])):
+        full = _sequential_oracle(payoffs, [3, 1], [(2, None), (0, None)], (s3, s1))
+        assert scenario.profile_of("first", (s3, s1)) == full
+        assert np.array_equal(game.payoffs[:, s3, s1], payoffs[[3, 1], *full])
+        assert np.array_equal(everyone[:, s3, s1], payoffs[(slice(None), *full)])
+        assert outcomes[s3, s1] == scenario.profile_outcomes[full]
+
+
+def test_resolve_over_a_grid_equals_point_by_point():
+    scenario = load_scenario("scenarios/alaska_2025.toml")
+    trust, verification = np.linspace(0, 1, 4), np.linspace(0, 1, 3)
+    values = scenario.values({"trust": trust[:, None], "verification": verification[None, :]})
+    payoffs, outcomes, everyone = scenario.resolve("bilateral", values)
+    assert payoffs.shape[:2] == outcomes.shape[:2] == (4, 3)
+    for i, j in itertools.product(range(4), range(3)):
+        params = {"trust": trust[i], "verification": verification[j]}
+        game = scenario.game(params, format="bilateral")
+        assert np.allclose(payoffs[i, j], game.payoffs)
+        for profile in np.ndindex(*game.shape):
+            expected = scenario.outcome_of("bilateral", profile, params)
+            assert scenario.outcome_ids[outcomes[(i, j, *profile)]] == expected
+            full = scenario.profile_of("bilateral", profile, params)
+            point = scenario.full_payoffs(scenario.values(params))
+            assert np.allclose(everyone[(i, j, slice(None), *profile)], point[(slice(None), *full)])

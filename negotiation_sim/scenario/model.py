@@ -359,16 +359,12 @@ class Scenario:
         """The full profile (every actor's option) a profile of a format's game leads to."""
         chosen = self.format(format)
         _, replies = self._reduce(self.full_payoffs(self.values(params)), chosen)
-        full = [-1] * len(self.actors)
-        ids = self.actor_ids
-        for actor, option in zip(chosen.choosers, profile, strict=True):
-            full[ids.index(actor)] = int(option)
-        for actor, option_id in chosen.others:
-            if option_id != BEST_REPLY:
-                full[ids.index(actor)] = self._option_index(actor, option_id)
-        for actor, reply in replies:
-            full[ids.index(actor)] = int(reply[tuple(int(o) for o in profile)])
-        return tuple(full)
+        path = self._paths(chosen, (), replies)
+        at = tuple(int(o) for o in profile)
+        return tuple(
+            int(path[a][at]) if isinstance(path[a], np.ndarray) else int(path[a])
+            for a in self.actor_ids
+        )
 
     def outcome_of(
         self,
@@ -387,12 +383,12 @@ class Scenario:
 
     def _reduce(
         self, full: FloatArray, chosen: Format
-    ) -> tuple[FloatArray, list[tuple[str, NDArray[np.intp]]]]:
+    ) -> tuple[FloatArray, list[tuple[str, NDArray[np.intp], tuple[str, ...]]]]:
         """Reduce a full payoff tensor to the format's game.
 
         Returns the choosers' game payoffs, shape (*lead, c, k_c...), and each
-        replying actor's reply as an array over the choosers' profiles
-        (single games only: with leading axes the replies are not kept).
+        replier's reply: an array over the profile axes that were left when it
+        was resolved, with the actor ids of those axes.
         """
         n = len(self.actors)
         lead = full.ndim - n - 1
@@ -404,11 +400,10 @@ class Scenario:
             if option == BEST_REPLY:
                 continue
             axis = axes.index(actor)
-            option_index = self._option_index(actor, option)
-            tensor = np.take(tensor, option_index, axis=lead + 1 + axis)
+            tensor = np.take(tensor, self._option_index(actor, option), axis=lead + 1 + axis)
             axes.pop(axis)
         # Replies by backward induction: the last to reply is resolved first.
-        replies: list[tuple[str, NDArray[np.intp]]] = []
+        replies: list[tuple[str, NDArray[np.intp], tuple[str, ...]]] = []
         repliers = [a for a, o in chosen.others if o == BEST_REPLY]
         for actor in reversed(repliers):
             axis = axes.index(actor)
@@ -416,41 +411,82 @@ class Scenario:
             best = np.argmax(own, axis=lead + axis, keepdims=True)  # ties: first option
             picked = np.take_along_axis(tensor, np.expand_dims(best, lead), axis=lead + 1 + axis)
             tensor = np.squeeze(picked, axis=lead + 1 + axis)
-            reply = np.squeeze(best, axis=lead + axis)
             axes.pop(axis)
-            replies.append((actor, reply))
-        # Earlier replies were computed over profiles that include later repliers' axes;
-        # after the later ones are resolved, index them along the path (single games only).
-        resolved = self._resolve_replies(replies, repliers, axes, lead)
+            replies.append((actor, np.squeeze(best, axis=lead + axis), tuple(axes)))
         order = [axes.index(a) for a in chosen.choosers]
         rows = [ids.index(a) for a in chosen.choosers]
         tensor = np.take(tensor, rows, axis=lead)
-        if order != sorted(order):
+        if order != list(range(len(order))):
             tensor = np.moveaxis(
                 tensor, [lead + 1 + o for o in order], list(range(lead + 1, lead + 1 + len(order)))
             )
-        return np.ascontiguousarray(tensor), resolved
+        return np.ascontiguousarray(tensor), replies
 
-    def _resolve_replies(
+    def _paths(
         self,
-        replies: list[tuple[str, NDArray[np.intp]]],
-        repliers: list[str],
-        chooser_axes: list[str],
-        lead: int,
-    ) -> list[tuple[str, NDArray[np.intp]]]:
-        if lead or not replies:
-            return []
-        # replies[j] belongs to repliers[-1 - j]; its array is over (choosers..., repliers before it).
-        resolved: dict[str, NDArray[np.intp]] = {}
-        for position, actor in enumerate(repliers):
-            reply = dict(replies)[actor]
-            # Axes of this reply: chooser axes in their remaining order, then earlier repliers.
-            earlier = repliers[:position]
-            profiles = np.indices(tuple(len(self._actor(a).options) for a in chooser_axes))
-            index = [profiles[k] for k in range(len(chooser_axes))]
-            index += [resolved[a] for a in earlier]
-            resolved[actor] = reply[tuple(index)] if index else reply
-        return [(a, resolved[a]) for a in repliers]
+        chosen: Format,
+        lead_shape: tuple[int, ...],
+        replies: list[tuple[str, NDArray[np.intp], tuple[str, ...]]],
+    ) -> dict[str, Any]:
+        """Every actor's option along the path of each profile of the format's game.
+
+        Values are arrays of shape (*lead_shape, k_c1, ..., k_cm), choosers in the
+        format's order (or plain ints for fixed options), so the whole grid is
+        resolved at once.
+        """
+        chooser_shape = tuple(len(self._actor(a).options) for a in chosen.choosers)
+        grids = np.indices(lead_shape + chooser_shape, sparse=True)
+        lead_grids = list(grids[: len(lead_shape)])
+        path: dict[str, Any] = {
+            a: np.broadcast_to(grids[len(lead_shape) + k], lead_shape + chooser_shape)
+            for k, a in enumerate(chosen.choosers)
+        }
+        for actor, option in chosen.others:
+            if option != BEST_REPLY:
+                path[actor] = self._option_index(actor, option)
+        raw = {actor: (reply, axes) for actor, reply, axes in replies}
+        for actor, option in chosen.others:  # in the listed order: earlier repliers first
+            if option == BEST_REPLY:
+                reply, axes = raw[actor]
+                index = (*lead_grids, *[path[a] for a in axes])
+                path[actor] = np.broadcast_to(reply[index], lead_shape + chooser_shape)
+        return path
+
+    def resolve(
+        self, format: str | None, values: Mapping[str, FloatArray]
+    ) -> tuple[FloatArray, NDArray[np.intp], FloatArray]:
+        """The format's game over a grid of values, with what each of its profiles leads to.
+
+        Returns
+        -------
+        payoffs : ndarray, shape (*grid, c, k_c...)
+            The format's game (choosers only).
+        outcomes : ndarray of int, shape (*grid, k_c...)
+            Index into ``outcome_ids`` of the full profile each profile leads to.
+        everyone : ndarray, shape (*grid, n, k_c...)
+            Every actor's payoff at that full profile.
+        """
+        chosen = self.format(format)
+        full = self.full_payoffs(values)
+        lead_shape = full.shape[: full.ndim - len(self.actors) - 1]
+        payoffs, replies = self._reduce(full, chosen)
+        path = self._paths(chosen, lead_shape, replies)
+        chooser_shape = payoffs.shape[len(lead_shape) + 1 :]
+        lead_grids = list(
+            np.indices(lead_shape + tuple(chooser_shape), sparse=True)[: len(lead_shape)]
+        )
+        profile = [path[a] for a in self.actor_ids]
+        outcomes = np.broadcast_to(
+            self.profile_outcomes[tuple(profile)], lead_shape + tuple(chooser_shape)
+        )
+        everyone = np.stack(
+            [
+                np.broadcast_to(full[(*lead_grids, i, *profile)], lead_shape + tuple(chooser_shape))
+                for i in range(len(self.actors))
+            ],
+            axis=len(lead_shape),
+        )
+        return payoffs, np.ascontiguousarray(outcomes), everyone
 
     def _actor(self, actor_id: str) -> Actor:
         return next(a for a in self.actors if a.id == actor_id)

@@ -1,0 +1,167 @@
+"""What a sweep measures at every grid point, computed for the whole grid at once.
+
+For one format of a scenario over a grid of parameter values, the games of
+every grid point are built in one batch (:meth:`Scenario.resolve`), their pure
+equilibria found in one vectorised pass (:func:`pure_equilibria`), and each
+grid point summarised:
+
+* whether some deal outcome is a pure equilibrium, and whether no deal is;
+* the number of pure equilibria;
+* the *selected* equilibrium: the pure equilibrium with the largest total
+  payoff over all actors (ties: the first profile in option order), its
+  outcome, every actor's payoff and surplus over the no-deal point, and the
+  total (welfare).
+
+Grid points without a pure equilibrium have outcome ``-1`` and NaN payoffs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ..errors import Problem, ScenarioError
+from ..game import DEFAULT_TOL, FloatArray
+from ..scenario import Scenario
+from ..solvers.pure import pure_equilibria
+
+__all__ = ["Landscape", "landscape"]
+
+
+@dataclass(frozen=True, eq=False)
+class Landscape:
+    """Equilibrium metrics over a parameter grid (arrays have the grid's shape first).
+
+    Attributes
+    ----------
+    axes : tuple of (name, values)
+    format : str
+    actors : tuple of str
+        Every actor of the scenario (payoff and surplus columns).
+    outcome_ids : tuple of str
+    deal_is_equilibrium, no_deal_is_equilibrium : ndarray of bool, shape (*grid,)
+    n_equilibria : ndarray of int, shape (*grid,)
+    outcome : ndarray of int, shape (*grid,)
+        Index into ``outcome_ids`` of the selected equilibrium; -1 where none.
+    payoffs, surplus : ndarray, shape (*grid, n)
+    welfare : ndarray, shape (*grid,)
+    """
+
+    axes: tuple[tuple[str, FloatArray], ...]
+    format: str
+    actors: tuple[str, ...]
+    outcome_ids: tuple[str, ...]
+    deal_is_equilibrium: NDArray[np.bool_]
+    no_deal_is_equilibrium: NDArray[np.bool_]
+    n_equilibria: NDArray[np.intp]
+    outcome: NDArray[np.intp]
+    payoffs: FloatArray
+    surplus: FloatArray
+    welfare: FloatArray
+
+
+def _no_deal_point(
+    scenario: Scenario, values: Mapping[str, FloatArray], shape: tuple[int, ...]
+) -> FloatArray:
+    outcome = scenario.outcomes[scenario.no_deal]
+    missing = [a for a in scenario.actor_ids if a not in outcome.payoffs]
+    if missing:
+        raise ScenarioError(
+            scenario.source,
+            [
+                Problem(
+                    f"outcomes.{scenario.no_deal}.payoffs",
+                    f"no payoff for {', '.join(missing)}: surplus needs one",
+                )
+            ],
+        )
+    raw = np.stack(
+        [np.broadcast_to(outcome.payoffs[a].evaluate(values), shape) for a in scenario.actor_ids],
+        axis=-1,
+    )
+    if scenario.relative_gains is not None and raw.shape[-1] > 1:
+        rho = np.broadcast_to(values[scenario.relative_gains], shape)[..., None]
+        raw = raw - rho * (raw.sum(axis=-1, keepdims=True) - raw) / (raw.shape[-1] - 1)
+    return raw
+
+
+def landscape(
+    scenario: Scenario,
+    grid: Mapping[str, ArrayLike],
+    format: str | None = None,
+    params: Mapping[str, float] | None = None,
+    *,
+    tol: float = DEFAULT_TOL,
+    threads: int | None = None,
+) -> Landscape:
+    """Pure-equilibrium metrics of one format over the outer product of ``grid``.
+
+    Examples
+    --------
+    >>> from negotiation_sim import load_scenario
+    >>> alaska = load_scenario("scenarios/alaska_2025.toml")
+    >>> view = landscape(alaska, {"trust": [0.2, 0.8], "verification": [0.0, 0.8]}, "bilateral")
+    >>> view.deal_is_equilibrium.tolist()
+    [[False, False], [True, True]]
+    """
+    axes: list[tuple[str, FloatArray]] = []
+    shaped: dict[str, FloatArray] = {}
+    for k, (name, given) in enumerate(grid.items()):
+        try:
+            array = np.atleast_1d(np.asarray(given, dtype=np.float64))
+        except (TypeError, ValueError):
+            raise ScenarioError(
+                scenario.source, [Problem(f"grid.{name}", "expected a list of numbers")]
+            ) from None
+        if array.ndim != 1 or array.size == 0:
+            raise ScenarioError(
+                scenario.source, [Problem(f"grid.{name}", "expected a non-empty list of values")]
+            )
+        axes.append((name, array))
+        shape = [1] * len(grid)
+        shape[k] = array.size
+        shaped[name] = array.reshape(shape)
+    values = scenario.values({**(params or {}), **shaped})
+    grid_shape = tuple(a.size for _, a in axes)
+    chosen = scenario.format(format)
+    payoffs, outcomes, everyone = scenario.resolve(format, values)
+    payoffs = np.broadcast_to(
+        payoffs, grid_shape + payoffs.shape[len(payoffs.shape) - len(chosen.choosers) - 1 :]
+    )
+    outcomes = np.broadcast_to(outcomes, grid_shape + outcomes.shape[len(grid_shape) :])
+    everyone = np.broadcast_to(everyone, grid_shape + everyone.shape[len(grid_shape) :])
+    mask = pure_equilibria(
+        np.ascontiguousarray(payoffs), n_actors=len(chosen.choosers), tol=tol, threads=threads
+    )
+    lead = len(grid_shape)
+    flat_mask = mask.reshape((*grid_shape, -1))
+    flat_outcomes = outcomes.reshape((*grid_shape, -1))
+    flat_everyone = everyone.reshape((*grid_shape, len(scenario.actors), -1))
+    is_deal = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids])
+    deal_here = is_deal[flat_outcomes]
+    total = flat_everyone.sum(axis=lead)
+    score = np.where(flat_mask, total, -np.inf)
+    chosen_profile = np.argmax(score, axis=-1)  # first of the best: option order
+    found: NDArray[np.bool_] = np.asarray(flat_mask.any(axis=-1))
+    picked = np.take_along_axis(flat_outcomes, chosen_profile[..., None], axis=-1)[..., 0]
+    picked_payoffs = np.take_along_axis(flat_everyone, chosen_profile[..., None, None], axis=-1)[
+        ..., 0
+    ]
+    picked_payoffs = np.where(found[..., None], picked_payoffs, np.nan)
+    no_deal = _no_deal_point(scenario, values, grid_shape)
+    return Landscape(
+        axes=tuple(axes),
+        format=chosen.id,
+        actors=scenario.actor_ids,
+        outcome_ids=scenario.outcome_ids,
+        deal_is_equilibrium=(flat_mask & deal_here).any(axis=-1),
+        no_deal_is_equilibrium=(flat_mask & ~deal_here).any(axis=-1),
+        n_equilibria=flat_mask.sum(axis=-1),
+        outcome=np.where(found, picked, -1),
+        payoffs=picked_payoffs,
+        surplus=picked_payoffs - no_deal,
+        welfare=picked_payoffs.sum(axis=-1),
+    )

@@ -248,37 +248,47 @@ class Scenario:
     def full_payoffs(self, values: Mapping[str, FloatArray]) -> FloatArray:
         """Payoff tensor of all actors, shape (*broadcast shape of values, n, k_1..k_n)."""
         shape = np.broadcast_shapes(*(np.shape(v) for v in values.values()))
-        per_actor = []
+        n = len(self.actors)
+        profile_shape = self.shape
+        # Built grid-last, (n, k_1..k_n, *grid): each gather copies whole contiguous grid rows
+        # (grid-first, the gather would pick single values: measured 5x slower on 90,000 points).
+        out = np.empty((n, *profile_shape, *shape))
         for i, (expressions, index) in enumerate(
             zip(self.expressions, self.expression_index, strict=True)
         ):
             evaluated = np.stack(
-                [np.broadcast_to(e.evaluate(values), shape) for e in expressions], axis=-1
-            )  # (*shape, E_i)
+                [np.broadcast_to(e.evaluate(values), shape) for e in expressions], axis=0
+            )  # (E_i, *shape)
             bad = ~np.isfinite(evaluated)
             if bad.any():
                 where = np.argwhere(bad)[0]
                 at = {
-                    name: float(np.broadcast_to(v, shape)[tuple(where[:-1])])
+                    name: float(np.broadcast_to(v, shape)[tuple(where[1:])])
                     for name, v in values.items()
                 }
                 location = (
-                    self.expression_locations[i][int(where[-1])]
-                    if self.expression_locations
-                    else ""
+                    self.expression_locations[i][int(where[0])] if self.expression_locations else ""
                 )
                 point = ", ".join(
                     f"{k}={v:g}"
                     for k, v in at.items()
-                    if k in expressions[int(where[-1])].parameters
+                    if k in expressions[int(where[0])].parameters
                 )
                 raise ScenarioError(
                     self.source,
                     [Problem(location, f"payoff is not finite at {point or 'the given values'}")],
                 )
-            per_actor.append(evaluated[..., index])  # (*shape, k_1..k_n)
-        payoffs = np.stack(per_actor, axis=len(shape))
-        if self.relative_gains is not None and len(self.actors) > 1:
+            np.take(evaluated, index, axis=0, out=out[i])
+        grid_last = out
+        # The grid axes move to the front as a view: no copy.
+        payoffs = np.moveaxis(
+            grid_last, list(range(n + 1, grid_last.ndim)), list(range(len(shape)))
+        )
+        if (
+            self.relative_gains is not None
+            and len(self.actors) > 1
+            and np.any(values[self.relative_gains] != 0)  # rho = 0: nothing to do
+        ):
             # Relative gains (Grieco 1988; Powell 1991): each actor also weighs its rivals' mean.
             rho = np.broadcast_to(values[self.relative_gains], shape)
             rho = rho.reshape(shape + (1,) * (payoffs.ndim - len(shape)))

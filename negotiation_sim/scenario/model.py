@@ -404,32 +404,39 @@ class Scenario:
         lead = full.ndim - n - 1
         ids = list(self.actor_ids)
         axes = list(ids)  # actor id of each remaining profile axis
-        tensor = full
+        # Work grid-last, (n, k.., *grid): every operation then runs over contiguous rows of
+        # grid points (full_payoffs builds exactly this layout, so this is a view).
+        tensor = np.moveaxis(full, list(range(lead)), list(range(full.ndim - lead, full.ndim)))
         # Fixed options first: index them out.
         for actor, option in chosen.others:
             if option == BEST_REPLY:
                 continue
             axis = axes.index(actor)
-            tensor = np.take(tensor, self._option_index(actor, option), axis=lead + 1 + axis)
+            tensor = np.take(tensor, self._option_index(actor, option), axis=1 + axis)
             axes.pop(axis)
         # Replies by backward induction: the last to reply is resolved first.
         replies: list[tuple[str, NDArray[np.intp], tuple[str, ...]]] = []
         repliers = [a for a, o in chosen.others if o == BEST_REPLY]
         for actor in reversed(repliers):
             axis = axes.index(actor)
-            own = tensor[(Ellipsis, ids.index(actor)) + (slice(None),) * len(axes)]
-            best = np.argmax(own, axis=lead + axis, keepdims=True)  # ties: first option
-            picked = np.take_along_axis(tensor, np.expand_dims(best, lead), axis=lead + 1 + axis)
-            tensor = np.squeeze(picked, axis=lead + 1 + axis)
+            own = tensor[ids.index(actor)]  # (k_remaining.., *grid)
+            best = np.argmax(own, axis=axis, keepdims=True)  # ties: first option
+            picked = np.take_along_axis(tensor, best[None], axis=1 + axis)
+            tensor = np.squeeze(picked, axis=1 + axis)
             axes.pop(axis)
-            replies.append((actor, np.squeeze(best, axis=lead + axis), tuple(axes)))
+            reply = np.squeeze(best, axis=axis)  # (k_remaining.., *grid)
+            grid_first = np.moveaxis(
+                reply, list(range(reply.ndim - lead, reply.ndim)), list(range(lead))
+            )
+            replies.append((actor, grid_first, tuple(axes)))
         order = [axes.index(a) for a in chosen.choosers]
         rows = [ids.index(a) for a in chosen.choosers]
-        tensor = np.take(tensor, rows, axis=lead)
-        if order != list(range(len(order))):
-            tensor = np.moveaxis(
-                tensor, [lead + 1 + o for o in order], list(range(lead + 1, lead + 1 + len(order)))
-            )
+        tensor = np.take(tensor, rows, axis=0)
+        tensor = np.moveaxis(tensor, [1 + o for o in order], list(range(1, 1 + len(order))))
+        # Back to the documented grid-first layout.
+        tensor = np.moveaxis(
+            tensor, list(range(tensor.ndim - lead, tensor.ndim)), list(range(lead))
+        )
         return np.ascontiguousarray(tensor), replies
 
     def _paths(

@@ -82,3 +82,25 @@ def gambit_logit(game: Game) -> list[Profile]:
     """Gambit's ``logit_solve`` answer (one profile)."""
     g = gambit_game(game)
     return _profiles(g, _gambit().nash.logit_solve(g))
+
+
+def dominating_gain(points: np.ndarray, u: np.ndarray) -> float:
+    """Largest total gain of a lottery over ``points`` weakly dominating ``u`` (LP, HiGHS).
+
+    Positive means some lottery gives every actor at least ``u`` and the actors more in total:
+    ``u`` is not Pareto efficient among lotteries.
+    """
+    from scipy.optimize import linprog
+
+    m = points.shape[0]
+    result = linprog(
+        -points.sum(axis=1),
+        A_ub=-points.T,
+        b_ub=-u,
+        A_eq=np.ones((1, m)),
+        b_eq=[1.0],
+        bounds=[(0, None)] * m,
+        method="highs",
+    )
+    assert result.status == 0
+    return float(-result.fun - u.sum())

@@ -20,6 +20,7 @@ from negotiation_sim.analysis.bargaining import (
     rubinstein,
 )
 from negotiation_sim.errors import GameError
+from tests.oracles import dominating_gain
 
 from .strategies import affine_maps, bargaining_problems, payoff_point_sets
 
@@ -42,21 +43,6 @@ def _consistent(solution: BargainingSolution, points: np.ndarray) -> None:
         assert w[solution.index] == 1.0
         assert solution.payoffs == tuple(points[solution.index])
     assert min(solution.gains) >= -1e-7
-
-
-def _dominating_gain(points: np.ndarray, u: np.ndarray) -> float:
-    """Largest total gain of a lottery over ``points`` weakly dominating ``u`` (LP)."""
-    m = points.shape[0]
-    result = linprog(
-        -points.sum(axis=1),
-        A_ub=-points.T,
-        b_ub=-u,
-        A_eq=np.ones((1, m)),
-        b_eq=[1.0],
-        bounds=[(0, None)] * m,
-    )
-    assert result.status == 0
-    return float(-result.fun - u.sum())
 
 
 def _nash_pair_oracle(points: np.ndarray, d: np.ndarray) -> float:
@@ -127,7 +113,7 @@ def test_lottery_solutions_are_consistent_and_pareto(solve, problem):  # type: i
     _consistent(solution, points)
     if solution.feasible:
         # No lottery weakly dominates the solution with a positive total gain.
-        assert _dominating_gain(points, np.array(solution.payoffs)) <= 1e-6 * max(
+        assert dominating_gain(points, np.array(solution.payoffs)) <= 1e-6 * max(
             1.0, float(np.abs(points).max())
         )
 

@@ -6,29 +6,17 @@ matplotlib.use("Agg")
 
 import numpy as np
 import pytest
-from scipy.optimize import linprog
 
 from negotiation_sim import ScenarioError, load_scenario
 from negotiation_sim.cli import main
 from negotiation_sim.plotting import bargaining_picture, plot_bargaining
+from tests.oracles import dominating_gain
 
 HIGH = {"trust": 0.8, "verification": 0.8}
 
 
 def _dominated_by_a_lottery(point, points) -> bool:
-    # Is there a lottery over ``points`` at least as good for both and better in sum?
-    m = len(points)
-    result = linprog(
-        -points.sum(axis=1),
-        A_ub=-points.T,
-        b_ub=-point,
-        A_eq=np.ones((1, m)),
-        b_eq=[1.0],
-        bounds=[(0, None)] * m,
-        method="highs",
-    )
-    assert result.status == 0
-    return -result.fun > point.sum() + 1e-7
+    return dominating_gain(points, point) > 1e-7
 
 
 def test_picture_data_is_consistent():

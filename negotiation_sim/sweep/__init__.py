@@ -1,5 +1,5 @@
 """Parameter sweeps: a whole grid of games solved in one vectorised pass."""
 
-from .metrics import Landscape, landscape
+from .metrics import Landscape, landscape, landscape_points
 
-__all__ = ["Landscape", "landscape"]
+__all__ = ["Landscape", "landscape", "landscape_points"]

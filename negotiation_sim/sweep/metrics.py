@@ -28,7 +28,7 @@ from ..game import DEFAULT_TOL, FloatArray
 from ..scenario import Scenario
 from ..solvers.pure import pure_equilibria
 
-__all__ = ["Landscape", "landscape"]
+__all__ = ["Landscape", "landscape", "landscape_points"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,22 +110,75 @@ def landscape(
     axes: list[tuple[str, FloatArray]] = []
     shaped: dict[str, FloatArray] = {}
     for k, (name, given) in enumerate(grid.items()):
-        try:
-            array = np.atleast_1d(np.asarray(given, dtype=np.float64))
-        except (TypeError, ValueError):
-            raise ScenarioError(
-                scenario.source, [Problem(f"grid.{name}", "expected a list of numbers")]
-            ) from None
-        if array.ndim != 1 or array.size == 0:
-            raise ScenarioError(
-                scenario.source, [Problem(f"grid.{name}", "expected a non-empty list of values")]
-            )
+        array = _axis_values(scenario, f"grid.{name}", given)
         axes.append((name, array))
         shape = [1] * len(grid)
         shape[k] = array.size
         shaped[name] = array.reshape(shape)
     values = scenario.values({**(params or {}), **shaped})
     grid_shape = tuple(a.size for _, a in axes)
+    return _measure(scenario, values, grid_shape, format, tuple(axes), tol, threads)
+
+
+def landscape_points(
+    scenario: Scenario,
+    points: Mapping[str, ArrayLike],
+    format: str | None = None,
+    params: Mapping[str, float] | None = None,
+    *,
+    tol: float = DEFAULT_TOL,
+    threads: int | None = None,
+) -> Landscape:
+    """The same metrics at ``m`` given points (each parameter an array of length ``m``).
+
+    Chunked sweeps use it: a chunk is any run of points of the flattened grid.
+    The result's grid shape is ``(m,)`` and its ``axes`` hold the points' values.
+
+    Examples
+    --------
+    >>> from negotiation_sim import load_scenario
+    >>> alaska = load_scenario("scenarios/alaska_2025.toml")
+    >>> view = landscape_points(alaska, {"trust": [0.2, 0.8], "verification": [0.0, 0.8]})
+    >>> view.deal_is_equilibrium.tolist()
+    [False, True]
+    """
+    axes = tuple(
+        (name, _axis_values(scenario, f"points.{name}", given)) for name, given in points.items()
+    )
+    sizes = {a.size for _, a in axes}
+    if len(sizes) > 1:
+        raise ScenarioError(
+            scenario.source,
+            [Problem("points", f"every parameter needs as many values; got {sorted(sizes)}")],
+        )
+    values = scenario.values({**(params or {}), **dict(axes)})
+    grid_shape = (sizes.pop(),) if sizes else ()
+    return _measure(scenario, values, grid_shape, format, axes, tol, threads)
+
+
+def _axis_values(scenario: Scenario, where: str, given: ArrayLike) -> FloatArray:
+    try:
+        array = np.atleast_1d(np.asarray(given, dtype=np.float64))
+    except (TypeError, ValueError):
+        raise ScenarioError(
+            scenario.source, [Problem(where, "expected a list of numbers")]
+        ) from None
+    if array.ndim != 1 or array.size == 0:
+        raise ScenarioError(
+            scenario.source, [Problem(where, "expected a non-empty list of values")]
+        )
+    return array
+
+
+def _measure(
+    scenario: Scenario,
+    values: Mapping[str, FloatArray],
+    grid_shape: tuple[int, ...],
+    format: str | None,
+    axes: tuple[tuple[str, FloatArray], ...],
+    tol: float,
+    threads: int | None,
+) -> Landscape:
     chosen = scenario.format(format)
     payoffs, outcomes, everyone = scenario.resolve(format, values)
     payoffs = np.broadcast_to(
@@ -153,7 +206,7 @@ def landscape(
     picked_payoffs = np.where(found[..., None], picked_payoffs, np.nan)
     no_deal = _no_deal_point(scenario, values, grid_shape)
     return Landscape(
-        axes=tuple(axes),
+        axes=axes,
         format=chosen.id,
         actors=scenario.actor_ids,
         outcome_ids=scenario.outcome_ids,

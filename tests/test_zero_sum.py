@@ -6,7 +6,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from negotiation_sim import Game, GameError, UnsupportedGameError, solve
-from negotiation_sim.analysis.zero_sum import coco_value, relative_gains, sum_structure
+from negotiation_sim.analysis.zero_sum import (
+    coco_value,
+    relative_gains,
+    sum_structure,
+    zero_sum_shares,
+)
 from negotiation_sim.solvers.minimax import maximin
 from tests import strategies as gs
 from tests.known_games import KNOWN
@@ -311,3 +316,30 @@ def test_relative_gains_removes_the_deal_in_the_prisoners_dilemma():
 def test_rho_out_of_range(rho):
     with pytest.raises(GameError, match="rho"):
         relative_gains(PD, rho)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data(), batch=st.integers(1, 4))
+def test_batched_shares_equal_sum_structure_game_by_game(data, batch):
+    """zero_sum_shares over a batch = sum_structure of each game (integer ties included)."""
+    shape = data.draw(gs.shapes(max_actors=4, max_options=3))
+    real = data.draw(st.booleans())
+    stack = np.stack([data.draw(gs.payoff_tensors(shape=shape, real=real)) for _ in range(batch)])
+    raw, strategic = zero_sum_shares(stack, n_actors=len(shape))
+    assert raw.shape == strategic.shape == (batch,)
+    for k in range(batch):
+        expected = sum_structure(Game(stack[k]))
+        assert raw[k] == pytest.approx(expected.zero_sum_share, abs=1e-12)
+        assert strategic[k] == pytest.approx(expected.strategic_zero_sum_share, abs=1e-12)
+
+
+def test_batched_shares_keep_the_batch_shape_and_need_the_actor_count():
+    rng = np.random.default_rng(5)
+    with pytest.raises(GameError, match="pass n_actors"):
+        zero_sum_shares(rng.normal(size=(3, 5, 2, 3, 3)))  # a batch: n must be given
+    raw, strategic = zero_sum_shares(rng.normal(size=(4, 5, 2, 3, 3)), n_actors=2)
+    assert raw.shape == strategic.shape == (4, 5)
+    # Removing each profile's mean payoff leaves a zero-sum game: share 1 everywhere.
+    games = rng.normal(size=(6, 3, 2, 2, 2))
+    zero = games - games.mean(axis=1, keepdims=True)
+    assert np.allclose(zero_sum_shares(zero, n_actors=3)[0], 1.0)

@@ -36,7 +36,14 @@ from .outcomes import (
     pure_outcome_points,
 )
 from .scenario import analyse_scenario, who_must_agree
-from .zero_sum import CocoValue, SumStructure, coco_value, relative_gains, sum_structure
+from .zero_sum import (
+    CocoValue,
+    SumStructure,
+    coco_value,
+    relative_gains,
+    sum_structure,
+    zero_sum_shares,
+)
 
 __all__ = [
     "BargainingSolution",
@@ -80,4 +87,5 @@ __all__ = [
     "veto_game",
     "weighted_majority",
     "who_must_agree",
+    "zero_sum_shares",
 ]

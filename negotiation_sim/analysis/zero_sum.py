@@ -55,12 +55,20 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import GameError, UnsupportedGameError
 from ..game import DEFAULT_TOL, FloatArray, Game, frozen_array
 from ..solvers.minimax import constant_sum, maximin
 
-__all__ = ["CocoValue", "SumStructure", "coco_value", "relative_gains", "sum_structure"]
+__all__ = [
+    "CocoValue",
+    "SumStructure",
+    "coco_value",
+    "relative_gains",
+    "sum_structure",
+    "zero_sum_shares",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -187,6 +195,99 @@ def _anova_component(f: FloatArray, subset: tuple[int, ...]) -> FloatArray:
     for axis in subset:
         g = g - g.mean(axis=axis, keepdims=True)
     return np.asarray(g, dtype=np.float64)
+
+
+def zero_sum_shares(
+    payoffs: ArrayLike, *, n_actors: int | None = None, tol: float = DEFAULT_TOL
+) -> tuple[FloatArray, FloatArray]:
+    """The raw and strategic zero-sum shares of a whole batch of games at once.
+
+    The same numbers as :attr:`SumStructure.zero_sum_share` and
+    :attr:`SumStructure.strategic_zero_sum_share` of :func:`sum_structure`,
+    for payoffs of shape ``(*batch, n, k_1, ..., k_n)`` (a sweep's grid of
+    games), without a Python loop over the batch.
+
+    Parameters
+    ----------
+    payoffs : array_like, shape (*batch, n, k_1, ..., k_n)
+    n_actors : int, optional
+        ``n``; required for a batch (without it the payoffs must be one game).
+    tol : float
+
+    Returns
+    -------
+    raw, strategic : ndarray, shape (*batch,)
+
+    Examples
+    --------
+    Matching pennies and the prisoner's dilemma in one batch:
+
+    >>> batch = [[[[1, -1], [-1, 1]], [[-1, 1], [1, -1]]],
+    ...          [[[3, 0], [5, 1]], [[3, 5], [0, 1]]]]
+    >>> raw, strategic = zero_sum_shares(batch, n_actors=2)
+    >>> raw.round(4).tolist(), strategic.tolist()
+    ([1.0, 0.8475], [1.0, 0.0])
+    """
+    u = np.asarray(payoffs, dtype=np.float64)
+    if n_actors is None:  # one game, or the caller must say
+        n_actors = u.shape[0] if u.ndim >= 1 and u.ndim == u.shape[0] + 1 else 0
+    n = n_actors
+    lead = u.ndim - n - 1
+    if n < 1 or lead < 0 or u.shape[lead] != n:
+        raise GameError(
+            f"expected payoffs of shape (*batch, n, k_1, ..., k_n) with n = {n_actors}, "
+            f"got shape {u.shape}" + ("" if n_actors else " (for a batch, pass n_actors)")
+        )
+    profile_axes = tuple(range(lead + 1, u.ndim))
+    size = n * int(np.prod(u.shape[lead + 1 :]))
+    scale = np.maximum(1.0, np.abs(u).max(axis=(lead, *profile_axes)))
+    negligible = (tol * scale) ** 2 * size
+    centred = u - u.mean(axis=profile_axes, keepdims=True)
+    c = centred.mean(axis=lead, keepdims=True)
+    z = centred - c
+    all_axes = (lead, *profile_axes)
+    raw = _shares(np.sum(z**2, axis=all_axes), n * np.sum(c**2, axis=all_axes), negligible)
+    d_common = np.zeros(u.shape[:lead])
+    d_zero = np.zeros(u.shape[:lead])
+    for k in range(2, n + 1):
+        for subset in itertools.combinations(range(n), k):
+            parts = np.stack(
+                [
+                    _batched_component(u[(Ellipsis, i) + (slice(None),) * n], subset, n)
+                    for i in subset
+                ]
+            )
+            # Averaged axes were kept with length 1: weight by the profiles each cell stands for.
+            weight = int(np.prod([u.shape[lead + 1 + j] for j in range(n) if j not in subset]))
+            mean = parts.mean(axis=0)
+            cell_axes = tuple(range(lead, lead + n))
+            d_common += weight * np.sum((parts - mean) ** 2, axis=(0, *(a + 1 for a in cell_axes)))
+            if k == n:
+                d_zero = n * weight * np.sum(mean**2, axis=cell_axes)
+    strategic = _shares(d_common, d_zero, negligible)
+    return raw, strategic
+
+
+def _shares(zero: FloatArray, common: FloatArray, negligible: FloatArray) -> FloatArray:
+    """:func:`_share` element-wise."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.clip(zero / (zero + common), 0.0, 1.0)
+    return np.asarray(
+        np.where(zero <= negligible, 0.0, np.where(common <= negligible, 1.0, ratio)),
+        dtype=np.float64,
+    )
+
+
+def _batched_component(f: FloatArray, subset: tuple[int, ...], n: int) -> FloatArray:
+    """:func:`_anova_component` over the last ``n`` axes of ``f``; averaged axes keep length 1."""
+    first = f.ndim - n
+    g = f
+    for j in range(n):
+        if j not in subset:
+            g = g.mean(axis=first + j, keepdims=True)
+    for j in subset:
+        g = g - g.mean(axis=first + j, keepdims=True)
+    return g
 
 
 @dataclass(frozen=True, eq=False)

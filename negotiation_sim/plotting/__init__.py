@@ -4,5 +4,14 @@ matplotlib is imported only when something is drawn.
 """
 
 from .bargaining import BargainingPicture, bargaining_picture, plot_bargaining
+from .landscape import LandscapePanel, landscape_panels, plot_landscape, save_landscape
 
-__all__ = ["BargainingPicture", "bargaining_picture", "plot_bargaining"]
+__all__ = [
+    "BargainingPicture",
+    "LandscapePanel",
+    "bargaining_picture",
+    "landscape_panels",
+    "plot_bargaining",
+    "plot_landscape",
+    "save_landscape",
+]

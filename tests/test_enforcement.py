@@ -146,7 +146,7 @@ def test_assurance_frontier() -> None:
 
 
 def test_assurance_validation_reports_first_offending_index() -> None:
-    with pytest.raises(GameError, match=r"R > T > P > S.*index \(1,\)"):
+    with pytest.raises(GameError, match=r"R > T >= P >= S.*index \(1,\)"):
         assurance_threshold([4, 3], [3, 3], 2, 0, 0.5)
     with pytest.raises(
         GameError, match=r"verification: expected a probability in \[0, 1\].*1\.5.*index \(0, 2\)"

@@ -147,7 +147,8 @@ def assurance_threshold(
     ----------
     R, T, P, S : array_like
         Assurance-game payoffs: deal kept, cheat on a keeper, no deal, kept
-        while the other cheats. ``R > T > P > S`` elementwise.
+        while the other cheats. ``R > T >= P >= S`` elementwise (``T = P``: refusing leaves the no-deal
+        payoff, as when the alternative to a ceasefire is the war itself).
     verification : array_like
         ``pi`` in [0, 1], the probability a violation is caught in time.
 
@@ -232,8 +233,8 @@ def assurance_gain(
 
 def _assurance_order(r: FloatArray, t: FloatArray, p: FloatArray, s: FloatArray) -> None:
     _require(
-        (r > t) & (t > p) & (p > s),
-        "assurance game: expected R > T > P > S",
+        (r > t) & (t >= p) & (p >= s),
+        "assurance game: expected R > T >= P >= S",
         R=r,
         T=t,
         P=p,

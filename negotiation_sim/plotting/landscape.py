@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -568,8 +569,9 @@ def _legend_handles(panels: Sequence[LandscapePanel], styles: Mapping[str, str])
             categories.setdefault(code, (name, colour))
         for curve in panel.frontiers:
             curves.setdefault(curve.label, curve.name)
+    # Outcome labels are sentences: wrap them so the legend fits under the panels.
     handles: list[Any] = [
-        Patch(facecolor=colour, edgecolor="0.4", label=name)
+        Patch(facecolor=colour, edgecolor="0.4", label=textwrap.fill(name, 70))
         for _, (name, colour) in sorted(categories.items())
     ]
     for text, name in curves.items():
@@ -581,7 +583,7 @@ def _legend_handles(panels: Sequence[LandscapePanel], styles: Mapping[str, str])
                 lw=1.8,
                 ls=styles.get(name, "-"),
                 path_effects=[patheffects.withStroke(linewidth=4, foreground="white")],
-                label=text,
+                label=textwrap.fill(text, 70),
             )
         )
     return handles
@@ -626,16 +628,21 @@ def _draw_figure(
     if len(panels) == 1:
         grid[0, 0].set_xlabel(_axis_label(ds, first.x_name))
         grid[0, 0].set_ylabel(_axis_label(ds, first.y_name))
-    else:
-        figure.supxlabel(_axis_label(ds, first.x_name))
-        figure.supylabel(_axis_label(ds, first.y_name))
+    else:  # per axes, not supxlabel: an outside legend below would cover a figure label
+        for panel in panels:
+            ax = grid[panel.row, panel.col]
+            if panel.row == nrows - 1 or (panel.row + 1, panel.col) not in used:
+                ax.set_xlabel(_axis_label(ds, first.x_name))
+            if panel.col == 0:
+                ax.set_ylabel(_axis_label(ds, first.y_name))
     if not first.categorical and mesh is not None:
         figure.colorbar(mesh, ax=[a for a in grid.ravel() if a.get_visible()], label=first.label)
     handles = _legend_handles(panels, styles)
     if handles:
         figure.legend(
             handles=handles,
-            loc="outside right upper",
+            loc="outside lower center",
+            ncols=2 if len(handles) > 3 else 1,
             fontsize=8,
             title=first.label if first.categorical else None,
             title_fontsize=8,
@@ -648,7 +655,11 @@ def _draw_figure(
 def _figsize(panels: Sequence[LandscapePanel]) -> tuple[float, float]:
     nrows = max(p.row for p in panels) + 1
     ncols = max(p.col for p in panels) + 1
-    return 3.4 * ncols + 2.6, 3.0 * nrows + 1.0
+    entries = len({n for p in panels for n in p.category_names}) + len(
+        {c.label for p in panels for c in p.frontiers}
+    )
+    legend = 0.45 * math.ceil(entries / (2 if entries > 3 else 1))
+    return max(3.6 * ncols + 1.6, 9.0), 3.4 * nrows + 1.2 + legend
 
 
 def plot_landscape(

@@ -64,6 +64,11 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
     --------
     >>> scenario = load_scenario("scenarios/arms_race.toml")  # doctest: +SKIP
     """
+    return parse_scenario(read_text(path), source=str(path))
+
+
+def read_text(path: str | PathLike[str]) -> str:
+    """A data file's text; unreadable or non-UTF-8 files raise a located :class:`ScenarioError`."""
     source = str(path)
     try:
         raw = Path(path).read_bytes()
@@ -72,19 +77,28 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
             source, [Problem("", f"cannot read the file: {exc.strerror}")]
         ) from None
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ScenarioError(
             source, [Problem(f"line {line}", f"the file is not UTF-8 text (byte {exc.start})")]
         ) from None
-    return parse_scenario(text, source=source)
 
 
 def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
     """Validate scenario TOML text (see :func:`load_scenario`)."""
+    data = parse_toml(text, source)
+    checker = _Checker()
+    scenario = checker.scenario(data, source)
+    if checker.problems or scenario is None:
+        raise ScenarioError(source, checker.problems)
+    return scenario
+
+
+def parse_toml(text: str, source: str) -> dict[str, Any]:
+    """TOML text -> data; syntax errors raise a :class:`ScenarioError` with tomllib's line and column."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # tomllib (3.11) puts the position in the message: "... (at line 3, column 7)".
         message = str(exc)
@@ -116,11 +130,6 @@ def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
                 )
             ],
         ) from None
-    checker = _Checker()
-    scenario = checker.scenario(data, source)
-    if checker.problems or scenario is None:
-        raise ScenarioError(source, checker.problems)
-    return scenario
 
 
 def _kind(value: Any) -> str:

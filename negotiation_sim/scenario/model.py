@@ -256,29 +256,17 @@ class Scenario:
         for i, (expressions, index) in enumerate(
             zip(self.expressions, self.expression_index, strict=True)
         ):
-            evaluated = np.stack(
-                [np.broadcast_to(e.evaluate(values), shape) for e in expressions], axis=0
-            )  # (E_i, *shape)
-            bad = ~np.isfinite(evaluated)
-            if bad.any():
-                where = np.argwhere(bad)[0]
-                at = {
-                    name: float(np.broadcast_to(v, shape)[tuple(where[1:])])
-                    for name, v in values.items()
-                }
-                location = (
-                    self.expression_locations[i][int(where[0])] if self.expression_locations else ""
-                )
-                point = ", ".join(
-                    f"{k}={v:g}"
-                    for k, v in at.items()
-                    if k in expressions[int(where[0])].parameters
-                )
-                raise ScenarioError(
-                    self.source,
-                    [Problem(location, f"payoff is not finite at {point or 'the given values'}")],
-                )
-            np.take(evaluated, index, axis=0, out=out[i])
+            # Each expression is evaluated once, on its own (unbroadcast) shape, and written
+            # into the whole contiguous grid row of every profile that uses it: no (E_i, *grid)
+            # stack and no gather.
+            evaluated = [np.asarray(e.evaluate(values)) for e in expressions]
+            for k, value in enumerate(evaluated):
+                bad = ~np.isfinite(value)
+                if bad.any() and np.broadcast_to(bad, shape).any():
+                    self._not_finite(i, k, np.broadcast_to(bad, shape), values, shape)
+            rows = out[i].reshape(int(np.prod(profile_shape)), *shape)
+            for profile, k in enumerate(index.ravel().tolist()):
+                rows[profile] = evaluated[k]
         grid_last = out
         # The grid axes move to the front as a view: no copy.
         payoffs = np.moveaxis(
@@ -296,6 +284,28 @@ class Scenario:
             others = (total - payoffs) / (len(self.actors) - 1)
             payoffs = payoffs - rho * others
         return payoffs
+
+    def _not_finite(
+        self,
+        actor: int,
+        expression: int,
+        bad: NDArray[np.bool_],
+        values: Mapping[str, FloatArray],
+        shape: tuple[int, ...],
+    ) -> None:
+        """Raise the error for the first grid point where an expression is not finite."""
+        where = tuple(int(w) for w in np.argwhere(bad)[0])
+        at = {name: float(np.broadcast_to(v, shape)[where]) for name, v in values.items()}
+        location = self.expression_locations[actor][expression] if self.expression_locations else ""
+        point = ", ".join(
+            f"{k}={v:g}"
+            for k, v in at.items()
+            if k in self.expressions[actor][expression].parameters
+        )
+        raise ScenarioError(
+            self.source,
+            [Problem(location, f"payoff is not finite at {point or 'the given values'}")],
+        )
 
     def game(self, params: Mapping[str, float] | None = None, format: str | None = None) -> Game:
         """The game of ``format`` at the given parameter values (defaults elsewhere)."""
@@ -400,6 +410,19 @@ class Scenario:
         replier's reply: an array over the profile axes that were left when it
         was resolved, with the actor ids of those axes.
         """
+        tensor, axes, replies, lead = self._reduce_grid_last(full, chosen)
+        rows = [self.actor_ids.index(a) for a in chosen.choosers]
+        return self._grid_first(tensor, rows, axes, chosen, lead), replies
+
+    def _reduce_grid_last(
+        self, full: FloatArray, chosen: Format
+    ) -> tuple[FloatArray, list[str], list[tuple[str, NDArray[np.intp], tuple[str, ...]]], int]:
+        """Every actor's payoff at the full profile each choosers' profile leads to.
+
+        Returns the tensor grid-last, (n, k_remaining.., *lead), the actor id of each
+        remaining profile axis (the choosers, in actor order), the replies (as
+        :meth:`_reduce`) and the number of lead axes.
+        """
         n = len(self.actors)
         lead = full.ndim - n - 1
         ids = list(self.actor_ids)
@@ -407,37 +430,43 @@ class Scenario:
         # Work grid-last, (n, k.., *grid): every operation then runs over contiguous rows of
         # grid points (full_payoffs builds exactly this layout, so this is a view).
         tensor = np.moveaxis(full, list(range(lead)), list(range(full.ndim - lead, full.ndim)))
-        # Fixed options first: index them out.
+        # Fixed options first: index them out (a view, no copy).
         for actor, option in chosen.others:
             if option == BEST_REPLY:
                 continue
             axis = axes.index(actor)
-            tensor = np.take(tensor, self._option_index(actor, option), axis=1 + axis)
+            at: list[Any] = [slice(None)] * tensor.ndim
+            at[1 + axis] = self._option_index(actor, option)
+            tensor = tensor[tuple(at)]
             axes.pop(axis)
         # Replies by backward induction: the last to reply is resolved first.
         replies: list[tuple[str, NDArray[np.intp], tuple[str, ...]]] = []
         repliers = [a for a, o in chosen.others if o == BEST_REPLY]
         for actor in reversed(repliers):
             axis = axes.index(actor)
-            own = tensor[ids.index(actor)]  # (k_remaining.., *grid)
-            best = np.argmax(own, axis=axis, keepdims=True)  # ties: first option
-            picked = np.take_along_axis(tensor, best[None], axis=1 + axis)
-            tensor = np.squeeze(picked, axis=1 + axis)
+            tensor, reply = _best_reply(tensor, ids.index(actor), 1 + axis)
             axes.pop(axis)
-            reply = np.squeeze(best, axis=axis)  # (k_remaining.., *grid)
             grid_first = np.moveaxis(
                 reply, list(range(reply.ndim - lead, reply.ndim)), list(range(lead))
             )
             replies.append((actor, grid_first, tuple(axes)))
+        return tensor, axes, replies, lead
+
+    @staticmethod
+    def _grid_first(
+        tensor: FloatArray, rows: Sequence[int], axes: list[str], chosen: Format, lead: int
+    ) -> FloatArray:
+        """Rows ``rows`` of a grid-last reduced tensor, contiguous grid-first with the
+        profile axes in the format's chooser order: shape (*lead, len(rows), k_c...)."""
         order = [axes.index(a) for a in chosen.choosers]
-        rows = [ids.index(a) for a in chosen.choosers]
-        tensor = np.take(tensor, rows, axis=0)
-        tensor = np.moveaxis(tensor, [1 + o for o in order], list(range(1, 1 + len(order))))
-        # Back to the documented grid-first layout.
-        tensor = np.moveaxis(
-            tensor, list(range(tensor.ndim - lead, tensor.ndim)), list(range(lead))
-        )
-        return np.ascontiguousarray(tensor), replies
+        grid = tensor.shape[tensor.ndim - lead :]
+        chooser_shape = tuple(tensor.shape[1 + o] for o in order)
+        out = np.empty((*grid, len(rows), *chooser_shape))
+        source = list(range(tensor.ndim - 1 - lead, tensor.ndim - 1)) + order
+        for j, row in enumerate(rows):
+            # One transposing copy per row, straight into the result (no intermediate take).
+            out[(slice(None),) * lead + (j,)] = np.transpose(tensor[row], source)
+        return out
 
     def _paths(
         self,
@@ -486,22 +515,21 @@ class Scenario:
         chosen = self.format(format)
         full = self.full_payoffs(values)
         lead_shape = full.shape[: full.ndim - len(self.actors) - 1]
-        payoffs, replies = self._reduce(full, chosen)
-        path = self._paths(chosen, lead_shape, replies)
+        tensor, axes, replies, lead = self._reduce_grid_last(full, chosen)
+        rows = [self.actor_ids.index(a) for a in chosen.choosers]
+        payoffs = self._grid_first(tensor, rows, axes, chosen, lead)
         chooser_shape = payoffs.shape[len(lead_shape) + 1 :]
-        lead_grids = list(
-            np.indices(lead_shape + tuple(chooser_shape), sparse=True)[: len(lead_shape)]
-        )
+        # Without repliers the path does not depend on the grid: look outcomes up once.
+        path = self._paths(chosen, lead_shape if replies else (), replies)
         profile = [path[a] for a in self.actor_ids]
         outcomes = np.broadcast_to(
             self.profile_outcomes[tuple(profile)], lead_shape + tuple(chooser_shape)
         )
-        everyone = np.stack(
-            [
-                np.broadcast_to(full[(*lead_grids, i, *profile)], lead_shape + tuple(chooser_shape))
-                for i in range(len(self.actors))
-            ],
-            axis=len(lead_shape),
+        # Everyone's payoff at the full profile reached: the reduced tensor, every row of it.
+        everyone = (
+            payoffs.copy()
+            if rows == list(range(len(self.actors))) and axes == list(chosen.choosers)
+            else self._grid_first(tensor, range(len(self.actors)), axes, chosen, lead)
         )
         return payoffs, np.ascontiguousarray(outcomes), everyone
 
@@ -510,6 +538,33 @@ class Scenario:
 
     def _option_index(self, actor_id: str, option: str) -> int:
         return self._actor(actor_id).option_ids.index(option)
+
+
+def _best_reply(tensor: FloatArray, actor: int, axis: int) -> tuple[FloatArray, NDArray[np.intp]]:
+    """Resolve one replier: its best option on ``axis`` (ties: the first), and the tensor there.
+
+    Same as ``np.argmax`` then ``np.take_along_axis``, done as a few elementwise passes over
+    contiguous grid rows instead of a generic gather.
+    """
+    k = tensor.shape[axis]
+
+    def option(j: int, array: FloatArray, at: int) -> FloatArray:
+        index: list[Any] = [slice(None)] * array.ndim
+        index[at] = j
+        view: FloatArray = array[tuple(index)]
+        return view
+
+    own = tensor[actor]
+    best_value = option(0, own, axis - 1)
+    reply = np.zeros(best_value.shape, dtype=np.intp)
+    picked = np.array(option(0, tensor, axis))
+    for j in range(1, k):
+        candidate = option(j, own, axis - 1)
+        better = candidate > best_value  # strict: ties keep the first option, as argmax
+        reply[better] = j
+        best_value = np.where(better, candidate, best_value)
+        np.copyto(picked, option(j, tensor, axis), where=better)
+    return picked, reply
 
 
 def _suggest(name: str, known: Mapping[str, Any] | Sequence[str]) -> str:

@@ -20,8 +20,8 @@ demo: $(STAMP)
 	$(BIN)/negotiation-sim solve scenarios/alaska_2025.toml --set trust=0.8 --set verification=0.8
 
 lint: $(STAMP)
-	$(BIN)/ruff check negotiation_sim tests benchmarks
-	$(BIN)/ruff format --check negotiation_sim tests benchmarks
+	$(BIN)/ruff check negotiation_sim tests benchmarks experiments
+	$(BIN)/ruff format --check negotiation_sim tests benchmarks experiments
 	$(BIN)/mypy
 
 test: lint

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
+import signal
 import sys
+import time
 from collections.abc import Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import ExitStack
+from pathlib import Path
 
 from . import __version__
-from .errors import NegotiationSimError
+from .errors import NegotiationSimError, Problem, ScenarioError
+from .experiment.runner import RunError
 
 EXAMPLES = """\
 examples:
@@ -18,6 +26,12 @@ examples:
   negotiation-sim solve scenarios/inspection.toml --method vertex_enumeration --json
   negotiation-sim plot-bargaining scenarios/alaska_2025.toml --actors russia,ukraine \\
       --set trust=0.8 --set verification=0.8 -o bargaining.png
+  negotiation-sim sweep experiments/trust_verification.toml -o results/tv
+  negotiation-sim sweep experiments/trust_verification.toml -o results/tv --resume
+  negotiation-sim sweep experiments/battlefield.toml --workers 2
+  negotiation-sim sweep experiments/relative_gains.toml --dask local:2
+  negotiation-sim plot results/tv -o landscape.png
+  negotiation-sim plot results/tv --metric surplus --actor ukraine -o surplus.png
 """
 
 
@@ -52,7 +66,19 @@ def _demo(_: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from .scenario import load_scenario
+    from .scenario.load import parse_toml, read_text
 
+    if "experiment" in parse_toml(read_text(args.scenario), args.scenario):
+        from .experiment import load_experiment
+
+        spec = load_experiment(args.scenario)
+        print(
+            f"{args.scenario}: ok: experiment {spec.title!r} on {spec.scenario_path}, "
+            f"axes {' x '.join(f'{a.name} ({a.values.size})' for a in spec.axes)} = "
+            f"{spec.n_points:,} points, formats: {', '.join(spec.formats)}, "
+            f"{len(spec.frontiers)} frontiers"
+        )
+        return 0
     scenario = load_scenario(args.scenario)
     profiles = 1
     for actor in scenario.actors:
@@ -133,6 +159,110 @@ def _plot_bargaining(args: argparse.Namespace) -> int:
     return 0
 
 
+def _executor(args: argparse.Namespace, stack: ExitStack) -> tuple[Executor | None, int]:
+    """The executor the options ask for (closed with ``stack``), and its worker count."""
+    if args.dask:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise RunError(
+                "--dask needs dask.distributed: pip install 'negotiation_sim[dask]'"
+            ) from None
+        if args.dask == "local" or args.dask.startswith("local:"):
+            count = args.dask.partition(":")[2]
+            if count and not count.isdigit():
+                raise RunError(f"--dask {args.dask}: expected local or local:N, N a whole number")
+            workers = int(count) if count else (os.cpu_count() or 1)
+            cluster = stack.enter_context(
+                LocalCluster(  # type: ignore[no-untyped-call]
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    processes=True,
+                )
+            )
+            client = stack.enter_context(Client(cluster))  # type: ignore[no-untyped-call]
+        else:
+            client = stack.enter_context(Client(args.dask))  # type: ignore[no-untyped-call]
+            workers = max(1, len(client.scheduler_info().get("workers", {})))
+        return client.get_executor(), workers
+    if args.workers and args.workers > 1:
+        context = multiprocessing.get_context("spawn")  # no fork of a threaded process
+        pool = ProcessPoolExecutor(max_workers=args.workers, mp_context=context)
+        stack.callback(pool.shutdown, wait=True, cancel_futures=True)
+        return pool, args.workers
+    return None, 1
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from .experiment import load_experiment, run_experiment
+
+    spec = load_experiment(args.experiment)
+    out = Path(args.output) if args.output else Path("results") / Path(args.experiment).stem
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # kill <pid>: stop like Ctrl-C
+    started = time.perf_counter()
+    try:
+        with ExitStack() as stack:
+            executor, workers = _executor(args, stack)
+            dataset = run_experiment(
+                spec,
+                out,
+                executor=executor,
+                workers=workers,
+                resume=args.resume,
+                progress=args.progress,
+            )
+    except KeyboardInterrupt:
+        done = len(list((out / "chunks").glob("*.done"))) if (out / "chunks").exists() else 0
+        print(
+            f"negotiation-sim: interrupted; {done} finished chunks are saved in {out}. "
+            f"Finish with: negotiation-sim sweep {args.experiment} -o {out} --resume",
+            file=sys.stderr,
+        )
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    elapsed = time.perf_counter() - started
+    print(
+        f"wrote {out / 'results.nc'} ({spec.n_points:,} points x {len(spec.formats)} formats, {elapsed:.1f} s)"
+    )
+    if "deal_is_equilibrium" in dataset:
+        for format in spec.formats:
+            share = float(dataset["deal_is_equilibrium"].sel(format=format).mean())
+            print(f"  {format}: a deal is a pure equilibrium at {share:.1%} of the grid")
+    print(f"plot it: negotiation-sim plot {out} -o {out / 'landscape.png'}")
+    return 0
+
+
+def _plot(args: argparse.Namespace) -> int:
+    from .experiment.runner import check_output
+    from .plotting.landscape import save_landscape
+
+    path = check_output(args.results)
+    select = _parse_settings(args.select or [], str(path))
+    try:
+        written = save_landscape(
+            path,
+            args.output,
+            args.metric,
+            x=args.x,
+            y=args.y,
+            facet=args.facet,
+            actor=args.actor,
+            format=args.format,
+            select=select or None,
+        )
+    except (ValueError, KeyError) as error:
+        raise ScenarioError(str(path), [Problem("", str(error).strip("'\""))]) from None
+    print(f"wrote {written}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="negotiation-sim",
@@ -173,6 +303,63 @@ def build_parser() -> argparse.ArgumentParser:
     picture.add_argument("--actors", help="two actor ids, comma-separated (default: the first two)")
     picture.add_argument("--set", action="append", metavar="NAME=VALUE", help="set a parameter")
     picture.set_defaults(run=_plot_bargaining)
+    sweep = commands.add_parser(
+        "sweep",
+        help="run an experiment file: a parameter grid, chunked, checkpointed, resumable",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sweep.add_argument("experiment", help="an experiment TOML file (see experiments/)")
+    sweep.add_argument(
+        "-o", "--output", help="output directory (default: results/<experiment name>)"
+    )
+    where = sweep.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="run chunks in N processes"
+    )
+    where.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run chunks on a Dask cluster: a scheduler address (tcp://host:8786), or "
+        "local[:N] for a LocalCluster of N worker processes on this machine",
+    )
+    sweep.add_argument(
+        "--resume", action="store_true", help="finish an interrupted sweep in the output directory"
+    )
+    sweep.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar (default: when standard error is a terminal)",
+    )
+    sweep.set_defaults(run=_sweep)
+    plot = commands.add_parser(
+        "plot",
+        help="draw a sweep's landscape (outcome map, welfare, surplus, ...) with its frontiers",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    plot.add_argument("results", help="a sweep's output directory or its results.nc")
+    plot.add_argument(
+        "-o", "--output", required=True, help="image file to write (.png, .svg, .pdf)"
+    )
+    plot.add_argument(
+        "--metric",
+        default="outcome",
+        help="outcome (default), deal_is_equilibrium, no_deal_is_equilibrium, n_equilibria, "
+        "deal_probability, welfare, payoff, surplus, zero_sum_share, strategic_zero_sum_share",
+    )
+    plot.add_argument("--actor", help="the actor, for payoff and surplus")
+    plot.add_argument("--format", help="only this format (default: one panel per format)")
+    plot.add_argument(
+        "-x", help="the axis across (default: the frontiers' x, else the second axis)"
+    )
+    plot.add_argument("-y", help="the axis up (default: the frontiers' y, else the first axis)")
+    plot.add_argument("--facet", help="one panel per value of this axis")
+    plot.add_argument(
+        "--select", action="append", metavar="NAME=VALUE", help="fix another axis at a value"
+    )
+    plot.set_defaults(run=_plot)
     return parser
 
 

@@ -116,7 +116,8 @@ def compute_chunk(task: ChunkTask) -> FloatArray:
     points = {name: values[i] for (name, values), i in zip(task.axes, index, strict=True)}
     fixed = dict(task.fixed)
     columns: list[FloatArray] = []
-    for format in task.formats:
+    for name in task.formats:
+        format = name if name in scenario.formats else None  # "all": a scenario without formats
         view = landscape_points(scenario, points, format, fixed, tol=task.tol, threads=task.threads)
         deal_outcome = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids])
         found = view.outcome >= 0

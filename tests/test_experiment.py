@@ -1,0 +1,493 @@
+"""Experiment files, the sweep runner, its executors, checkpoints and results."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from negotiation_sim import ScenarioError, load_scenario, solve
+from negotiation_sim.cli import main
+from negotiation_sim.experiment import (
+    RunError,
+    load_experiment,
+    parse_experiment,
+    run_experiment,
+)
+from negotiation_sim.experiment import runner as runner_module
+from negotiation_sim.sweep import landscape
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data" / "experiments"
+CEASEFIRE = DATA / "ceasefire_sweep.toml"
+SHIPPED = sorted((ROOT / "experiments").glob("*.toml"))
+
+
+def _values(ds: xr.Dataset) -> xr.Dataset:
+    """The dataset without the attributes that legitimately differ between runs (timings)."""
+    return ds.drop_attrs()
+
+
+def _spec_text(body: str) -> str:
+    return f'format_version = 1\n[experiment]\nscenario = "ceasefire.toml"\n{body}'
+
+
+# -- experiment files --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_shipped_experiments_load(path):
+    spec = load_experiment(path)
+    assert spec.n_points == int(np.prod([axis.values.size for axis in spec.axes]))
+    assert set(spec.formats) <= set(spec.scenario.formats)
+    for axis in spec.axes:
+        assert np.all(np.diff(axis.values) > 0)
+
+
+def test_every_shipped_experiment_has_a_script_that_runs_it():
+    for path in SHIPPED:
+        script = path.with_suffix(".py")
+        assert script.exists(), f"{script} is missing"
+        assert path.name in script.read_text(encoding="utf-8")
+
+
+BAD_EXPERIMENTS = [
+    ("[axes.trust]\nrange = [0, 1]\npoints = 3\nstep = 2\n", "axes.trust.step", "unknown key"),
+    ("[axes.trst]\nvalues = [0.1]\n", "axes.trst", "did you mean 'trust'"),
+    ("[axes.trust]\nvalues = [0.1, 1.5]\n", "axes.trust", "outside the range of 'trust'"),
+    ("[axes.trust]\nvalues = [0.5, 0.1]\n", "axes.trust.values", "strictly increasing"),
+    ("[axes.trust]\nvalues = [0.5, nan]\n", "axes.trust.values[1]", "finite number"),
+    ("[axes.trust]\nrange = [0, 1]\npoints = 0\n", "axes.trust.points", "whole number >= 1"),
+    ("[axes.trust]\nrange = [1, 0]\npoints = 3\n", "axes.trust.range", "low <= high"),
+    ("[axes.trust]\nrange = [0, 1]\n", "axes.trust", "missing 'points'"),
+    ("[axes.trust]\nvalues = [0.1]\nrange = [0, 1]\npoints = 2\n", "axes.trust", "not both"),
+    ("[axes.trust]\nvalues = [0.1]\n[fixed]\ntrust = 0.2\n", "axes.trust", "also in [fixed]"),
+    (
+        "[axes.trust]\nvalues = [0.1]\n[fixed]\nverification = 2.0\n",
+        "fixed.verification",
+        "outside",
+    ),
+    ("[axes.trust]\nvalues = [0.1]\n[fixed]\nbogus = 1.0\n", "fixed.bogus", "unknown parameter"),
+    ("[axes.trust]\nvalues = [0.1]\n[fixed]\ntrust_x = true\n", "fixed.trust_x", "finite number"),
+    ("", "axes", "at least one swept parameter"),
+]
+
+
+@pytest.mark.parametrize(("body", "location", "message"), BAD_EXPERIMENTS)
+def test_bad_experiment_is_located(body, location, message):
+    with pytest.raises(ScenarioError) as caught:
+        parse_experiment(_spec_text(body), source="bad.toml", base=DATA)
+    assert any(p.location == location and message in p.message for p in caught.value.problems), (
+        caught.value.problems
+    )
+    assert str(caught.value).startswith("bad.toml: ")
+
+
+@pytest.mark.parametrize(
+    ("head", "location", "message"),
+    [
+        ('solver = "mixed"', "experiment.solver", "unknown solver 'mixed'"),
+        ('metrics = ["welfare", "wellfare"]', "experiment.metrics[1]", "did you mean 'welfare'"),
+        ('formats = ["bilateral"]', "experiment.formats[0]", "unknown format"),
+        ("chunk_size = 0", "experiment.chunk_size", "whole number >= 1"),
+        ("seed = -1", "experiment.seed", "whole number >= 0"),
+        ('titel = "x"', "experiment.titel", "did you mean 'title'"),
+    ],
+)
+def test_bad_experiment_header_is_located(head, location, message):
+    text = _spec_text(f"{head}\n[axes.trust]\nvalues = [0.1]\n")
+    with pytest.raises(ScenarioError) as caught:
+        parse_experiment(text, source="bad.toml", base=DATA)
+    assert any(p.location == location and message in p.message for p in caught.value.problems)
+
+
+def test_every_problem_of_a_file_is_reported_at_once():
+    text = _spec_text(
+        'solver = "exact"\n[axes.trust]\nvalues = [2.0]\n[axes.verification]\npoints = 3\n'
+        "[fixed]\nnope = 1\n"
+    )
+    with pytest.raises(ScenarioError) as caught:
+        parse_experiment(text, source="bad.toml", base=DATA)
+    locations = {p.location for p in caught.value.problems}
+    assert {"experiment.solver", "axes.trust", "axes.verification", "fixed.nope"} <= locations
+
+
+@pytest.mark.parametrize(
+    ("frontier", "location", "message"),
+    [
+        ('model = "trust"', "frontiers[0].model", "unknown model 'trust'"),
+        ('x = "rho"', "frontiers[0].x", "not a sweep axis"),
+        (
+            'coefficients = { R = "r_north + trust", T = "p_north", P = "p_north", S = "s_north" }',
+            "frontiers[0].coefficients.R",
+            "must not depend on it",
+        ),
+        (
+            'coefficients = { R = "r_north", T = "p_north", P = "p_north" }',
+            "frontiers[0].coefficients",
+            "missing 'S'",
+        ),
+        (
+            'coefficients = { R = "r_nort", T = "p_north", P = "p_north", S = "s_north" }',
+            "frontiers[0].coefficients.R",
+            "r_north",
+        ),
+    ],
+)
+def test_bad_frontier_is_located(frontier, location, message):
+    base = {
+        "id": '"north"',
+        "model": '"assurance"',
+        "x": '"verification"',
+        "y": '"trust"',
+        "coefficients": '{ R = "r_north", T = "p_north", P = "p_north", S = "s_north" }',
+    }
+    key = frontier.split(" = ", 1)[0]
+    base[key] = frontier.split(" = ", 1)[1]
+    table = "\n".join(f"{k} = {v}" for k, v in base.items())
+    text = _spec_text(
+        f"[axes.trust]\nvalues = [0.1, 0.2]\n[axes.verification]\nvalues = [0.0]\n"
+        f"[[frontiers]]\n{table}\n"
+    )
+    with pytest.raises(ScenarioError) as caught:
+        parse_experiment(text, source="bad.toml", base=DATA)
+    assert any(p.location == location and message in p.message for p in caught.value.problems), (
+        caught.value.problems
+    )
+
+
+def test_scenario_problems_are_reported_with_the_scenario_path(tmp_path):
+    (tmp_path / "broken.toml").write_text("format_version = 1\n[scenario]\n", encoding="utf-8")
+    text = 'format_version = 1\n[experiment]\nscenario = "broken.toml"\n[axes.x]\nvalues = [1]\n'
+    with pytest.raises(ScenarioError) as caught:
+        parse_experiment(text, source="spec.toml", base=tmp_path)
+    messages = [p.message for p in caught.value.problems if p.location == "experiment.scenario"]
+    assert messages and all(str(tmp_path / "broken.toml") in m for m in messages)
+    missing = text.replace("broken.toml", "absent.toml")
+    with pytest.raises(ScenarioError, match="cannot read the file"):
+        parse_experiment(missing, source="spec.toml", base=tmp_path)
+
+
+def test_toml_syntax_error_keeps_line_and_column():
+    with pytest.raises(ScenarioError) as caught:
+        parse_experiment("[experiment\n", source="bad.toml")
+    assert caught.value.problems[0].location.startswith("line 1")
+
+
+# -- the runner ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ceasefire_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ceasefire") / "run"
+    return run_experiment(load_experiment(CEASEFIRE), out), out
+
+
+def test_sweep_equals_one_call_landscape(ceasefire_run):
+    """Chunking (97 points a chunk over a 41 x 23 grid) puts every point where it belongs."""
+    ds, _ = ceasefire_run
+    spec = load_experiment(CEASEFIRE)
+    direct = landscape(spec.scenario, {a.name: a.values for a in spec.axes})
+    got = ds.sel(format=spec.formats[0])
+    assert np.array_equal(got["outcome"].values, direct.outcome)
+    assert np.array_equal(got["deal_is_equilibrium"].values, direct.deal_is_equilibrium)
+    assert np.array_equal(got["n_equilibria"].values, direct.n_equilibria)
+    np.testing.assert_array_equal(got["payoff"].values, direct.payoffs)
+    np.testing.assert_array_equal(got["surplus"].values, direct.surplus)
+
+
+def test_sweep_points_agree_with_solving_each_game(ceasefire_run):
+    ds, _ = ceasefire_run
+    scenario = load_experiment(CEASEFIRE).scenario
+    rng = np.random.default_rng(0)
+    for _ in range(15):
+        t = float(rng.choice(ds.trust.values))
+        v = float(rng.choice(ds.verification.values))
+        game = scenario.game({"trust": t, "verification": v})
+        result = solve(game, method="pure")
+        point = ds.sel(trust=t, verification=v).isel(format=0)
+        assert int(point.n_equilibria) == len(result.equilibria)
+        deal = any(
+            scenario.outcome_of(None, e.profile, {"trust": t, "verification": v}) == "ceasefire"
+            for e in result.equilibria
+        )
+        assert bool(point.deal_is_equilibrium) == deal
+
+
+def test_numeric_frontier_is_within_one_grid_cell_of_the_closed_form(ceasefire_run):
+    """Deal region of the sweep vs max of both sides' assurance thresholds (docs/models.md §4)."""
+    ds, _ = ceasefire_run
+    trust = ds.trust.values
+    step = trust[1] - trust[0]
+    pi = ds.verification.values
+
+    def threshold(r, p, s):  # written out here, independently of the package
+        return (1 - pi) * (p - s) / ((r - p) + (1 - pi) * (p - s))
+
+    closed = np.maximum(threshold(3.0, 1.0, -1.0), threshold(2.0, 0.5, -2.0))
+    deal = ds["deal_is_equilibrium"].isel(format=0).values  # (trust, verification)
+    for j in range(pi.size):
+        column = deal[:, j]
+        assert column.any()
+        first = trust[np.argmax(column)]
+        assert column[np.argmax(column) :].all(), "the deal region is monotone in trust"
+        assert closed[j] - 1e-12 <= first <= closed[j] + step + 1e-12
+    both = np.maximum(ds["frontier_north"].values, ds["frontier_south"].values)
+    np.testing.assert_allclose(both, closed, rtol=1e-12)
+    assert ds["frontier_north"].attrs["frontier_y"] == "trust"
+
+
+def test_flagship_multilateral_region_follows_kyivs_donetsk_threshold(tmp_path):
+    """In the multilateral format Kyiv's acceptance of the Donetsk deal bounds the deal region
+    (where it is above the 0.06 floor set elsewhere in the game)."""
+    spec = load_experiment(ROOT / "experiments" / "trust_verification.toml")
+    ds = run_experiment(spec, tmp_path / "flagship")
+    trust = ds.trust.values
+    step = trust[1] - trust[0]
+    deal = ds["deal_is_equilibrium"].sel(format="multilateral").values
+    frontier = ds["frontier_kyiv_donetsk"].values
+    checked = 0
+    for j, threshold in enumerate(frontier):
+        if threshold < 0.1:
+            continue
+        first = trust[np.argmax(deal[:, j])]
+        assert threshold - 1e-9 <= first <= threshold + step + 1e-9
+        checked += 1
+    assert checked > 50
+
+
+def test_results_file_round_trips_with_provenance(ceasefire_run):
+    ds, out = ceasefire_run
+    saved = xr.load_dataset(out / "results.nc")
+    assert _values(saved).identical(_values(ds))
+    spec = load_experiment(CEASEFIRE)
+    assert saved.attrs["experiment_text"] == spec.text
+    assert saved.attrs["scenario_text"] == spec.scenario_text
+    assert saved.attrs["negotiation_sim_version"]
+    assert int(saved.attrs["seed"]) == spec.seed
+    timings = json.loads(saved.attrs["timings"])
+    assert timings["chunks"] == 10 and timings["chunks_computed"] == 10
+    assert saved["outcome"].attrs["flag_meanings"].split() == ["none", *spec.scenario.outcome_ids]
+    assert saved["payoff"].dims == ("format", "trust", "verification", "actor")
+    assert saved["zero_sum_share"].dims == ("trust", "verification")
+
+
+def test_existing_output_needs_resume_and_the_same_experiment(ceasefire_run, tmp_path):
+    _, out = ceasefire_run
+    spec = load_experiment(CEASEFIRE)
+    with pytest.raises(RunError, match="--resume"):
+        run_experiment(spec, out)
+    again = run_experiment(spec, out, resume=True)  # complete: nothing recomputed
+    assert json.loads(again.attrs["timings"])["chunks_computed"] == 0
+    other = parse_experiment(spec.text.replace("points = 23", "points = 24"), base=DATA)
+    with pytest.raises(RunError, match="different sweep"):
+        run_experiment(other, out, resume=True)
+
+
+def test_interrupted_sweep_resumes_without_recomputing_or_losing_chunks(tmp_path, monkeypatch):
+    spec = load_experiment(CEASEFIRE)
+    reference = run_experiment(spec, tmp_path / "reference")
+    real = runner_module.compute_chunk
+    calls = []
+
+    def flaky(task):
+        if len(calls) == 4:
+            raise KeyboardInterrupt  # Ctrl-C during the fifth chunk
+        calls.append(task.index)
+        return real(task)
+
+    monkeypatch.setattr(runner_module, "compute_chunk", flaky)
+    out = tmp_path / "run"
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(spec, out)
+    done = sorted(out.glob("chunks/*.done"))
+    assert len(done) == 4 and not (out / "results.nc").exists()
+    stamps = {p: p.stat().st_mtime_ns for p in out.glob("chunks/*.npy")}
+    monkeypatch.setattr(runner_module, "compute_chunk", real)
+    resumed = run_experiment(spec, out, resume=True)
+    timings = json.loads(resumed.attrs["timings"])
+    assert timings["chunks_resumed"] == 4 and timings["chunks_computed"] == 6
+    assert all(p.stat().st_mtime_ns == stamp for p, stamp in stamps.items())
+    assert _values(resumed).identical(_values(reference))
+
+
+def test_a_chunk_without_its_done_flag_is_recomputed(tmp_path):
+    spec = load_experiment(CEASEFIRE)
+    out = tmp_path / "run"
+    reference = run_experiment(spec, out)
+    flag = out / "chunks" / "000003.done"
+    flag.unlink()  # as if killed between the data and the flag
+    (out / "chunks" / "000003.npy").write_bytes(b"torn")
+    resumed = run_experiment(spec, out, resume=True)
+    assert json.loads(resumed.attrs["timings"])["chunks_computed"] == 1
+    assert _values(resumed).identical(_values(reference))
+
+
+def _sweep_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "negotiation_sim.cli", "sweep", *args]
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_killed_sweep_process_resumes_to_the_identical_dataset(tmp_path, how):
+    """A real process killed mid-sweep, resumed from the command line."""
+    spec_path = tmp_path / "slow.toml"
+    spec_path.write_text(
+        CEASEFIRE.read_text(encoding="utf-8")
+        .replace('scenario = "ceasefire.toml"', f'scenario = "{DATA / "ceasefire.toml"}"')
+        .replace("chunk_size = 97", "chunk_size = 3")
+        .replace("points = 41", "points = 101"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "run"
+    process = subprocess.Popen(
+        _sweep_command(str(spec_path), "-o", str(out)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 60
+    while len(list(out.glob("chunks/*.done"))) < 5 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.kill(process.pid, how)
+    _, stderr = process.communicate(timeout=60)
+    if how == signal.SIGTERM:
+        assert process.returncode == 130
+        assert "--resume" in stderr
+    else:
+        assert process.returncode == -signal.SIGKILL
+    finished = len(list(out.glob("chunks/*.done")))
+    assert 5 <= finished < 775, "the kill came mid-sweep"
+    assert not (out / "results.nc").exists()
+    resumed = subprocess.run(
+        _sweep_command(str(spec_path), "-o", str(out), "--resume"),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    ds = xr.load_dataset(out / "results.nc")
+    timings = json.loads(ds.attrs["timings"])
+    assert timings["chunks_resumed"] >= finished
+    reference = run_experiment(load_experiment(spec_path), tmp_path / "reference")
+    assert _values(ds).identical(_values(reference))
+
+
+def test_process_pool_and_dask_give_the_identical_dataset(ceasefire_run, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    reference, _ = ceasefire_run
+    spec = load_experiment(CEASEFIRE)
+    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
+        pooled = run_experiment(spec, tmp_path / "pool", executor=pool, workers=2)
+    assert _values(pooled).identical(_values(reference))
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        on_dask = run_experiment(spec, tmp_path / "dask", executor=client.get_executor(), workers=2)
+    assert _values(on_dask).identical(_values(reference))
+    assert json.loads(on_dask.attrs["timings"])["executor"] == "ClientExecutor"
+
+
+def test_logit_fills_the_points_without_a_pure_equilibrium(tmp_path):
+    """The inspection game has no pure equilibrium: deal probability from the logit limit."""
+    scenario_path = ROOT / "scenarios" / "inspection.toml"
+    text = (
+        f'format_version = 1\n[experiment]\nscenario = "{scenario_path}"\nsolver = "pure+logit"\n'
+        "[axes.penalty]\nvalues = [1.0, 3.0]\n[axes.gain]\nvalues = [0.5, 2.0]\n"
+    )
+    spec = parse_experiment(text, base=tmp_path)
+    ds = run_experiment(spec, tmp_path / "run").isel(format=0)
+    scenario = load_scenario(scenario_path)
+    deals = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids], dtype=float)
+    checked = 0
+    for penalty in ds.penalty.values:
+        for gain in ds.gain.values:
+            point = ds.sel(penalty=penalty, gain=gain)
+            if int(point.outcome) != -1:
+                continue
+            params = {"penalty": float(penalty), "gain": float(gain)}
+            game = scenario.game(params)
+            equilibrium = solve(game, method="logit").equilibria[0]
+            joint = np.multiply.outer(*equilibrium.strategies)
+            outcomes = np.array(
+                [
+                    [
+                        scenario.outcome_ids.index(scenario.outcome_of(None, (i, j), params))
+                        for j in range(joint.shape[1])
+                    ]
+                    for i in range(joint.shape[0])
+                ]
+            )
+            expected = float(np.sum(joint * deals[outcomes]))
+            assert float(point.deal_probability) == pytest.approx(expected, abs=1e-9)
+            assert 0 < expected < 1
+            np.testing.assert_allclose(point.payoff.values, equilibrium.payoffs, atol=1e-9)
+            checked += 1
+    assert checked >= 1
+
+
+def test_pure_solver_leaves_nan_where_there_is_no_pure_equilibrium(tmp_path):
+    scenario_path = ROOT / "scenarios" / "inspection.toml"
+    text = (
+        f'format_version = 1\n[experiment]\nscenario = "{scenario_path}"\n'
+        'metrics = ["outcome", "deal_probability", "welfare"]\n'
+        "[axes.gain]\nvalues = [0.5, 2.0]\n"
+    )
+    ds = run_experiment(parse_experiment(text, base=tmp_path), tmp_path / "run")
+    assert set(ds.data_vars) == {"outcome", "deal_probability", "welfare"}
+    none = ds["outcome"].values == -1
+    assert none.any()
+    assert np.isnan(ds["deal_probability"].values[none]).all()
+    assert np.isnan(ds["welfare"].values[none]).all()
+
+
+# -- command line --------------------------------------------------------------------------------
+
+
+def test_cli_sweep_then_plot(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["sweep", str(CEASEFIRE), "-o", str(out), "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    assert str(out / "results.nc") in printed and "a deal is a pure equilibrium at" in printed
+    picture = tmp_path / "landscape.png"
+    assert main(["plot", str(out), "-o", str(picture)]) == 0
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["plot", str(out), "--metric", "surplus", "-o", str(picture)]) == 2
+    assert "actor" in capsys.readouterr().err
+    assert main(["sweep", str(CEASEFIRE), "-o", str(out)]) == 2  # exists: needs --resume
+    assert "--resume" in capsys.readouterr().err
+
+
+def test_cli_validate_reads_experiment_files(capsys):
+    assert main(["validate", str(CEASEFIRE)]) == 0
+    assert "943 points" in capsys.readouterr().out
+    assert main(["plot", str(DATA / "nowhere"), "-o", "x.png"]) == 2
+    assert "no such results file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_experiment_scripts_run(path, tmp_path):
+    """Each experiment's Python script runs the experiment and draws its landscape."""
+    import importlib.util
+
+    loader = importlib.util.spec_from_file_location(f"script_{path.stem}", path.with_suffix(".py"))
+    module = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(module)
+    picture = module.main(tmp_path / path.stem)
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    ds = xr.load_dataset(tmp_path / path.stem / "results.nc")
+    assert ds.attrs["experiment_text"] == path.read_text(encoding="utf-8")

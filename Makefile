@@ -18,6 +18,11 @@ demo: $(STAMP)
 	@echo
 	@echo "== The same with trust 0.8 and verification 0.8: deals become equilibria =="
 	$(BIN)/negotiation-sim solve scenarios/alaska_2025.toml --set trust=0.8 --set verification=0.8
+	@echo
+	@echo "== The trust x verification landscape (experiments/trust_verification.toml) =="
+	$(BIN)/negotiation-sim sweep experiments/trust_verification.toml -o results/trust_verification --overwrite
+	$(BIN)/negotiation-sim plot results/trust_verification -o results/trust_verification/landscape.png
+	@echo "The landscape picture is at results/trust_verification/landscape.png"
 
 lint: $(STAMP)
 	$(BIN)/ruff check negotiation_sim tests benchmarks experiments

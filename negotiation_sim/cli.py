@@ -215,6 +215,7 @@ def _sweep(args: argparse.Namespace) -> int:
                 executor=executor,
                 workers=workers,
                 resume=args.resume,
+                overwrite=args.overwrite,
                 progress=args.progress,
             )
     except KeyboardInterrupt:
@@ -323,8 +324,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="run chunks on a Dask cluster: a scheduler address (tcp://host:8786), or "
         "local[:N] for a LocalCluster of N worker processes on this machine",
     )
-    sweep.add_argument(
+    again = sweep.add_mutually_exclusive_group()
+    again.add_argument(
         "--resume", action="store_true", help="finish an interrupted sweep in the output directory"
+    )
+    again.add_argument(
+        "--overwrite", action="store_true", help="replace a previous sweep in the output directory"
     )
     sweep.add_argument(
         "--progress",

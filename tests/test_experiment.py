@@ -491,3 +491,16 @@ def test_experiment_scripts_run(path, tmp_path):
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     ds = xr.load_dataset(tmp_path / path.stem / "results.nc")
     assert ds.attrs["experiment_text"] == path.read_text(encoding="utf-8")
+
+
+def test_overwrite_replaces_only_the_sweeps_own_files(ceasefire_run, tmp_path):
+    spec = load_experiment(CEASEFIRE)
+    out = tmp_path / "run"
+    run_experiment(spec, out)
+    notes = out / "my notes.txt"
+    notes.write_text("keep me", encoding="utf-8")
+    other = parse_experiment(spec.text.replace("points = 23", "points = 5"), base=DATA)
+    replaced = run_experiment(other, out, overwrite=True)
+    assert replaced.sizes["verification"] == 5
+    assert notes.read_text(encoding="utf-8") == "keep me"
+    assert len(list(out.glob("chunks/*.done"))) == json.loads(replaced.attrs["timings"])["chunks"]

@@ -242,9 +242,22 @@ def _manifest(experiment: Experiment, width: int, n_chunks: int) -> dict[str, An
     }
 
 
-def _prepare(out: Path, manifest: dict[str, Any], resume: bool) -> None:
+def _clear(out: Path) -> None:
+    """Remove a previous sweep's files (and only those) from ``out``."""
+    if not (out / MANIFEST).exists():
+        return
+    for pattern in ("*.npy", "*.done", ".*.tmp"):
+        for chunk in (out / CHUNKS).glob(pattern):
+            chunk.unlink()
+    for name in (RESULTS, MANIFEST):
+        (out / name).unlink(missing_ok=True)
+
+
+def _prepare(out: Path, manifest: dict[str, Any], resume: bool, overwrite: bool) -> None:
     """Create the output directory, or check that it holds this very experiment."""
     path = out / MANIFEST
+    if overwrite:
+        _clear(out)
     if path.exists():
         try:
             found = json.loads(path.read_text(encoding="utf-8"))
@@ -255,7 +268,7 @@ def _prepare(out: Path, manifest: dict[str, Any], resume: bool) -> None:
         if not resume:
             raise RunError(
                 f"{out} already holds a sweep of {found.get('experiment', '?')}: pass --resume to "
-                "finish it, or choose another output directory (-o)"
+                "finish it, --overwrite to replace it, or choose another output directory (-o)"
             )
         same = {k: found.get(k) for k in manifest if k != "negotiation_sim"} == {
             k: v for k, v in manifest.items() if k != "negotiation_sim"
@@ -266,8 +279,11 @@ def _prepare(out: Path, manifest: dict[str, Any], resume: bool) -> None:
                 "started); resume needs the same files, or choose another output directory (-o)"
             )
         return
-    if out.exists() and any(out.iterdir()):
-        raise RunError(f"{out} exists and is not empty: choose another output directory (-o)")
+    clashes = [out / RESULTS] + (list((out / CHUNKS).iterdir()) if (out / CHUNKS).is_dir() else [])
+    if any(p.exists() for p in clashes):  # another tool's or a broken run's files: never overwrite
+        raise RunError(
+            f"{out} holds results without a manifest: choose another output directory (-o)"
+        )
     (out / CHUNKS).mkdir(parents=True, exist_ok=True)
     _write_atomically(path, lambda h: h.write(json.dumps(manifest, indent=2).encode("utf-8")))
 
@@ -313,6 +329,7 @@ def run_experiment(
     executor: Executor | None = None,
     workers: int = 1,
     resume: bool = False,
+    overwrite: bool = False,
     progress: bool | None = None,
     tol: float = DEFAULT_TOL,
 ) -> xr.Dataset:
@@ -332,6 +349,9 @@ def run_experiment(
         (ignored without ``executor``).
     resume : bool
         Continue a run in ``out``: finished chunks are read, not recomputed.
+    overwrite : bool
+        Replace a previous sweep in ``out`` (its chunks, manifest and
+        results; no other file is touched).
     progress : bool, optional
         Show a tqdm bar; default: when standard error is a terminal.
     tol : float
@@ -348,7 +368,7 @@ def run_experiment(
     threads = None if executor is None else 1  # processes already use the cores
     chunks = tasks(experiment, threads=threads, tol=tol)
     width = n_columns(len(experiment.formats), len(experiment.scenario.actors), chunks[0].zero_sum)
-    _prepare(out, _manifest(experiment, width, len(chunks)), resume)
+    _prepare(out, _manifest(experiment, width, len(chunks)), resume, overwrite)
     seconds: dict[int, float] = {}
     for task in chunks:
         done = _finished(out, task, width)

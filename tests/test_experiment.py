@@ -504,3 +504,24 @@ def test_overwrite_replaces_only_the_sweeps_own_files(ceasefire_run, tmp_path):
     assert replaced.sizes["verification"] == 5
     assert notes.read_text(encoding="utf-8") == "keep me"
     assert len(list(out.glob("chunks/*.done"))) == json.loads(replaced.attrs["timings"])["chunks"]
+
+
+def test_the_documented_example_loads_and_runs(tmp_path):
+    """The complete example of docs/experiment-format.md, so the docs cannot rot."""
+    docs = ROOT / "docs" / "experiment-format.md"
+    section = docs.read_text(encoding="utf-8").split("## A complete example", 1)[1]
+    text = section.split("```toml\n")[1].split("```")[0]
+    spec = parse_experiment(text, source=str(docs), base=docs.parent)
+    assert spec.shape == (21, 5) and spec.formats == ("bilateral", "multilateral")
+    ds = run_experiment(spec, tmp_path / "run")
+    assert set(ds.data_vars) == {
+        "outcome",
+        "deal_is_equilibrium",
+        "welfare",
+        "surplus",
+        "frontier_kyiv_donetsk",
+    }
+    assert ds["frontier_kyiv_donetsk"].attrs["formats"] == "multilateral"
+    # The summit's values (trust 0.2, verification 0): war, in both formats.
+    at_summit = ds["deal_is_equilibrium"].sel(trust=0.2, verification=0.0)
+    assert not at_summit.any()

@@ -153,7 +153,10 @@ def compute_chunk(task: ChunkTask) -> FloatArray:
 
 
 def _logit_points(
-    scenario: Scenario, format: str, points: dict[str, FloatArray], fixed: dict[str, float]
+    scenario: Scenario,
+    format: str | None,
+    points: dict[str, FloatArray],
+    fixed: dict[str, float],
 ) -> tuple[FloatArray, FloatArray]:
     """Deal probability and everyone's expected payoffs under the logit equilibrium, point by point."""
     from ..solvers import solve

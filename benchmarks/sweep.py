@@ -1,7 +1,8 @@
 """Sweep benchmark: the Alaska 2025 landscape over a trust x verification grid.
 
 Run with ``.venv/bin/python benchmarks/sweep.py [--quick] [--chunk 50000]`` (needs the
-``bench`` extra: ``make bench`` installs it). For grids of 10^4, 10^5 and 10^6 points
+``bench`` extra: ``make bench`` installs it; ``--profile multilateral`` only profiles
+the chunked loop over 10^5 points). For grids of 10^4, 10^5 and 10^6 points
 (``--quick`` stops at 10^5) and each format of ``scenarios/alaska_2025.toml`` it prints:
 
 * the batched path as the experiment runner runs it: ``landscape_points`` over
@@ -291,6 +292,18 @@ def available_mb() -> float:
     return (os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")) / 2**20
 
 
+def profile(format: str, chunk: int, points: int = 100_000) -> None:
+    """cProfile of the runner's chunked loop (after a warm-up), top functions by own time."""
+    import cProfile
+    import pstats
+
+    scenario = load_scenario(SCENARIO)
+    chunked(scenario, 100, format, 100)
+    profiler = cProfile.Profile()
+    profiler.runcall(chunked, scenario, points, format, chunk)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="grids up to 10^5 points only")
@@ -299,11 +312,19 @@ def main() -> None:
     parser.add_argument(
         "--formats", default=",".join(FORMATS), help="comma-separated formats to measure"
     )
+    parser.add_argument(
+        "--profile",
+        metavar="FORMAT",
+        help="only cProfile the chunked loop over 10^5 points of FORMAT (top 15 by own time)",
+    )
     parser.add_argument("--child", nargs=4, metavar=("FORMAT", "POINTS", "MODE", "CHUNK"))
     args = parser.parse_args()
     if args.child:
         format, points, mode, chunk = args.child
         child(format, int(points), mode, int(chunk))
+        return
+    if args.profile:
+        profile(args.profile, args.chunk)
         return
     sizes = [10**4, 10**5] if args.quick else [10**4, 10**5, 10**6]
     formats = [f for f in args.formats.split(",") if f]

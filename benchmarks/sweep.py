@@ -7,7 +7,8 @@ the chunked loop over 10^5 points). For grids of 10^4, 10^5 and 10^6 points
 
 * the batched path as the experiment runner runs it: ``landscape_points`` over
   consecutive chunks of the flattened grid, keeping only the small per-point
-  results; and the one-call ``landscape()`` where it fits in memory. Each run is a
+  results; the whole runner (``run_experiment``: chunk checkpoints, netCDF file);
+  and the one-call ``landscape()`` where it fits in memory. Each run is a
   fresh subprocess, so its peak memory (peak RSS, ``VmHWM`` else ``ru_maxrss``,
   minus the RSS after imports and a warm-up) is its own; both paths must give identical results;
 * the per-point anchor loop on a seeded random subsample of the same grid:
@@ -36,6 +37,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,6 +48,7 @@ from typing import Any
 import numpy as np
 
 from negotiation_sim import Scenario, load_scenario, pure_equilibria
+from negotiation_sim.experiment import parse_experiment, run_experiment
 from negotiation_sim.game import DEFAULT_TOL
 from negotiation_sim.sweep import Landscape, landscape, landscape_points
 
@@ -111,14 +114,40 @@ def one_call(scenario: Scenario, points: int, format: str) -> dict[str, np.ndarr
     return summary(landscape(scenario, {"trust": trust, "verification": verification}, format))
 
 
+def runner(points: int, format: str, chunk: int) -> dict[str, np.ndarray]:
+    """The whole product path: ``run_experiment`` in this process, checkpoints and netCDF included."""
+    trust, verification = grid_axes(points)
+    text = (
+        f'format_version = 1\n[experiment]\nscenario = "{SCENARIO}"\nformats = ["{format}"]\n'
+        'metrics = ["outcome", "deal_is_equilibrium", "no_deal_is_equilibrium", "n_equilibria", '
+        '"deal_probability", "welfare", "payoff", "surplus"]\n'
+        f"chunk_size = {chunk}\n"
+        f"[axes.trust]\nrange = [0.0, 1.0]\npoints = {trust.size}\n"
+        f"[axes.verification]\nrange = [0.0, 1.0]\npoints = {verification.size}\n"
+    )
+    with tempfile.TemporaryDirectory() as directory:
+        ds = run_experiment(parse_experiment(text), Path(directory) / "run", progress=False)
+    picked = ds.isel(format=0)
+    return {
+        "outcome": picked["outcome"].values.ravel().astype(np.intp),
+        "n_equilibria": picked["n_equilibria"].values.ravel().astype(np.intp),
+        "deal": picked["deal_is_equilibrium"].values.ravel(),
+        "welfare": picked["welfare"].values.ravel(),
+    }
+
+
 def child(format: str, points: int, mode: str, chunk: int) -> None:
     """Run one path in this (fresh) process; print seconds, peak MB above baseline, digest."""
     scenario = load_scenario(SCENARIO)
     chunked(scenario, 100, format, 100)  # warm-up: first-call costs out of the timing
+    if mode == "runner":
+        runner(100, format, 100)  # imports xarray and the netCDF writer (about 1 s, once)
     baseline = reset_peak_rss()
     start = time.perf_counter()
     if mode == "chunked":
         results = chunked(scenario, points, format, chunk)
+    elif mode == "runner":
+        results = runner(points, format, chunk)
     else:
         results = one_call(scenario, points, format)
     seconds = time.perf_counter() - start
@@ -367,7 +396,10 @@ def main() -> None:
             loop_estimate = anchor.fastest_solve * points
             measured = run_child(format, points, "chunked", args.chunk)
             chunk_digest = measured["digest"]
-            runs = [("chunked", measured)]
+            runs = [
+                ("chunked", measured),
+                ("runner", run_child(format, points, "runner", args.chunk)),
+            ]
             # Predicted one-call peak: from the last one-call run, else from a chunk's peak.
             per_point_mb = one_call_mb or measured["peak_mb"] / min(points, args.chunk)
             if per_point_mb * points < budget:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import pickle
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -560,3 +561,37 @@ def test_expressions_pickle_for_process_pools() -> None:
         values = {"trust": np.array([0.5, 2.0]), "x": 3.0}
         np.testing.assert_array_equal(copy.evaluate(values), expression.evaluate(values))
     assert pickle.loads(pickle.dumps(parse(np.float64(0.1)))).constant_value == 0.1
+
+
+def test_assurance_is_the_value_of_entering_a_deal() -> None:
+    """assurance(R, P, S, trust, verification) of docs/models.md §4, over a grid."""
+    from negotiation_sim.analysis import assurance_threshold, assurance_value
+
+    trust = np.linspace(0, 1, 11)[:, None]
+    verification = np.linspace(0, 1, 7)[None, :]
+    expression = parse_expression(
+        "assurance(r, p, s, trust, verification)",
+        parameters={"r", "p", "s", "trust", "verification"},
+    )
+    values = {"r": 4.0, "p": 2.0, "s": -1.0, "trust": trust, "verification": verification}
+    got = expression.evaluate(values)
+    np.testing.assert_allclose(
+        got, trust * 4 + (1 - trust) * (verification * 2 - (1 - verification))
+    )
+    np.testing.assert_allclose(got, assurance_value(4.0, 2.0, -1.0, trust, verification))
+    # Entering beats the no-deal payoff P exactly from the closed-form threshold (T = P) up.
+    threshold = assurance_threshold(4.0, 2.0, 2.0, -1.0, verification)
+    np.testing.assert_array_equal(got >= 2.0 - 1e-12, trust >= threshold - 1e-12)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("assurance(1, 0, -1, 0.5)", "needs exactly 5 arguments, got 4"),
+        ("assurance(1, 0, -1, 1.5, x)", "needs trust in [0, 1], got 1.5"),
+        ("assurance(1, 0, -1, x, -0.1)", "needs verification in [0, 1], got -0.1"),
+    ],
+)
+def test_assurance_arguments_are_checked(text, message) -> None:
+    with pytest.raises(ScenarioError, match=re.escape(message)):
+        parse_expression(text, parameters={"x"})

@@ -14,7 +14,11 @@ Grammar (everything else is rejected, with a message naming the construct):
 * names of declared parameters;
 * unary ``+`` and ``-``; binary ``+``, ``-``, ``*``, ``/`` and ``**``; parentheses;
 * ``min(a, b, ...)`` and ``max(a, b, ...)`` with at least two arguments (elementwise),
-  and ``clip(x, lo, hi)`` (:func:`numpy.clip`), with positional arguments only.
+  ``clip(x, lo, hi)`` (:func:`numpy.clip`), and
+  ``assurance(R, P, S, trust, verification)`` = ``trust * R + (1 - trust) *
+  (verification * P + (1 - verification) * S)``, the value of entering a deal
+  under trust and verification (docs/models.md §4: R the deal kept, P no deal,
+  S the deal broken by the other side), with positional arguments only.
 
 Limits: at most :data:`MAX_LENGTH` characters, at most :data:`MAX_DEPTH` levels of
 nesting (each operation is a level, so a sum of more than 40 terms is too deep
@@ -77,16 +81,23 @@ MAX_DEPTH = 40
 #: Largest accepted absolute value of a constant exponent.
 MAX_EXPONENT = 16
 #: The functions an expression may call, with their signatures.
-FUNCTIONS = {"min": "min(a, b, ...)", "max": "max(a, b, ...)", "clip": "clip(x, lo, hi)"}
+FUNCTIONS = {
+    "min": "min(a, b, ...)",
+    "max": "max(a, b, ...)",
+    "clip": "clip(x, lo, hi)",
+    "assurance": "assurance(R, P, S, trust, verification)",
+}
+#: Functions with a fixed number of arguments.
+_ARITY = {"clip": 3, "assurance": 5}
 
 FloatArray: TypeAlias = NDArray[np.float64]
 _Values: TypeAlias = Mapping[str, FloatArray]
 _Node: TypeAlias = Callable[[_Values], FloatArray]
 
-_ALLOWED = (
-    "expressions may use numbers, parameter names, + - * / **, parentheses, "
-    "min(a, b, ...), max(a, b, ...) and clip(x, lo, hi)"
+_CALLABLE = (
+    "min(a, b, ...), max(a, b, ...), clip(x, lo, hi) and assurance(R, P, S, trust, verification)"
 )
+_ALLOWED = f"expressions may use numbers, parameter names, + - * / **, parentheses, {_CALLABLE}"
 _NO_VALUES: _Values = {}
 
 _BINARY: dict[type[ast.operator], tuple[str, np.ufunc | None]] = {
@@ -335,7 +346,7 @@ def parse_expression(
     >>> parse_expression("__import__('os').system('ls')", parameters={"x"}, location="p")
     Traceback (most recent call last):
         ...
-    negotiation_sim.errors.ScenarioError: p: call of an attribute "__import__('os').system" is not allowed; only min(a, b, ...), max(a, b, ...) and clip(x, lo, hi) can be called
+    negotiation_sim.errors.ScenarioError: p: call of an attribute "__import__('os').system" is not allowed; only min(a, b, ...), max(a, b, ...), clip(x, lo, hi) and assurance(R, P, S, trust, verification) can be called
     """
     expression, problems = check_expression(text, parameters=parameters, location=location)
     if expression is None:
@@ -371,7 +382,7 @@ def check_expression(
     >>> _, problems = check_expression("a % b + c", parameters={"a", "b"}, location="a.b")
     >>> for problem in problems:
     ...     print(problem)
-    a.b: operator '%' is not allowed in 'a % b'; expressions may use numbers, parameter names, + - * / **, parentheses, min(a, b, ...), max(a, b, ...) and clip(x, lo, hi)
+    a.b: operator '%' is not allowed in 'a % b'; expressions may use numbers, parameter names, + - * / **, parentheses, min(a, b, ...), max(a, b, ...), clip(x, lo, hi) and assurance(R, P, S, trust, verification)
     a.b: undefined parameter 'c' (declared parameters: 'a', 'b')
     """
     if isinstance(parameters, str):
@@ -610,7 +621,7 @@ class _Compiler:
         return _fold(_negative_node(operand.node), operand)
 
     def call(self, node: ast.Call) -> _Compiled | None:
-        only = "only min(a, b, ...), max(a, b, ...) and clip(x, lo, hi) can be called"
+        only = f"only {_CALLABLE} can be called"
         if not isinstance(node.func, ast.Name):
             kind = {
                 ast.Attribute: "an attribute",
@@ -644,12 +655,13 @@ class _Compiler:
         if not ok:
             return None
         count = len(node.args)
-        if name == "clip" and count != 3:
+        if name in _ARITY and count != _ARITY[name]:
             self.fail(
-                f"{FUNCTIONS[name]} needs exactly 3 arguments, got {count}: {self.snippet(node)!r}"
+                f"{FUNCTIONS[name]} needs exactly {_ARITY[name]} arguments, got {count}: "
+                f"{self.snippet(node)!r}"
             )
             return None
-        if name != "clip" and count < 2:
+        if name not in _ARITY and count < 2:
             self.fail(
                 f"{FUNCTIONS[name]} needs at least 2 arguments, got {count}: {self.snippet(node)!r}"
             )
@@ -668,6 +680,16 @@ class _Compiler:
                 )
                 return None
             return _fold(_clip_node(*nodes), *arguments)
+        if name == "assurance":
+            for k, what in ((3, "trust"), (4, "verification")):
+                value = arguments[k].constant
+                if value is not None and not 0.0 <= value <= 1.0:
+                    self.fail(
+                        f"assurance(R, P, S, trust, verification) needs {what} in [0, 1], got "
+                        f"{_number(value)}: {self.snippet(node)!r}"
+                    )
+                    return None
+            return _fold(_assurance_node(*nodes), *arguments)
         ufunc = np.minimum if name == "min" else np.maximum
         return _fold(_reduce_node(ufunc, nodes), *arguments)
 
@@ -721,6 +743,17 @@ def _reduce_node(ufunc: np.ufunc, operands: Sequence[_Node]) -> _Node:
         return result
 
     return reduce
+
+
+def _assurance_node(r: _Node, p: _Node, s: _Node, trust: _Node, verification: _Node) -> _Node:
+    """The value of entering a deal (docs/models.md §4, trust as belief with verification)."""
+
+    def assurance(values: _Values) -> FloatArray:
+        mu, pi = trust(values), verification(values)
+        result: FloatArray = mu * r(values) + (1 - mu) * (pi * p(values) + (1 - pi) * s(values))
+        return result
+
+    return assurance
 
 
 def _clip_node(x: _Node, low: _Node, high: _Node) -> _Node:

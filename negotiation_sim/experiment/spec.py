@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from os import PathLike
@@ -362,7 +363,10 @@ class _Checker:
         if not isinstance(given, str) or not given:
             self.problem("experiment.scenario", f"expected a file path, got {_show(given)}")
             return None, "", ""
-        path = Path(given) if Path(given).is_absolute() else self.base / given
+        # normpath: experiments/../scenarios/x.toml reads as scenarios/x.toml in messages
+        path = (
+            Path(given) if Path(given).is_absolute() else Path(os.path.normpath(self.base / given))
+        )
         try:
             text = read_text(path)
             return parse_scenario(text, source=str(path)), str(path), text

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import GameError, NegotiationSimError, ScenarioError, UnsupportedGameError
 from .game import DEFAULT_TOL, Game
+from .interop.nfg import read_nfg, write_nfg
 from .scenario import Scenario, load_scenario
 from .solvers import METHODS, Equilibrium, Reduction, SolverResult, pure_equilibria, solve
 from .solvers.result import EquilibriumBatch
@@ -51,6 +52,8 @@ __all__ = [
     "logit_path",
     "logit_qre",
     "pure_equilibria",
+    "read_nfg",
     "solve",
     "vertex_enumeration_batch",
+    "write_nfg",
 ]

@@ -26,6 +26,7 @@ examples:
   negotiation-sim solve scenarios/inspection.toml --method vertex_enumeration --json
   negotiation-sim plot-bargaining scenarios/alaska_2025.toml --actors russia,ukraine \\
       --set trust=0.8 --set verification=0.8 -o bargaining.png
+  negotiation-sim export scenarios/alaska_2025.toml --to nfg --set trust=0.8 -o alaska.nfg
   negotiation-sim sweep experiments/trust_verification.toml -o results/tv
   negotiation-sim sweep experiments/trust_verification.toml -o results/tv --resume
   negotiation-sim sweep experiments/battlefield.toml --workers 2
@@ -156,6 +157,34 @@ def _plot_bargaining(args: argparse.Namespace) -> int:
     picture = bargaining_picture(scenario, actors, params)
     save_bargaining(picture, args.output, title=scenario.title)
     print(f"wrote {args.output}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .interop.nfg import write_nfg
+    from .scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    params = _parse_settings(args.set or [], args.scenario)
+    chosen = scenario.format(args.format)
+    game = scenario.game(params, format=args.format)
+    values = {**scenario.defaults(), **params}
+    settings = ", ".join(f"{name}={float(value)!r}" for name, value in values.items())
+    comment = (
+        f"Exported by negotiation-sim {__version__} from {args.scenario}.\n"
+        f"Format {chosen.id}: {chosen.description}\nParameters: {settings or 'none'}"
+    )
+    title = f"{scenario.title} ({chosen.id})" if scenario.formats else scenario.title
+    try:
+        path = write_nfg(game, args.output, title=title, comment=comment, version=args.nfg_version)
+    except OSError as exc:
+        raise ScenarioError(
+            args.output, [Problem("", f"cannot write the file: {exc.strerror}")]
+        ) from None
+    shape = " x ".join(str(k) for k in game.shape)
+    print(
+        f"wrote {path} (Gambit .nfg, {args.nfg_version} version: {shape} options, format {chosen.id})"
+    )
     return 0
 
 
@@ -304,6 +333,27 @@ def build_parser() -> argparse.ArgumentParser:
     picture.add_argument("--actors", help="two actor ids, comma-separated (default: the first two)")
     picture.add_argument("--set", action="append", metavar="NAME=VALUE", help="set a parameter")
     picture.set_defaults(run=_plot_bargaining)
+    export = commands.add_parser(
+        "export",
+        help="write a scenario's game for another program (Gambit .nfg)",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    export.add_argument("scenario", help="a scenario TOML file")
+    export.add_argument(
+        "--to", choices=["nfg"], default="nfg", help="the file format (default: nfg, Gambit's)"
+    )
+    export.add_argument("--format", help="a format of the scenario (default: its default format)")
+    export.add_argument("--set", action="append", metavar="NAME=VALUE", help="set a parameter")
+    export.add_argument(
+        "--version",
+        dest="nfg_version",
+        choices=["payoff", "outcome"],
+        default="payoff",
+        help="the .nfg body: every payoff (default), or an outcome list and outcome indices",
+    )
+    export.add_argument("-o", "--output", required=True, help="the file to write")
+    export.set_defaults(run=_export)
     sweep = commands.add_parser(
         "sweep",
         help="run an experiment file: a parameter grid, chunked, checkpointed, resumable",

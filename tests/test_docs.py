@@ -164,3 +164,15 @@ if __name__ == "__main__":
     for name in sys.argv[1:] or [str(p) for p in PAGES_WITH_SESSIONS]:
         update(Path(name).resolve())
         print(f"updated {name}")
+
+
+TOML_BLOCK = re.compile(r"^```toml[^\n]*\n(.*?)^```\n", re.MULTILINE | re.DOTALL)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_toml_block_is_valid_toml(page):
+    """Snippets too: a reader copies them."""
+    import tomllib
+
+    for block in TOML_BLOCK.findall(page.read_text(encoding="utf-8")):
+        tomllib.loads(block)

@@ -357,3 +357,22 @@ def test_importing_the_package_stays_light():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_too_many_panels_ask_for_a_selection():
+    """A third axis with many values would make a wall of panels: the user must choose."""
+    import xarray as xr
+
+    rng = np.random.default_rng(3)
+    ds = xr.Dataset(
+        {"welfare": (("format", "a", "b", "c"), rng.normal(size=(2, 3, 4, 13)))},
+        coords={
+            "format": ["x", "y"],
+            "a": [0.0, 1.0, 2.0],
+            "b": np.arange(4.0),
+            "c": np.arange(13.0),
+        },
+    )
+    with pytest.raises(ValueError, match=r"more than 24 panels.*--select c=VALUE"):
+        landscape_panels(ds, "welfare")
+    assert len(landscape_panels(ds, "welfare", select={"c": 4.0})) == 2

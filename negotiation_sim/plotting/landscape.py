@@ -76,6 +76,10 @@ _LABELS = {
 _FRONTIER_PREFIX = "frontier_"
 
 
+#: More panels than this in one figure is an error (fix an axis with ``select``).
+MAX_PANELS = 24
+
+
 @dataclass(frozen=True, eq=False)
 class FrontierCurve:
     """An analytic frontier in a panel's plane, ready to draw.
@@ -409,6 +413,12 @@ def landscape_panels(
     if facet_name is not None:
         da = da.sortby(facet_name)
         facet_values = [float(v) for v in np.asarray(da[facet_name].values)]
+        if len(facet_values) * len(formats) > MAX_PANELS:
+            raise ValueError(
+                f"{len(facet_values)} values of {facet_name!r} x {len(formats)} format(s) would "
+                f"make more than {MAX_PANELS} panels: fix {facet_name!r} with select "
+                f"(--select {facet_name}=VALUE), or choose the plotted axes (x=, y=)"
+            )
 
     xs = np.asarray(da[x_name].values, dtype=np.float64)
     ys = np.asarray(da[y_name].values, dtype=np.float64)

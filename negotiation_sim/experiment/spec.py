@@ -24,6 +24,7 @@ import numpy as np
 
 from ..errors import Problem, ScenarioError
 from ..game import FloatArray, frozen_array
+from ..resources import find_scenario
 from ..scenario import Scenario
 from ..scenario.expressions import Expression, check_expression
 from ..scenario.load import _hint, _show, parse_scenario, parse_toml, read_text
@@ -198,7 +199,10 @@ class Experiment:
 def load_experiment(path: str | PathLike[str]) -> Experiment:
     """Read and validate an experiment file (and the scenario it names).
 
-    The scenario path is relative to the experiment file.
+    The scenario path is relative to the experiment file; when no such file
+    exists, a shipped scenario's name or path (``../scenarios/alaska_2025.toml``)
+    reads the shipped scenario. A missing experiment path falls back to the
+    shipped experiments the same way (see :mod:`negotiation_sim.resources`).
 
     Raises
     ------
@@ -212,7 +216,11 @@ def load_experiment(path: str | PathLike[str]) -> Experiment:
     >>> [axis.name for axis in spec.axes], spec.formats, spec.n_points
     (['trust', 'verification'], ('bilateral', 'multilateral'), 10201)
     """
-    return parse_experiment(read_text(path), source=str(path), base=Path(path).parent)
+    from ..resources import find_experiment
+
+    found = find_experiment(path)
+    source = str(path if found == Path(path) else found)
+    return parse_experiment(read_text(found), source=source, base=found.parent)
 
 
 def parse_experiment(
@@ -368,6 +376,7 @@ class _Checker:
             Path(given) if Path(given).is_absolute() else Path(os.path.normpath(self.base / given))
         )
         try:
+            path = find_scenario(given, relative_to=self.base)  # path if it exists, else shipped
             text = read_text(path)
             return parse_scenario(text, source=str(path)), str(path), text
         except ScenarioError as error:

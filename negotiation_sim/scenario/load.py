@@ -55,6 +55,10 @@ MAX_ACTORS = 32
 def load_scenario(path: str | PathLike[str]) -> Scenario:
     """Read and validate a scenario file.
 
+    A path that exists is read as it is; otherwise a shipped scenario's name
+    (``alaska_2025``) or repository-relative path (``scenarios/alaska_2025.toml``)
+    reads the shipped file (see :func:`negotiation_sim.resources.find_scenario`).
+
     Raises
     ------
     ScenarioError
@@ -63,8 +67,13 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
     Examples
     --------
     >>> scenario = load_scenario("scenarios/arms_race.toml")  # doctest: +SKIP
+    >>> load_scenario("alaska_2025").title == load_scenario("scenarios/alaska_2025.toml").title
+    True
     """
-    return parse_scenario(read_text(path), source=str(path))
+    from ..resources import find_scenario
+
+    found = find_scenario(path)
+    return parse_scenario(read_text(found), source=str(path if found == Path(path) else found))
 
 
 def read_text(path: str | PathLike[str]) -> str:

@@ -66,10 +66,26 @@ def _demo(_: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from .errors import ScenarioError
+    from .resources import find_experiment, find_scenario
     from .scenario import load_scenario
     from .scenario.load import parse_toml, read_text
 
-    if "experiment" in parse_toml(read_text(args.scenario), args.scenario):
+    try:  # a path, or the name of a shipped scenario or experiment
+        path = find_scenario(args.scenario)
+    except ScenarioError:
+        try:
+            path = find_experiment(args.scenario)
+        except ScenarioError:
+            from .errors import Problem
+            from .resources import shipped_experiments, shipped_scenarios
+
+            names = ", ".join([*shipped_scenarios(), *shipped_experiments()])
+            message = "cannot read the file: No such file or directory"
+            raise ScenarioError(
+                args.scenario, [Problem("", f"{message} (shipped: {names})" if names else message)]
+            ) from None
+    if "experiment" in parse_toml(read_text(path), args.scenario):
         from .experiment import load_experiment
 
         spec = load_experiment(args.scenario)

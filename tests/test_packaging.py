@@ -136,6 +136,8 @@ def test_the_wheel_installs_and_runs_from_anywhere(dist, tmp_path):
         shipped.is_file() and ROOT not in shipped.parents and (tmp_path / "venv") in shipped.parents
     )
     assert ": ok: " in _cli(bin_dir, "validate", str(shipped), cwd=work).stdout
+    for name in ("alaska_2025", "trust_verification"):  # shipped names, from any directory
+        assert f"{name}: ok: " in _cli(bin_dir, "validate", name, cwd=work).stdout
     for name in ("scenarios/alaska_2025.toml", "alaska_2025"):
         report = _cli(bin_dir, "solve", name, "--format", "bilateral", cwd=work).stdout
         assert "Format: bilateral" in report

@@ -98,3 +98,45 @@ def test_threaded_blocks_equal_one_thread_and_name_bad_games():
         pure_equilibria(batch, n_actors=3, threads=2)
     with pytest.raises(GameError, match="threads"):
         pure_equilibria(batch, n_actors=3, threads=0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    gs.shapes(max_actors=4, max_options=3),
+    st.integers(1, 1500),
+    st.integers(0, 2**32 - 1),
+    st.booleans(),
+)
+def test_batch_last_layout_equals_batch_first(shape, games, seed, ties):
+    """pure_equilibria_last on (n, k.., B) = pure_equilibria on (B, n, k..), threads or not."""
+    from negotiation_sim.solvers.pure import pure_equilibria_last
+
+    rng = np.random.default_rng(seed)
+    n = len(shape)
+    batch = (
+        rng.integers(-2, 3, size=(games, n, *shape))
+        if ties
+        else rng.normal(size=(games, n, *shape))
+    )
+    batch = batch.astype(float)
+    expected = pure_equilibria(batch, n_actors=n, threads=1)
+    last = np.moveaxis(batch, 0, -1)  # a strided view, as sweeps pass transposed profile axes
+    for threads in (1, 2):
+        got = pure_equilibria_last(last, threads=threads)
+        assert np.array_equal(np.moveaxis(got, -1, 0), expected)
+
+
+def test_batch_last_layout_names_bad_games_and_shapes():
+    from negotiation_sim.solvers.pure import pure_equilibria_last
+
+    rng = np.random.default_rng(12)
+    many = rng.integers(-2, 3, size=(3, 2, 3, 2, 5000)).astype(float)  # threads split it
+    assert np.array_equal(
+        pure_equilibria_last(many, threads=1), pure_equilibria_last(many, threads=2)
+    )
+    batch = np.zeros((2, 2, 2, 700))
+    batch[1, 0, 1, 611] = np.nan
+    with pytest.raises(GameError, match="game 611"):
+        pure_equilibria_last(batch)
+    with pytest.raises(GameError, match="batch-last shape"):
+        pure_equilibria_last(np.zeros((2, 2, 2)))

@@ -60,3 +60,36 @@ def test_grid_errors_are_located():
         landscape(scenario, {"trust": []})
     with pytest.raises(ScenarioError, match="outside its range"):
         landscape(scenario, {"trust": [0.5, 2.0]})
+
+
+@pytest.mark.parametrize("name", ["alaska_2025", "arms_race", "inspection"])
+def test_grid_last_resolve_equals_resolve(name):
+    """The layout sweeps solve in holds the same games as Scenario.resolve, every format."""
+    from pathlib import Path
+
+    from negotiation_sim import load_scenario
+
+    scenario = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / f"{name}.toml")
+    first, second = list(scenario.parameters)[:2]
+    low = {p: scenario.parameters[p].low for p in (first, second)}
+    high = {p: scenario.parameters[p].high for p in (first, second)}
+    grid = {
+        first: np.linspace(low[first], high[first], 5)[:, None],
+        second: np.linspace(low[second], high[second], 3)[None, :],
+    }
+    if "rho" in scenario.parameters and "rho" not in grid:
+        grid["rho"] = np.array(0.4)
+    values = scenario.values(grid)
+    for format in [None, *scenario.formats]:
+        payoffs, outcomes, everyone = scenario.resolve(format, values)
+        last_payoffs, last_outcomes, last_everyone = scenario.resolve_grid_last(format, values)
+        assert np.array_equal(
+            np.moveaxis(last_payoffs, -1, 0), payoffs.reshape(15, *payoffs.shape[2:])
+        )
+        assert np.array_equal(
+            np.moveaxis(last_everyone, -1, 0), everyone.reshape(15, *everyone.shape[2:])
+        )
+        expanded = np.broadcast_to(last_outcomes, (*last_outcomes.shape[:-1], 15))
+        assert np.array_equal(
+            np.moveaxis(expanded, -1, 0), outcomes.reshape(15, *outcomes.shape[2:])
+        )

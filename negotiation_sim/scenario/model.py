@@ -533,6 +533,46 @@ class Scenario:
         )
         return payoffs, np.ascontiguousarray(outcomes), everyone
 
+    def resolve_grid_last(
+        self, format: str | None, values: Mapping[str, FloatArray]
+    ) -> tuple[FloatArray, NDArray[np.intp], FloatArray]:
+        """:meth:`resolve` laid out for batched solving: the grid flattened to one *last* axis.
+
+        Returns
+        -------
+        payoffs : ndarray, shape (c, k_c..., B)
+            The format's game, ``B`` the number of grid points.
+        outcomes : ndarray of int, shape (k_c..., B) or (k_c..., 1)
+            The outcome each profile leads to (the last axis has length 1 when it is the
+            same at every grid point, as in a format without repliers).
+        everyone : ndarray, shape (n, k_c..., B)
+            Every actor's payoff at the full profile reached.
+
+        These are views of the reduced payoff tensor where possible: no transposing copy.
+        """
+        chosen = self.format(format)
+        full = self.full_payoffs(values)
+        n = len(self.actors)
+        lead_shape = full.shape[: full.ndim - n - 1]
+        size = int(np.prod(lead_shape))
+        tensor, axes, replies, _ = self._reduce_grid_last(full, chosen)
+        order = [axes.index(a) for a in chosen.choosers]
+        tensor = np.transpose(
+            tensor, [0, *(1 + o for o in order), *range(1 + len(axes), tensor.ndim)]
+        )
+        chooser_shape = tensor.shape[1 : 1 + len(axes)]
+        everyone = tensor.reshape(n, *chooser_shape, size)
+        rows = [self.actor_ids.index(a) for a in chosen.choosers]
+        payoffs = everyone if rows == list(range(n)) else everyone[rows]
+        path = self._paths(chosen, lead_shape if replies else (), replies)
+        profile = [path[a] for a in self.actor_ids]
+        found = np.asarray(self.profile_outcomes[tuple(profile)])
+        if replies:
+            outcomes = np.moveaxis(found.reshape(size, *chooser_shape), 0, -1)
+        else:
+            outcomes = found.reshape(*chooser_shape, 1)
+        return payoffs, outcomes, everyone
+
     def _actor(self, actor_id: str) -> Actor:
         return next(a for a in self.actors if a.id == actor_id)
 

@@ -69,6 +69,93 @@ def pure_equilibria(
     return _pure_mask(tensor, n, tol, threads)
 
 
+def pure_equilibria_last(
+    payoffs: NDArray[np.float64], *, tol: float = DEFAULT_TOL, threads: int | None = None
+) -> NDArray[np.bool_]:
+    """:func:`pure_equilibria` for a batch laid out *batch-last*: payoffs ``(n, k_1..k_n, B)``.
+
+    Sweeps build their games in this layout (each payoff a contiguous row over the grid), so
+    no transposing copy is needed: the comparisons run over slices of the batch axis directly.
+    The last axis must be the batch (one axis; reshape a grid into it).
+
+    Returns
+    -------
+    ndarray of bool, shape (k_1, ..., k_n, B)
+
+    Examples
+    --------
+    The batch of :func:`pure_equilibria`'s example, batch-last:
+
+    >>> import numpy as np
+    >>> coordination = [[[2, 0], [0, 1]], [[2, 0], [0, 1]]]
+    >>> matching = [[[1, -1], [-1, 1]], [[-1, 1], [1, -1]]]
+    >>> batch = np.moveaxis(np.array([coordination, matching], dtype=float), 0, -1)
+    >>> np.moveaxis(pure_equilibria_last(batch), -1, 0).astype(int).tolist()
+    [[[1, 0], [0, 1]], [[0, 0], [0, 0]]]
+    """
+    tensor = np.asarray(payoffs, dtype=np.float64)
+    n = tensor.shape[0] if tensor.ndim >= 2 else 0
+    if n < 2 or tensor.ndim != n + 2:
+        raise GameError(
+            f"payoffs: expected batch-last shape (n, k_1, ..., k_n, B), got {tensor.shape}"
+        )
+    shape = tensor.shape[1:-1]
+    games = tensor.shape[-1]
+    out = np.empty((*shape, games), dtype=bool)
+    workers = _workers(games, threads)
+    cuts = [games * w // workers // _BLOCK * _BLOCK for w in range(workers)] + [games]
+    if workers == 1:
+        _pure_blocks_last(tensor, n, shape, tol, 0, games, out)
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            jobs = [
+                pool.submit(_pure_blocks_last, tensor, n, shape, tol, lo, hi, out)
+                for lo, hi in itertools.pairwise(cuts)
+            ]
+            for job in jobs:
+                job.result()
+    return out
+
+
+def _pure_blocks_last(
+    tensor: NDArray[np.float64],
+    n: int,
+    shape: tuple[int, ...],
+    tol: float,
+    lo: int,
+    hi: int,
+    out: NDArray[np.bool_],
+) -> None:
+    """Pure-equilibrium mask of games ``lo:hi`` of a batch-last ``tensor`` into ``out``."""
+    width = min(_BLOCK, max(hi - lo, 1))
+    best = np.empty((*shape, width))
+    ok = np.empty((*shape, width), dtype=bool)
+    for start in range(lo, hi, _BLOCK):
+        stop = min(hi, start + _BLOCK)
+        w = stop - start
+        payoffs = tensor[..., start:stop]
+        if not np.isfinite(payoffs).all():
+            bad = np.argwhere(~np.isfinite(payoffs))[0]
+            raise GameError(
+                f"payoffs: values must be finite, got a non-finite value in game {start + int(bad[-1])}"
+            )
+        result = out[..., start:stop]
+        for i in range(n):
+            own = payoffs[i]
+            option: list[slice] = [slice(None)] * (n + 1)
+            option[i] = slice(0, 1)
+            top = best[(slice(None),) * n + (slice(0, w),)]
+            reduced = top[tuple(option)]  # the best over actor i's options, kept with length 1
+            np.copyto(reduced, own[tuple(option)])
+            for j in range(1, shape[i]):
+                option[i] = slice(j, j + 1)
+                np.maximum(reduced, own[tuple(option)], out=reduced)
+            reduced -= tol
+            np.greater_equal(own, reduced, out=result if i == 0 else ok[..., :w])
+            if i:
+                np.logical_and(result, ok[..., :w], out=result)
+
+
 #: Games per block: a block, transposed so the batch axis is last, stays in cache.
 _BLOCK = 512
 

@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import Problem, ScenarioError
 from ..game import DEFAULT_TOL, FloatArray
 from ..scenario import Scenario
-from ..solvers.pure import pure_equilibria
+from ..solvers.pure import pure_equilibria_last
 
 __all__ = ["Landscape", "landscape", "landscape_points"]
 
@@ -170,6 +170,22 @@ def _axis_values(scenario: Scenario, where: str, given: ArrayLike) -> FloatArray
     return array
 
 
+def _first_argmax(score: FloatArray) -> NDArray[np.intp]:
+    """``np.argmax(score, axis=0)`` (ties: the first), as passes over contiguous rows.
+
+    numpy's argmax along the first axis of a C-ordered (P, B) array walks it with stride B;
+    this loop is 2-3x faster for the profile counts of scenarios.
+    """
+    best = score[0].copy()
+    index = np.zeros(score.shape[1:], dtype=np.intp)
+    better = np.empty(score.shape[1:], dtype=bool)
+    for p in range(1, score.shape[0]):
+        np.greater(score[p], best, out=better)
+        np.copyto(best, score[p], where=better)
+        index[better] = p
+    return index
+
+
 def _measure(
     scenario: Scenario,
     values: Mapping[str, FloatArray],
@@ -180,41 +196,45 @@ def _measure(
     threads: int | None,
 ) -> Landscape:
     chosen = scenario.format(format)
-    payoffs, outcomes, everyone = scenario.resolve(format, values)
-    payoffs = np.broadcast_to(
-        payoffs, grid_shape + payoffs.shape[len(payoffs.shape) - len(chosen.choosers) - 1 :]
-    )
-    outcomes = np.broadcast_to(outcomes, grid_shape + outcomes.shape[len(grid_shape) :])
-    everyone = np.broadcast_to(everyone, grid_shape + everyone.shape[len(grid_shape) :])
-    mask = pure_equilibria(
-        np.ascontiguousarray(payoffs), n_actors=len(chosen.choosers), tol=tol, threads=threads
-    )
-    lead = len(grid_shape)
-    flat_mask = mask.reshape((*grid_shape, -1))
-    flat_outcomes = outcomes.reshape((*grid_shape, -1))
-    flat_everyone = everyone.reshape((*grid_shape, len(scenario.actors), -1))
+    # Grid-last throughout, (…, B): every pass runs over contiguous rows of grid points, and
+    # the games are solved in the layout they were built in (no transposing copies).
+    payoffs, outcomes, everyone = scenario.resolve_grid_last(format, values)
+    size = int(np.prod(grid_shape))
+    if payoffs.shape[-1] != size:  # values that do not span the grid: the same game everywhere
+        payoffs = np.broadcast_to(payoffs, (*payoffs.shape[:-1], size))
+        everyone = np.broadcast_to(everyone, (*everyone.shape[:-1], size))
+        if outcomes.shape[-1] != 1:
+            outcomes = np.broadcast_to(outcomes, (*outcomes.shape[:-1], size))
+    n = everyone.shape[0]
+    mask = pure_equilibria_last(payoffs, tol=tol, threads=threads).reshape(-1, size)
+    flat_outcomes = outcomes.reshape(mask.shape[0], -1)  # (P, B) or (P, 1)
+    flat_everyone = everyone.reshape(n, mask.shape[0], size)
     is_deal = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids])
     deal_here = is_deal[flat_outcomes]
-    total = flat_everyone.sum(axis=lead)
-    score = np.where(flat_mask, total, -np.inf)
-    chosen_profile = np.argmax(score, axis=-1)  # first of the best: option order
-    found: NDArray[np.bool_] = np.asarray(flat_mask.any(axis=-1))
-    picked = np.take_along_axis(flat_outcomes, chosen_profile[..., None], axis=-1)[..., 0]
-    picked_payoffs = np.take_along_axis(flat_everyone, chosen_profile[..., None, None], axis=-1)[
-        ..., 0
-    ]
-    picked_payoffs = np.where(found[..., None], picked_payoffs, np.nan)
+    total = flat_everyone.sum(axis=0)
+    score = np.where(mask, total, -np.inf)
+    chosen_profile = _first_argmax(score)
+    found: NDArray[np.bool_] = np.asarray(mask.any(axis=0))
+    picked = np.take_along_axis(
+        np.broadcast_to(flat_outcomes, mask.shape), chosen_profile[None], axis=0
+    )[0]
+    picked_payoffs = np.take_along_axis(flat_everyone, chosen_profile[None, None], axis=1)[:, 0].T
+    picked_payoffs = np.where(found[:, None], picked_payoffs, np.nan)
+    deal_is_equilibrium = (mask & deal_here).any(axis=0)
+    no_deal_is_equilibrium = (mask & ~deal_here).any(axis=0)
+    n_equilibria = mask.sum(axis=0)
     no_deal = _no_deal_point(scenario, values, grid_shape)
+    no_deal = no_deal.reshape(size, n)
     return Landscape(
         axes=axes,
         format=chosen.id,
         actors=scenario.actor_ids,
         outcome_ids=scenario.outcome_ids,
-        deal_is_equilibrium=(flat_mask & deal_here).any(axis=-1),
-        no_deal_is_equilibrium=(flat_mask & ~deal_here).any(axis=-1),
-        n_equilibria=flat_mask.sum(axis=-1),
-        outcome=np.where(found, picked, -1),
-        payoffs=picked_payoffs,
-        surplus=picked_payoffs - no_deal,
-        welfare=picked_payoffs.sum(axis=-1),
+        deal_is_equilibrium=deal_is_equilibrium.reshape(grid_shape),
+        no_deal_is_equilibrium=no_deal_is_equilibrium.reshape(grid_shape),
+        n_equilibria=n_equilibria.reshape(grid_shape),
+        outcome=np.where(found, picked, -1).reshape(grid_shape),
+        payoffs=picked_payoffs.reshape((*grid_shape, n)),
+        surplus=(picked_payoffs - no_deal).reshape((*grid_shape, n)),
+        welfare=picked_payoffs.sum(axis=-1).reshape(grid_shape),
     )

@@ -166,6 +166,47 @@ if __name__ == "__main__":
         print(f"updated {name}")
 
 
+SH_BLOCK = re.compile(r"^```sh\n(.*?)^```\n", re.MULTILINE | re.DOTALL)
+#: Shown, not run: installation, the cluster itself, and commands that need one.
+NOT_RUN = ("make", "source", "pip", "git", "dask")
+
+
+def shown_commands(text: str) -> list[str]:
+    """The negotiation-sim commands of ```sh blocks (backslash continuations joined)."""
+    commands = []
+    for block in SH_BLOCK.findall(text):
+        for line in block.replace("\\\n", " ").splitlines():
+            words = shlex.split(line, comments=True)
+            if words and words[0] not in NOT_RUN and "tcp://" not in line:
+                commands.append(line)
+    return commands
+
+
+PAGES_WITH_COMMANDS = [p for p in PAGES if shown_commands(p.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("page", PAGES_WITH_COMMANDS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_shown_commands_run(page, tmp_path):
+    """Commands shown without their output (```sh) must still run, in order, and succeed."""
+    cwd = workspace(tmp_path)
+    for command in shown_commands(page.read_text(encoding="utf-8")):
+        words = shlex.split(command, comments=True)
+        program = {"negotiation-sim": [sys.executable, "-m", "negotiation_sim.cli"]}[words[0]]
+        done = subprocess.run(
+            program + words[1:], cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT
+        )
+        assert done.returncode == 0, f"{page.relative_to(ROOT)}: `{command}` failed:\n{done.stderr}"
+
+
+def test_every_python_block_is_a_doctest():
+    """A ```python block without >>> would never run: every example must be a doctest."""
+    for page in PAGES:
+        for block in re.findall(
+            r"^```python\n(.*?)^```\n", page.read_text(encoding="utf-8"), re.M | re.S
+        ):
+            assert block.lstrip().startswith(">>>"), f"{page.relative_to(ROOT)}: {block[:60]!r}"
+
+
 TOML_BLOCK = re.compile(r"^```toml[^\n]*\n(.*?)^```\n", re.MULTILINE | re.DOTALL)
 
 

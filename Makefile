@@ -35,6 +35,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --compile-bytecode -e '.[bench]'
 	$(BIN)/python benchmarks/solvers.py
+	$(BIN)/python benchmarks/sweep.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

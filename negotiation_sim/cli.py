@@ -30,6 +30,7 @@ examples:
   negotiation-sim sweep experiments/trust_verification.toml -o results/tv
   negotiation-sim sweep experiments/trust_verification.toml -o results/tv --resume
   negotiation-sim sweep experiments/battlefield.toml --workers 2
+  negotiation-sim sweep experiments/trust_verification.toml --set rho=0.5 -o results/tv_rho
   negotiation-sim sweep experiments/relative_gains.toml --dask local:2
   negotiation-sim plot results/tv -o landscape.png
   negotiation-sim plot results/tv --metric surplus --actor ukraine -o surplus.png
@@ -248,6 +249,8 @@ def _sweep(args: argparse.Namespace) -> int:
     from .experiment import load_experiment, run_experiment
 
     spec = load_experiment(args.experiment)
+    if args.set:
+        spec = spec.with_fixed(_parse_settings(args.set, args.experiment))
     out = Path(args.output) if args.output else Path("results") / Path(args.experiment).stem
     previous = signal.signal(signal.SIGTERM, _interrupt)  # kill <pid>: stop like Ctrl-C
     started = time.perf_counter()
@@ -389,6 +392,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="run chunks on a Dask cluster: a scheduler address (tcp://host:8786), or "
         "local[:N] for a LocalCluster of N worker processes on this machine",
+    )
+    sweep.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="hold a parameter at a value (repeatable; recorded with the results)",
     )
     again = sweep.add_mutually_exclusive_group()
     again.add_argument(

@@ -525,3 +525,40 @@ def test_the_documented_example_loads_and_runs(tmp_path):
     # The summit's values (trust 0.2, verification 0): war, in both formats.
     at_summit = ds["deal_is_equilibrium"].sel(trust=0.2, verification=0.0)
     assert not at_summit.any()
+
+
+def test_cli_set_holds_parameters_and_is_part_of_the_fingerprint(tmp_path, capsys):
+    out = tmp_path / "run"
+    # A costlier betrayal for North (s_north = -3) raises its threshold: fewer deal points.
+    assert main(["sweep", str(CEASEFIRE), "-o", str(out), "--set", "s_north=-3"]) == 0
+    held = xr.load_dataset(out / "results.nc")
+    assert json.loads(held.attrs["fixed"]) == {"s_north": -3.0}
+    plain = run_experiment(load_experiment(CEASEFIRE), tmp_path / "plain")
+    assert int(held["deal_is_equilibrium"].sum()) < int(plain["deal_is_equilibrium"].sum())
+    spec = load_experiment(CEASEFIRE).with_fixed({"s_north": -3.0})
+    assert _values(held).identical(_values(run_experiment(spec, tmp_path / "api")))
+    capsys.readouterr()
+    # Resuming with other values is another sweep: refused, not mixed in.
+    assert main(["sweep", str(CEASEFIRE), "-o", str(out), "--resume", "--set", "s_north=-2"]) == 2
+    assert "different sweep" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "sweep",
+                str(CEASEFIRE),
+                "-o",
+                str(tmp_path / "x"),
+                "--set",
+                "trust=0.5",
+                "--set",
+                "s_nrth=1",
+                "--set",
+                "r_north=99",
+            ]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "--set trust: 'trust' is a swept axis" in err
+    assert "--set s_nrth: unknown parameter" in err and "did you mean 's_north'" in err
+    assert "--set r_north: value 99 is outside the range" in err

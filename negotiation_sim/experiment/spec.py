@@ -12,10 +12,11 @@ Validation is hand-written, in the style of :mod:`negotiation_sim.scenario.load`
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -188,12 +189,60 @@ class Experiment:
 
     @property
     def fingerprint(self) -> str:
-        """SHA-256 of the experiment and scenario texts: what a resumed run must match."""
+        """SHA-256 of the experiment and scenario texts and the fixed values: what a resumed
+        run must match."""
         digest = hashlib.sha256()
-        for part in (self.text, self.scenario_text):
+        fixed = json.dumps(sorted(self.fixed.items()))
+        for part in (self.text, self.scenario_text, fixed):
             digest.update(part.encode("utf-8"))
             digest.update(b"\0")
         return digest.hexdigest()
+
+    def with_fixed(self, overrides: Mapping[str, float]) -> Experiment:
+        """This experiment with more parameters fixed (``negotiation-sim sweep --set``).
+
+        Raises
+        ------
+        ScenarioError
+            Every bad override at once: an unknown parameter, a swept axis, a value
+            outside the parameter's range or not finite.
+
+        Examples
+        --------
+        >>> spec = load_experiment("experiments/trust_verification.toml")
+        >>> dict(spec.with_fixed({"rho": 0.5}).fixed)
+        {'rho': 0.5}
+        >>> spec.with_fixed({"trust": 0.5})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        negotiation_sim.errors.ScenarioError: ...: --set trust: 'trust' is a swept axis of this experiment
+        """
+        problems = []
+        axes = [axis.name for axis in self.axes]
+        parameters = self.scenario.parameters
+        for name, value in overrides.items():
+            where = f"--set {name}"
+            if name in axes:
+                problems.append(Problem(where, f"{name!r} is a swept axis of this experiment"))
+            elif name not in parameters:
+                problems.append(
+                    Problem(where, f"unknown parameter of the scenario{_hint(name, parameters)}")
+                )
+            elif not math.isfinite(value):
+                problems.append(Problem(where, "expected a finite number"))
+            elif not parameters[name].low <= value <= parameters[name].high:
+                spec = parameters[name]
+                problems.append(
+                    Problem(
+                        where,
+                        f"value {value:g} is outside the range of {name!r}, "
+                        f"[{spec.low:g}, {spec.high:g}]",
+                    )
+                )
+        if problems:
+            raise ScenarioError(self.source, problems)
+        fixed = {**self.fixed, **{k: float(v) for k, v in overrides.items()}}
+        return replace(self, fixed=fixed)
 
 
 def load_experiment(path: str | PathLike[str]) -> Experiment:

@@ -104,3 +104,42 @@ def dominating_gain(points: np.ndarray, u: np.ndarray) -> float:
     )
     assert result.status == 0
     return float(-result.fun - u.sum())
+
+
+def zero_sum_shares_reference(u: np.ndarray, tol: float = 1e-9) -> tuple[float, float]:
+    """Raw and strategic zero-sum shares of one game (docs/models.md §2), written out plainly.
+
+    Game by game, every ANOVA component broadcast back to the full profile shape: slow, but
+    each step is the definition, for checking the batched ``zero_sum_shares``.
+    """
+    n = u.shape[0]
+    negligible = (tol * max(1.0, float(np.abs(u).max()))) ** 2 * u.size
+
+    def share(zero: float, common: float) -> float:
+        if zero <= negligible:
+            return 0.0
+        if common <= negligible:
+            return 1.0
+        return min(1.0, max(0.0, zero / (zero + common)))
+
+    def component(f: np.ndarray, subset: tuple[int, ...]) -> np.ndarray:
+        g = f
+        for axis in range(f.ndim):
+            if axis not in subset:
+                g = np.broadcast_to(g.mean(axis=axis, keepdims=True), f.shape)
+        for axis in subset:
+            g = g - g.mean(axis=axis, keepdims=True)
+        return np.asarray(g, dtype=float)
+
+    centred = u - u.reshape(n, -1).mean(axis=1).reshape((n,) + (1,) * n)
+    c = centred.mean(axis=0)
+    raw = share(float(np.sum((centred - c) ** 2)), n * float(np.sum(c**2)))
+    d_common = d_zero = 0.0
+    for size in range(2, n + 1):
+        for subset in itertools.combinations(range(n), size):
+            parts = np.stack([component(u[i], subset) for i in subset])
+            mean = parts.mean(axis=0)
+            d_common += float(np.sum((parts - mean) ** 2))
+            if size == n:
+                d_zero = n * float(np.sum(mean**2))
+    return raw, share(d_common, d_zero)

@@ -23,6 +23,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -140,7 +141,7 @@ def test_the_matcher_understands_elisions():
 def update(page: Path) -> None:
     """Rerun a page's sessions and write their outputs into it."""
     text = page.read_text(encoding="utf-8")
-    with __import__("tempfile").TemporaryDirectory() as directory:
+    with tempfile.TemporaryDirectory() as directory:
         cwd = workspace(Path(directory))
         files = {m.start(): (m.group(1), m.group(2)) for m in FILE.finditer(text)}
 

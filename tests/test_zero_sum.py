@@ -15,6 +15,7 @@ from negotiation_sim.analysis.zero_sum import (
 from negotiation_sim.solvers.minimax import maximin
 from tests import strategies as gs
 from tests.known_games import KNOWN
+from tests.oracles import zero_sum_shares_reference
 
 PD = Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])  # Axelrod (1984): R=3, S=0, T=5, P=1
 MATCHING_PENNIES = Game.zero_sum([[1, -1], [-1, 1]])
@@ -320,17 +321,21 @@ def test_rho_out_of_range(rho):
 
 @settings(max_examples=40, deadline=None)
 @given(data=st.data(), batch=st.integers(1, 4))
-def test_batched_shares_equal_sum_structure_game_by_game(data, batch):
-    """zero_sum_shares over a batch = sum_structure of each game (integer ties included)."""
+def test_batched_shares_equal_the_plain_definition_game_by_game(data, batch):
+    """zero_sum_shares over a batch = the definition written out per game (ties included),
+    and sum_structure reports the same shares."""
     shape = data.draw(gs.shapes(max_actors=4, max_options=3))
     real = data.draw(st.booleans())
     stack = np.stack([data.draw(gs.payoff_tensors(shape=shape, real=real)) for _ in range(batch)])
     raw, strategic = zero_sum_shares(stack, n_actors=len(shape))
     assert raw.shape == strategic.shape == (batch,)
     for k in range(batch):
-        expected = sum_structure(Game(stack[k]))
-        assert raw[k] == pytest.approx(expected.zero_sum_share, abs=1e-12)
-        assert strategic[k] == pytest.approx(expected.strategic_zero_sum_share, abs=1e-12)
+        expected_raw, expected_strategic = zero_sum_shares_reference(stack[k])
+        assert raw[k] == pytest.approx(expected_raw, abs=1e-12)
+        assert strategic[k] == pytest.approx(expected_strategic, abs=1e-12)
+        single = sum_structure(Game(stack[k]))
+        assert single.zero_sum_share == pytest.approx(raw[k], abs=1e-12)
+        assert single.strategic_zero_sum_share == pytest.approx(strategic[k], abs=1e-12)
 
 
 def test_batched_shares_keep_the_batch_shape_and_need_the_actor_count():

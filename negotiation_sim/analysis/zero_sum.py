@@ -136,18 +136,10 @@ def sum_structure(game: Game, tol: float = DEFAULT_TOL) -> SumStructure:
     """
     u = game.payoffs
     n = game.n_actors
-    scale = max(1.0, float(np.abs(u).max()))
     constant = constant_sum(game, tol) is not None
     common = u.mean(axis=0)
     zero_sum_part = u - common
-    # Raw share, per-actor constants removed.
-    centred = u - u.reshape(n, -1).mean(axis=1).reshape((n,) + (1,) * n)
-    c = centred.mean(axis=0)
-    z = centred - c
-    negligible = (tol * scale) ** 2 * u.size
-    raw = _share(float(np.sum(z**2)), n * float(np.sum(c**2)), negligible)
-    d_common, d_zero = _strategic_distances(u)
-    strategic = _share(d_common, d_zero, negligible)
+    raw, strategic = (float(v) for v in zero_sum_shares(u, n_actors=n, tol=tol))
     return SumStructure(
         constant_sum=constant,
         common=frozen_array(common),
@@ -156,45 +148,6 @@ def sum_structure(game: Game, tol: float = DEFAULT_TOL) -> SumStructure:
         strategic_zero_sum_share=strategic,
         tol=tol,
     )
-
-
-def _share(zero: float, common: float, negligible: float) -> float:
-    """``zero / (zero + common)``; a part ``<= negligible`` counts as 0, and 0/0 as 0."""
-    if zero <= negligible:
-        return 0.0
-    if common <= negligible:
-        return 1.0
-    return min(1.0, max(0.0, zero / (zero + common)))
-
-
-def _strategic_distances(u: FloatArray) -> tuple[float, float]:
-    """``(D_common, D_zero)`` of the module docstring, from the ANOVA components of each ``u_i``."""
-    n = u.shape[0]
-    d_common = 0.0
-    d_zero = 0.0
-    for size in range(2, n + 1):
-        for subset in itertools.combinations(range(n), size):
-            parts = np.stack([_anova_component(u[i], subset) for i in subset])
-            mean = parts.mean(axis=0)
-            d_common += float(np.sum((parts - mean) ** 2))
-            if size == n:
-                d_zero = n * float(np.sum(mean**2))
-    return d_common, d_zero
-
-
-def _anova_component(f: FloatArray, subset: tuple[int, ...]) -> FloatArray:
-    """The ANOVA component of ``f`` for the interaction of the axes in ``subset``.
-
-    ``prod_{j in T} (I - M_j) prod_{j not in T} M_j f`` with ``M_j`` the mean over
-    axis ``j``; broadcast back to the full shape.
-    """
-    g = f
-    for axis in range(f.ndim):
-        if axis not in subset:
-            g = np.broadcast_to(g.mean(axis=axis, keepdims=True), f.shape)
-    for axis in subset:
-        g = g - g.mean(axis=axis, keepdims=True)
-    return np.asarray(g, dtype=np.float64)
 
 
 def zero_sum_shares(
@@ -269,7 +222,7 @@ def zero_sum_shares(
 
 
 def _shares(zero: FloatArray, common: FloatArray, negligible: FloatArray) -> FloatArray:
-    """:func:`_share` element-wise."""
+    """``zero / (zero + common)``; a part ``<= negligible`` counts as 0, and 0/0 as 0."""
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.clip(zero / (zero + common), 0.0, 1.0)
     return np.asarray(
@@ -279,7 +232,9 @@ def _shares(zero: FloatArray, common: FloatArray, negligible: FloatArray) -> Flo
 
 
 def _batched_component(f: FloatArray, subset: tuple[int, ...], n: int) -> FloatArray:
-    """:func:`_anova_component` over the last ``n`` axes of ``f``; averaged axes keep length 1."""
+    """The ANOVA component of ``f`` for the interaction of the axes in ``subset``, over the last
+    ``n`` axes: ``prod_{j in T} (I - M_j) prod_{j not in T} M_j f``, ``M_j`` the mean over axis
+    ``j``; the averaged axes keep length 1."""
     first = f.ndim - n
     g = f
     for j in range(n):

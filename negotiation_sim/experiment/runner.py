@@ -43,7 +43,7 @@ from ..game import DEFAULT_TOL, FloatArray, Game
 from ..scenario import Scenario
 from ..scenario.load import parse_scenario
 from ..sweep.metrics import landscape_points
-from .spec import Experiment
+from .spec import SCALAR_METRICS, Experiment
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -53,15 +53,8 @@ __all__ = ["ChunkTask", "RunError", "compute_chunk", "run_experiment"]
 MANIFEST = "manifest.json"
 RESULTS = "results.nc"
 CHUNKS = "chunks"
-#: Per format: these scalar columns, then one payoff and one surplus column per actor.
-SCALAR_COLUMNS = (
-    "outcome",
-    "deal_is_equilibrium",
-    "no_deal_is_equilibrium",
-    "n_equilibria",
-    "deal_probability",
-    "welfare",
-)
+#: Per format: the scalar metrics, then one payoff and one surplus column per actor.
+SCALAR_COLUMNS = SCALAR_METRICS
 
 
 class RunError(NegotiationSimError, RuntimeError):
@@ -116,10 +109,10 @@ def compute_chunk(task: ChunkTask) -> FloatArray:
     points = {name: values[i] for (name, values), i in zip(task.axes, index, strict=True)}
     fixed = dict(task.fixed)
     columns: list[FloatArray] = []
+    deal_outcome = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids])
     for name in task.formats:
         format = name if name in scenario.formats else None  # "all": a scenario without formats
         view = landscape_points(scenario, points, format, fixed, tol=task.tol, threads=task.threads)
-        deal_outcome = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids])
         found = view.outcome >= 0
         deal_probability = np.where(found, deal_outcome[np.maximum(view.outcome, 0)], np.nan)
         payoffs, surplus = view.payoffs.copy(), view.surplus.copy()
@@ -296,17 +289,17 @@ def _chunk_paths(out: Path, index: int) -> tuple[Path, Path]:
     return stem.with_suffix(".npy"), stem.with_suffix(".done")
 
 
-def _finished(out: Path, task: ChunkTask, width: int) -> float | None:
-    """The compute seconds of a finished chunk, or None if it must be (re)computed."""
+def _finished(out: Path, task: ChunkTask, width: int) -> tuple[FloatArray, float] | None:
+    """A finished chunk's data and compute seconds, or None if it must be (re)computed."""
     data, flag = _chunk_paths(out, task.index)
     if not flag.exists() or not data.exists():
         return None
     try:
         seconds = float(json.loads(flag.read_text(encoding="utf-8"))["seconds"])
-        array = np.load(data, mmap_mode="r")
+        array = np.load(data)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return seconds if array.shape == (task.stop - task.start, width) else None
+    return (array, seconds) if array.shape == (task.stop - task.start, width) else None
 
 
 def _save_chunk(out: Path, task: ChunkTask, array: FloatArray, seconds: float) -> None:
@@ -372,11 +365,12 @@ def run_experiment(
     chunks = tasks(experiment, threads=threads, tol=tol)
     width = n_columns(len(experiment.formats), len(experiment.scenario.actors), chunks[0].zero_sum)
     _prepare(out, _manifest(experiment, width, len(chunks)), resume, overwrite)
+    data = np.empty((experiment.n_points, width))
     seconds: dict[int, float] = {}
     for task in chunks:
         done = _finished(out, task, width)
         if done is not None:
-            seconds[task.index] = done
+            data[task.start : task.stop], seconds[task.index] = done
     resumed = len(seconds)
     todo = [task for task in chunks if task.index not in seconds]
     show = sys.stderr.isatty() if progress is None else progress
@@ -384,13 +378,11 @@ def run_experiment(
     try:
         for task, (array, elapsed) in _run(todo, executor, max(1, workers)):
             _save_chunk(out, task, array, elapsed)
+            data[task.start : task.stop] = array  # kept: no second read of what was just written
             seconds[task.index] = elapsed
             bar.update(1)
     finally:
         bar.close()
-    data = np.empty((experiment.n_points, width))
-    for task in chunks:
-        data[task.start : task.stop] = np.load(_chunk_paths(out, task.index)[0])
     timings = {
         "wall_seconds": round(time.perf_counter() - started, 6),
         "compute_seconds": round(sum(seconds.values()), 6),

@@ -43,18 +43,17 @@ __all__ = [
 
 FORMAT_VERSION = 1
 
-#: Metrics a sweep can record (``metrics = [...]``; default: all of them).
-METRICS: tuple[str, ...] = (
+#: The metrics with one number per format and grid point.
+SCALAR_METRICS: tuple[str, ...] = (
     "outcome",
     "deal_is_equilibrium",
     "no_deal_is_equilibrium",
     "n_equilibria",
     "deal_probability",
     "welfare",
-    "payoff",
-    "surplus",
-    "zero_sum_share",
 )
+#: Metrics a sweep can record (``metrics = [...]``; default: all of them).
+METRICS: tuple[str, ...] = (*SCALAR_METRICS, "payoff", "surplus", "zero_sum_share")
 
 #: ``solver``: ``"pure"`` finds every pure equilibrium over the whole grid at once;
 #: ``"pure+logit"`` also solves, point by point, the games without a pure

@@ -66,6 +66,7 @@ import numpy as np
 
 from ..errors import GameError, Problem, ScenarioError
 from ..game import Game
+from ..scenario.load import read_bytes
 
 __all__ = [
     "GAMBIT_LABEL",
@@ -167,12 +168,7 @@ def read_nfg_file(path: str | PathLike[str]) -> NfgFile:
         As :func:`read_nfg`.
     """
     source = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise ScenarioError(
-            source, [Problem("", f"cannot read the file: {exc.strerror}")]
-        ) from None
+    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

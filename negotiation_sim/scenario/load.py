@@ -76,15 +76,20 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
     return parse_scenario(read_text(found), source=str(path if found == Path(path) else found))
 
 
+def read_bytes(path: str | PathLike[str]) -> bytes:
+    """A data file's bytes; an unreadable file raises a :class:`ScenarioError` naming it."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise ScenarioError(
+            str(path), [Problem("", f"cannot read the file: {exc.strerror}")]
+        ) from None
+
+
 def read_text(path: str | PathLike[str]) -> str:
     """A data file's text; unreadable or non-UTF-8 files raise a located :class:`ScenarioError`."""
     source = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise ScenarioError(
-            source, [Problem("", f"cannot read the file: {exc.strerror}")]
-        ) from None
+    raw = read_bytes(path)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

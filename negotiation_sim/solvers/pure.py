@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -102,18 +103,7 @@ def pure_equilibria_last(
     shape = tensor.shape[1:-1]
     games = tensor.shape[-1]
     out = np.empty((*shape, games), dtype=bool)
-    workers = _workers(games, threads)
-    cuts = [games * w // workers // _BLOCK * _BLOCK for w in range(workers)] + [games]
-    if workers == 1:
-        _pure_blocks_last(tensor, n, shape, tol, 0, games, out)
-    else:
-        with ThreadPoolExecutor(workers) as pool:
-            jobs = [
-                pool.submit(_pure_blocks_last, tensor, n, shape, tol, lo, hi, out)
-                for lo, hi in itertools.pairwise(cuts)
-            ]
-            for job in jobs:
-                job.result()
+    _in_threads(_pure_blocks_last, tensor, n, shape, tol, games, out, threads)
     return out
 
 
@@ -184,20 +174,34 @@ def _pure_mask(
     flat = tensor.reshape(-1, n * profiles)
     games = flat.shape[0]
     out = np.empty((games, profiles), dtype=bool)
+    _in_threads(_pure_blocks, flat, n, shape, tol, games, out, threads)
+    return out.reshape(*tensor.shape[: -n - 1], *shape)
+
+
+def _in_threads(
+    blocks: Callable[..., None],
+    payoffs: NDArray[np.float64],
+    n: int,
+    shape: tuple[int, ...],
+    tol: float,
+    games: int,
+    out: NDArray[np.bool_],
+    threads: int | None,
+) -> None:
+    """Run ``blocks(payoffs, n, shape, tol, lo, hi, out)`` over ``games``, split across threads."""
     workers = _workers(games, threads)
     if workers == 1:
-        _pure_blocks(flat, n, shape, tol, 0, games, out)
-    else:
-        # numpy releases the GIL in these loops: blocks on two cores run ~1.5x faster.
-        cuts = [games * w // workers // _BLOCK * _BLOCK for w in range(workers)] + [games]
-        with ThreadPoolExecutor(workers) as pool:
-            jobs = [
-                pool.submit(_pure_blocks, flat, n, shape, tol, lo, hi, out)
-                for lo, hi in itertools.pairwise(cuts)
-            ]
-            for job in jobs:
-                job.result()
-    return out.reshape(*tensor.shape[: -n - 1], *shape)
+        blocks(payoffs, n, shape, tol, 0, games, out)
+        return
+    # numpy releases the GIL in these loops: blocks on two cores run ~1.5x faster.
+    cuts = [games * w // workers // _BLOCK * _BLOCK for w in range(workers)] + [games]
+    with ThreadPoolExecutor(workers) as pool:
+        jobs = [
+            pool.submit(blocks, payoffs, n, shape, tol, lo, hi, out)
+            for lo, hi in itertools.pairwise(cuts)
+        ]
+        for job in jobs:
+            job.result()
 
 
 def _workers(games: int, threads: int | None) -> int:

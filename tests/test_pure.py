@@ -108,9 +108,7 @@ def test_threaded_blocks_equal_one_thread_and_name_bad_games():
     st.booleans(),
 )
 def test_batch_last_layout_equals_batch_first(shape, games, seed, ties):
-    """pure_equilibria_last on (n, k.., B) = pure_equilibria on (B, n, k..), threads or not."""
-    from negotiation_sim.solvers.pure import pure_equilibria_last
-
+    """Batch-last on (n, k.., B) = batch-first on (B, n, k..), threads or not."""
     rng = np.random.default_rng(seed)
     n = len(shape)
     batch = (
@@ -122,21 +120,40 @@ def test_batch_last_layout_equals_batch_first(shape, games, seed, ties):
     expected = pure_equilibria(batch, n_actors=n, threads=1)
     last = np.moveaxis(batch, 0, -1)  # a strided view, as sweeps pass transposed profile axes
     for threads in (1, 2):
-        got = pure_equilibria_last(last, threads=threads)
+        got = pure_equilibria(last, threads=threads, batch_axis="last")
         assert np.array_equal(np.moveaxis(got, -1, 0), expected)
 
 
 def test_batch_last_layout_names_bad_games_and_shapes():
-    from negotiation_sim.solvers.pure import pure_equilibria_last
-
     rng = np.random.default_rng(12)
     many = rng.integers(-2, 3, size=(3, 2, 3, 2, 5000)).astype(float)  # threads split it
     assert np.array_equal(
-        pure_equilibria_last(many, threads=1), pure_equilibria_last(many, threads=2)
+        pure_equilibria(many, threads=1, batch_axis="last"),
+        pure_equilibria(many, threads=2, batch_axis="last"),
     )
     batch = np.zeros((2, 2, 2, 700))
     batch[1, 0, 1, 611] = np.nan
     with pytest.raises(GameError, match="game 611"):
-        pure_equilibria_last(batch)
+        pure_equilibria(batch, batch_axis="last")
     with pytest.raises(GameError, match="batch-last shape"):
-        pure_equilibria_last(np.zeros((2, 2, 2)))
+        pure_equilibria(np.zeros((2, 2, 2)), batch_axis="last")
+    with pytest.raises(GameError, match="batch-last shape"):
+        pure_equilibria(np.zeros((2, 2, 2, 5)), n_actors=3, batch_axis="last")
+    with pytest.raises(GameError, match="batch_axis"):
+        pure_equilibria(np.zeros((2, 2, 2, 5)), batch_axis="middle")
+
+
+@settings(max_examples=30, deadline=None)
+@given(gs.shapes(max_actors=3, max_options=3), st.integers(0, 2**32 - 1))
+def test_batch_last_grid_axes_equal_per_game_loop(shape, seed):
+    """Several trailing batch axes: each game's mask is its own, checked game by game."""
+    rng = np.random.default_rng(seed)
+    n = len(shape)
+    grid = rng.integers(-2, 3, size=(n, *shape, 3, 4)).astype(float)
+    mask = pure_equilibria(grid, batch_axis="last")
+    assert mask.shape == (*shape, 3, 4)
+    for index in np.ndindex(3, 4):
+        game = Game(grid[(Ellipsis, *index)])
+        assert {tuple(int(v) for v in s) for s in np.argwhere(mask[(Ellipsis, *index)])} == (
+            _brute_force_pure(game)
+        )

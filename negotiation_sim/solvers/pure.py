@@ -12,6 +12,7 @@ import itertools
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -29,27 +30,37 @@ def pure_equilibria(
     n_actors: int | None = None,
     tol: float = DEFAULT_TOL,
     threads: int | None = None,
+    batch_axis: Literal["first", "last"] = "first",
 ) -> NDArray[np.bool_]:
     """Which pure profiles are Nash equilibria, for one game or a batch.
 
     Parameters
     ----------
-    payoffs : array_like, shape (..., n, k_1, ..., k_n)
-        Payoff tensor(s); leading axes index a batch of games of one shape.
+    payoffs : array_like
+        Payoff tensor(s) of one shape, laid out as ``batch_axis`` says.
     n_actors : int, optional
-        Number of actors. By default inferred as the unique ``n`` with
-        ``payoffs.shape[-n-1] == n``; when batch axes make that ambiguous
-        (e.g. shape ``(B, 4, 3, 3, 3, 3)`` reads as 3 or 4 actors) it must be
-        given.
+        Number of actors. Batch-first, it is by default inferred as the unique
+        ``n`` with ``payoffs.shape[-n-1] == n``; when batch axes make that
+        ambiguous (e.g. shape ``(B, 4, 3, 3, 3, 3)`` reads as 3 or 4 actors) it
+        must be given. Batch-last, it is ``payoffs.shape[0]``.
     tol : float
         An option is a best reply if within ``tol`` of the best.
     threads : int, optional
         Threads for large batches (default: the cores, at most 4). Pass 1
         when the caller already runs one process per core.
+    batch_axis : {"first", "last"}
+        Where the batch axes are. ``"first"``: shape ``(..., n, k_1, ..., k_n)``,
+        any number of leading batch axes (none for one game); returns
+        ``(..., k_1, ..., k_n)``. ``"last"``: shape ``(n, k_1, ..., k_n, ...)``,
+        at least one trailing batch axis; returns ``(k_1, ..., k_n, ...)``.
+        Sweeps build their games batch-last (each payoff a contiguous row over
+        the grid), and solving them in that layout needs no transposing copy.
 
     Returns
     -------
-    ndarray of bool, shape (..., k_1, ..., k_n)
+    ndarray of bool
+        True where the profile is a pure equilibrium, the batch axes where
+        ``batch_axis`` says.
 
     Examples
     --------
@@ -60,8 +71,20 @@ def pure_equilibria(
     >>> matching = [[[1, -1], [-1, 1]], [[-1, 1], [1, -1]]]
     >>> pure_equilibria([coordination, matching], n_actors=2).astype(int).tolist()
     [[[1, 0], [0, 1]], [[0, 0], [0, 0]]]
+
+    The same batch laid out batch-last:
+
+    >>> import numpy as np
+    >>> last = np.moveaxis(np.array([coordination, matching], dtype=float), 0, -1)
+    >>> mask = pure_equilibria(last, batch_axis="last")
+    >>> np.moveaxis(mask, -1, 0).astype(int).tolist()
+    [[[1, 0], [0, 1]], [[0, 0], [0, 0]]]
     """
     tensor = np.asarray(payoffs, dtype=np.float64)
+    if batch_axis == "last":
+        return _pure_mask_last(tensor, n_actors, tol, threads)
+    if batch_axis != "first":
+        raise GameError(f"batch_axis: expected 'first' or 'last', got {batch_axis!r}")
     n = _infer_actors(tensor.shape) if n_actors is None else int(n_actors)
     if n < 2 or tensor.ndim < n + 1 or tensor.shape[-n - 1] != n:
         raise GameError(
@@ -70,41 +93,25 @@ def pure_equilibria(
     return _pure_mask(tensor, n, tol, threads)
 
 
-def pure_equilibria_last(
-    payoffs: NDArray[np.float64], *, tol: float = DEFAULT_TOL, threads: int | None = None
+def _pure_mask_last(
+    tensor: NDArray[np.float64], n_actors: int | None, tol: float, threads: int | None
 ) -> NDArray[np.bool_]:
-    """:func:`pure_equilibria` for a batch laid out *batch-last*: payoffs ``(n, k_1..k_n, B)``.
-
-    Sweeps build their games in this layout (each payoff a contiguous row over the grid), so
-    no transposing copy is needed: the comparisons run over slices of the batch axis directly.
-    The last axis must be the batch (one axis; reshape a grid into it).
-
-    Returns
-    -------
-    ndarray of bool, shape (k_1, ..., k_n, B)
-
-    Examples
-    --------
-    The batch of :func:`pure_equilibria`'s example, batch-last:
-
-    >>> import numpy as np
-    >>> coordination = [[[2, 0], [0, 1]], [[2, 0], [0, 1]]]
-    >>> matching = [[[1, -1], [-1, 1]], [[-1, 1], [1, -1]]]
-    >>> batch = np.moveaxis(np.array([coordination, matching], dtype=float), 0, -1)
-    >>> np.moveaxis(pure_equilibria_last(batch), -1, 0).astype(int).tolist()
-    [[[1, 0], [0, 1]], [[0, 0], [0, 0]]]
-    """
-    tensor = np.asarray(payoffs, dtype=np.float64)
-    n = tensor.shape[0] if tensor.ndim >= 2 else 0
-    if n < 2 or tensor.ndim != n + 2:
+    """:func:`pure_equilibria` batch-last: payoffs ``(n, k_1..k_n, ...)`` -> ``(k_1..k_n, ...)``."""
+    n = (tensor.shape[0] if tensor.ndim else 0) if n_actors is None else int(n_actors)
+    if n < 2 or tensor.ndim < n + 2 or tensor.shape[0] != n:
         raise GameError(
-            f"payoffs: expected batch-last shape (n, k_1, ..., k_n, B), got {tensor.shape}"
+            "payoffs: expected batch-last shape (n, k_1, ..., k_n, B, ...) with at least one "
+            f"batch axis, got {tensor.shape}"
         )
-    shape = tensor.shape[1:-1]
-    games = tensor.shape[-1]
+    shape = tensor.shape[1 : n + 1]
+    batch = tensor.shape[n + 1 :]
+    # The comparisons run over slices of one batch axis; a grid of them is flattened into it
+    # (a view when the grid axes are contiguous, as sweeps build them).
+    flat = tensor.reshape(n, *shape, -1)
+    games = flat.shape[-1]
     out = np.empty((*shape, games), dtype=bool)
-    _in_threads(_pure_blocks_last, tensor, n, shape, tol, games, out, threads)
-    return out
+    _in_threads(_pure_blocks_last, flat, n, shape, tol, games, out, threads)
+    return out.reshape(*shape, *batch)
 
 
 def _mark_block(

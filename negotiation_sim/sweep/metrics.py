@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import Problem, ScenarioError
 from ..game import DEFAULT_TOL, FloatArray
 from ..scenario import Scenario
-from ..solvers.pure import pure_equilibria_last
+from ..solvers.pure import pure_equilibria
 
 __all__ = ["Landscape", "landscape", "landscape_points"]
 
@@ -206,7 +206,7 @@ def _measure(
         if outcomes.shape[-1] != 1:
             outcomes = np.broadcast_to(outcomes, (*outcomes.shape[:-1], size))
     n = everyone.shape[0]
-    mask = pure_equilibria_last(payoffs, tol=tol, threads=threads).reshape(-1, size)
+    mask = pure_equilibria(payoffs, tol=tol, threads=threads, batch_axis="last").reshape(-1, size)
     flat_outcomes = outcomes.reshape(mask.shape[0], -1)  # (P, B) or (P, 1)
     flat_everyone = everyone.reshape(n, mask.shape[0], size)
     is_deal = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids])

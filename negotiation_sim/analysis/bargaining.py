@@ -38,6 +38,7 @@ from scipy.optimize import linprog, minimize
 
 from ..errors import GameError, NegotiationSimError
 from ..game import DEFAULT_TOL, FloatArray
+from ..solvers._lp import maximin
 
 __all__ = [
     "BargainingSolution",
@@ -185,24 +186,6 @@ def _first_best(score: FloatArray, tie_break: FloatArray, tol: float) -> int:
 # -- linear programs ------------------------------------------------------------------------
 
 
-def _maxmin(gains: FloatArray) -> tuple[float, FloatArray]:
-    """``max_w min_i (gains^T w)_i`` over lotteries ``w``, by HiGHS."""
-    m, n = gains.shape
-    cost = np.zeros(m + 1)
-    cost[-1] = -1.0
-    upper = np.hstack([-gains.T, np.ones((n, 1))])  # t - (G^T w)_i <= 0
-    equal = np.hstack([np.ones((1, m)), np.zeros((1, 1))])
-    bounds = [(0.0, None)] * m + [(None, None)]
-    result = linprog(cost, A_ub=upper, b_ub=np.zeros(n), A_eq=equal, b_eq=[1.0], bounds=bounds)
-    if result.status != 0:
-        raise NegotiationSimError(
-            f"bargaining: the max-min linear program failed: {result.message}"
-        )
-    w = np.clip(result.x[:m], 0.0, None)
-    w /= w.sum()
-    return float((gains.T @ w).min()), w
-
-
 def _max_sum_above(gains: FloatArray, floor: float, fallback: FloatArray) -> FloatArray:
     """A lottery maximising ``sum_i (G^T w)_i`` subject to ``G^T w >= floor``.
 
@@ -226,7 +209,7 @@ def _max_sum_above(gains: FloatArray, floor: float, fallback: FloatArray) -> Flo
 
 def _maxmin_then_sum(gains: FloatArray, tol: float) -> tuple[float, FloatArray]:
     """Max-min lottery, made Pareto optimal by maximising the sum of gains second."""
-    t, w = _maxmin(gains)
+    t, w = maximin(gains, who="bargaining")
     slack = 1e-12 * max(1.0, abs(t))
     w2 = _max_sum_above(gains, t - slack, w)
     # Keep the max-min optimum unless the second stage is a real Pareto improvement (gains are
@@ -371,7 +354,7 @@ def nash_bargaining(
         )
         product = np.where(positive, np.exp(logs - logs[positive].max()), -1.0)
         return _pure(p, d, _first_best(product, np.zeros(len(product)), tol), method)
-    t, start = _maxmin(gains / scale)
+    t, start = maximin(gains / scale, who="bargaining")
     if t <= tol:
         return _infeasible(p, d, method)
     best = gains.max(axis=0)  # > 0: some lottery gives every actor a positive gain
@@ -425,7 +408,7 @@ def kalai_smorodinsky(
         score = np.where(acceptable, normalised.min(axis=1), -np.inf)
         total = np.where(acceptable, normalised.sum(axis=1), -np.inf)
         return _pure(p, d, _first_best(score, total, tol), method)
-    t, _ = _maxmin(gains / scale)
+    t, _ = maximin(gains / scale, who="bargaining")
     if t <= tol:
         return _infeasible(p, d, method)
     ideal = _ideal_gains(gains / scale)
@@ -467,7 +450,7 @@ def egalitarian(
         score = np.where(acceptable, gains.min(axis=1), -np.inf)
         total = np.where(acceptable, gains.sum(axis=1), -np.inf)
         return _pure(p, d, _first_best(score, total, tol), method)
-    t, _ = _maxmin(gains / scale)
+    t, _ = maximin(gains / scale, who="bargaining")
     if t <= tol:
         return _infeasible(p, d, method)
     _, w = _maxmin_then_sum(gains / scale, tol)

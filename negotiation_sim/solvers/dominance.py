@@ -20,10 +20,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linprog
 
 from ..errors import NegotiationSimError
 from ..game import DEFAULT_TOL, FloatArray, Game
+from ._lp import maximin
 from .result import Reduction, SolverResult, verified_equilibria
 
 __all__ = ["iterated_dominance", "solve_dominance"]
@@ -43,28 +43,10 @@ def _dominator(own: FloatArray, option: int, mixed: bool, tol: float) -> FloatAr
         return vector
     if not mixed or len(others) < 2:
         return None
-    k, columns = margins.shape
-    # Variables (sigma_1..sigma_k, eps); minimise -eps s.t. eps - margins^T sigma <= 0.
-    cost = np.zeros(k + 1)
-    cost[-1] = -1.0
-    upper = np.hstack([-margins.T, np.ones((columns, 1))])
-    equal = np.hstack([np.ones((1, k)), np.zeros((1, 1))])
-    bounds = [(0.0, None)] * k + [(None, None)]
-    solution = linprog(
-        cost,
-        A_ub=upper,
-        b_ub=np.zeros(columns),
-        A_eq=equal,
-        b_eq=[1.0],
-        bounds=bounds,
-        method="highs",
-    )
-    if solution.status != 0:
-        raise NegotiationSimError(f"dominance: the linear program failed: {solution.message}")
-    sigma = np.clip(solution.x[:k], 0.0, None)
-    sigma /= sigma.sum()
-    # Re-check the margin from the cleaned vector, so the claim does not rest on LP tolerances.
-    if float((sigma @ margins).min()) <= tol:
+    # The best mix's worst margin; re-checked by maximin from the cleaned vector, so the
+    # claim does not rest on LP tolerances.
+    margin, sigma = maximin(margins, who="dominance")
+    if margin <= tol:
         return None
     vector = np.zeros(own.shape[0])
     vector[others] = sigma

@@ -9,18 +9,18 @@ and the column actor's minimax strategy solves the dual problem
 ``minimise w  subject to  A y <= w 1``. By von Neumann's minimax theorem both
 optima equal the value ``v`` of the game, and every pair of optimal strategies
 is a Nash equilibrium (von Neumann & Morgenstern 1944; Maschler, Solan & Zamir
-2013, *Game Theory*, ch. 5). Both programs are solved by HiGHS's dual simplex
-through :func:`scipy.optimize.linprog`, whose status is checked.
+2013, *Game Theory*, ch. 5). Both are :func:`maximin` (the one maximin program of
+the package, HiGHS's dual simplex with its status checked).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linprog
 
-from ..errors import NegotiationSimError, UnsupportedGameError
-from ..game import DEFAULT_TOL, FloatArray, Game
+from ..errors import UnsupportedGameError
+from ..game import DEFAULT_TOL, Game
 from ._checks import require_two_actors
+from ._lp import maximin
 from .result import SolverResult, verified_equilibria
 
 __all__ = ["constant_sum", "maximin", "solve_minimax"]
@@ -40,31 +40,6 @@ def constant_sum(game: Game, tol: float = DEFAULT_TOL) -> float | None:
     if float(totals.max() - totals.min()) > tol * scale:
         return None
     return float(totals.mean())
-
-
-def maximin(matrix: FloatArray) -> tuple[float, FloatArray]:
-    """Maximin value and an optimal mixed strategy of the row actor of ``matrix``.
-
-    >>> value, x = maximin(np.array([[2.0, -1.0], [-1.0, 1.0]]))
-    >>> round(value, 12), np.round(x, 12).tolist()
-    (0.2, [0.4, 0.6])
-    """
-    a = np.asarray(matrix, dtype=np.float64)
-    m, n = a.shape
-    # Variables (x_1..x_m, v); minimise -v.
-    cost = np.zeros(m + 1)
-    cost[-1] = -1.0
-    upper = np.hstack([-a.T, np.ones((n, 1))])  # v - (A^T x)_j <= 0
-    equal = np.hstack([np.ones((1, m)), np.zeros((1, 1))])
-    bounds = [(0.0, None)] * m + [(None, None)]
-    solution = linprog(
-        cost, A_ub=upper, b_ub=np.zeros(n), A_eq=equal, b_eq=[1.0], bounds=bounds, method="highs-ds"
-    )
-    if solution.status != 0:
-        raise NegotiationSimError(f"minimax: the linear program failed: {solution.message}")
-    x = np.clip(solution.x[:m], 0.0, None)
-    x /= x.sum()
-    return float((a.T @ x).min()), x
 
 
 def solve_minimax(game: Game, *, tol: float = DEFAULT_TOL) -> SolverResult:

@@ -1,18 +1,28 @@
 # `make demo` runs the main job, `make test` the tests; both build .venv from nothing when missing.
+# The demo installs only what it runs (the runtime dependencies: seconds); the tests add the test
+# and lint tooling, including pygambit, the tests' exact oracle, which compiles from source.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+UV := $(BIN)/python -m uv pip install --quiet --python $(BIN)/python --compile-bytecode
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
 
 .PHONY: demo test lint bench clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --compile-bytecode -e '.[dev]'
+
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	$(UV) -e .
 	touch $@
 
-demo: $(STAMP)
+$(DEV): pyproject.toml | $(BIN)/python
+	$(UV) -e '.[dev]'
+	touch $@ $(RUNTIME)
+
+demo: $(RUNTIME)
 	@echo "== The Alaska summit as it was (low trust, no verification), both formats =="
 	$(BIN)/negotiation-sim solve scenarios/alaska_2025.toml
 	@echo
@@ -24,7 +34,7 @@ demo: $(STAMP)
 	$(BIN)/negotiation-sim plot results/trust_verification -o results/trust_verification/landscape.png
 	@echo "The landscape picture is at results/trust_verification/landscape.png"
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check negotiation_sim tests benchmarks experiments
 	$(BIN)/ruff format --check negotiation_sim tests benchmarks experiments
 	$(BIN)/mypy
@@ -32,8 +42,8 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
-	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --compile-bytecode -e '.[bench]'
+bench: $(DEV)
+	$(UV) -e '.[bench]'
 	$(BIN)/python benchmarks/solvers.py
 	$(BIN)/python benchmarks/sweep.py
 

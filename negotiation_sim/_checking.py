@@ -42,8 +42,8 @@ __all__ = [
     "range_message",
     "read_bytes",
     "read_text",
-    "show",
     "shorten",
+    "show",
     "suggest",
 ]
 
@@ -185,7 +185,7 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
 
     >>> parse_toml("a = 1", "x.toml")
     {'a': 1}
-    >>> parse_toml("a = ", "x.toml")  # doctest: +ELLIPSIS
+    >>> parse_toml("a = ]", "x.toml")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     negotiation_sim.errors.ScenarioError: x.toml: line 1, column 5: TOML syntax error: ...
@@ -336,7 +336,9 @@ class Problems:
             return None
         return number
 
-    def whole(self, value: Any, location: str, *, low: int = 0, high: int | None = None) -> int | None:
+    def whole(
+        self, value: Any, location: str, *, low: int = 0, high: int | None = None
+    ) -> int | None:
         """A whole number in ``[low, high]``."""
         ok = isinstance(value, int) and not isinstance(value, bool)
         if not ok or value < low or (high is not None and value > high):

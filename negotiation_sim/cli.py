@@ -141,12 +141,7 @@ def _solve(args: argparse.Namespace) -> int:
     summaries = []
     for name in formats:
         game = scenario.game(params, format=name)
-        method = args.method
-        if method == "auto" and game.n_actors > 2:
-            # All pure equilibria say more about an n-actor negotiation than one selected by
-            # the logit path; logit only when there is no pure equilibrium.
-            method = "pure" if solve(game, "pure").equilibria else "logit"
-        result = solve(game, method)
+        result = solve(game, args.method)  # "auto": solvers.auto_method's policy
         summaries.append(scenario_summary(scenario, name, params, result))
     from .analysis.scenario import analyse_scenario
 

@@ -166,7 +166,12 @@ def test_solve_dispatches_to_logit():
     result = solve(game, "logit")
     assert result.method == "logit"
     assert same(result.equilibria[0].strategies, CASES[0].limit, 1e-9)
-    assert solve(Game(np.zeros((3, 2, 2, 2))), "auto").method == "logit"
+    # "auto" for n actors (solvers.auto_method): all pure equilibria if there are any (every
+    # profile of the all-zero game), the logit selection only where there is none (Jordan).
+    assert solve(Game(np.zeros((3, 2, 2, 2))), "auto").method == "pure"
+    jordan = solve(_jordan(), "auto")
+    assert jordan.method == "logit"
+    assert same(jordan.equilibria[0].strategies, CASES[5].limit, 1e-9)
 
 
 # -- the bifurcation of Gambit issue #492 ------------------------------------------------------------

@@ -24,10 +24,19 @@ from typing import Any
 
 from ..errors import GameError
 from ..game import DEFAULT_TOL, Game
+from ._checks import check_tol
 from .pure import pure_equilibria
 from .result import Equilibrium, Reduction, SolverResult
 
-__all__ = ["METHODS", "Equilibrium", "Reduction", "SolverResult", "pure_equilibria", "solve"]
+__all__ = [
+    "METHODS",
+    "Equilibrium",
+    "Reduction",
+    "SolverResult",
+    "auto_method",
+    "pure_equilibria",
+    "solve",
+]
 
 #: method name -> (module, function); modules are imported on first use.
 METHODS: dict[str, tuple[str, str]] = {
@@ -53,6 +62,44 @@ def solver(method: str) -> Callable[..., SolverResult]:
     return solve_function
 
 
+def auto_method(game: Game, *, tol: float = DEFAULT_TOL) -> str:
+    """The method ``"auto"`` stands for: what says most about ``game``.
+
+    * one profile: ``"pure"`` (it is the equilibrium);
+    * two actors: ``"vertex_enumeration"`` (all extreme equilibria);
+    * more actors: ``"pure"`` if the game has a pure equilibrium (all of them say
+      more about an n-actor negotiation than the one the logit path selects),
+      else ``"logit"``.
+
+    Parameters
+    ----------
+    game : Game
+    tol : float
+        Regret tolerance of a pure equilibrium.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from negotiation_sim import Game
+    >>> auto_method(Game.zero_sum([[1, -1], [-1, 1]]))
+    'vertex_enumeration'
+    >>> auto_method(Game(np.zeros((3, 2, 2, 2))))  # every profile is an equilibrium
+    'pure'
+    >>> pennies = np.zeros((3, 2, 2, 2))  # Jordan's (1993) matching pennies: none is
+    >>> for s in np.ndindex(2, 2, 2):
+    ...     pennies[(slice(None), *s)] = [s[0] == s[1], s[1] == s[2], s[2] != s[0]]
+    >>> auto_method(Game(pennies))
+    'logit'
+    """
+    tol = check_tol(tol)
+    if game.n_profiles == 1:
+        return "pure"
+    if game.n_actors == 2:
+        return "vertex_enumeration"
+    has_pure = bool(pure_equilibria(game.payoffs, n_actors=game.n_actors, tol=tol).any())
+    return "pure" if has_pure else "logit"
+
+
 def solve(
     game: Game, method: str = "auto", *, tol: float = DEFAULT_TOL, **options: Any
 ) -> SolverResult:
@@ -62,8 +109,9 @@ def solve(
     ----------
     game : Game
     method : str
-        One of :data:`METHODS`, or ``"auto"``: ``vertex_enumeration`` for two
-        actors (all extreme equilibria), ``logit`` otherwise.
+        One of :data:`METHODS`, or ``"auto"``: the method :func:`auto_method`
+        picks (``vertex_enumeration`` for two actors; for more, ``pure`` if
+        there is a pure equilibrium, else ``logit``).
     tol : float
         Regret tolerance for verification and comparisons.
     **options
@@ -81,8 +129,7 @@ def solve(
     """
     if not isinstance(game, Game):
         raise GameError(f"game: expected a negotiation_sim.Game, got {type(game).__name__}")
-    if not tol >= 0:
-        raise GameError(f"tol: expected a non-negative number, got {tol!r}")
+    tol = check_tol(tol)
     if method == "auto":
-        method = "vertex_enumeration" if game.n_actors == 2 else "logit"
+        method = auto_method(game, tol=tol)
     return solver(method)(game, tol=tol, **options)

@@ -21,9 +21,11 @@ Label sets are stored as bitmasks: one row of ``uint64`` words per point
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
+from math import comb
 from typing import Any
 
 import numpy as np
@@ -209,6 +211,75 @@ def padded(matrices: FloatArray, size: int) -> FloatArray:
     return out
 
 
+@dataclass(frozen=True)
+class SupportBlock:
+    """A block of equal-size support pairs ``(I, J)`` and the square systems they index.
+
+    Attributes
+    ----------
+    rows, columns : ndarray of int, shape (N, K)
+        The pairs, padded to ``K`` (see :func:`support_pairs`).
+    a : ndarray, shape (..., K, K, N)
+        The submatrices ``A[I, J]`` (identity on the padding), batch axes first.
+    b_t : ndarray, shape (..., K, K, N)
+        The transposed submatrices ``B[I, J]^T``.
+    """
+
+    rows: IntArray
+    columns: IntArray
+    a: FloatArray
+    b_t: FloatArray
+
+    def row_vectors(self, part: FloatArray, m: int) -> FloatArray:
+        """Vectors over the ``m`` rows holding ``part`` (..., N, K) on ``I``, zero elsewhere."""
+        return _spread(part, self.rows, m)
+
+    def column_vectors(self, part: FloatArray, n: int) -> FloatArray:
+        """Vectors over the ``n`` columns holding ``part`` (..., N, K) on ``J``, zero elsewhere."""
+        return _spread(part, self.columns, n)
+
+
+def _spread(part: FloatArray, positions: IntArray, length: int) -> FloatArray:
+    count, k = positions.shape
+    out = np.zeros((*part.shape[:-2], count, length + k))
+    out[..., np.arange(count)[:, None], positions] = part
+    return out[..., :length]  # padding positions (length and beyond) dropped
+
+
+def support_blocks(
+    a: FloatArray, b: FloatArray, *, one_pass_limit: int, per_block: int
+) -> Iterator[SupportBlock]:
+    """Every equal-size support pair of games ``(A, B)``, shape (..., m, n), in blocks.
+
+    The one support-pair loop of support and vertex enumeration. When the
+    bases (``C(m + n, m)`` times the games) are at most ``one_pass_limit``, all
+    sizes share one padded pass (fewer numpy calls, which is what small games
+    cost); otherwise each size has its own. Each block holds at most
+    ``per_block`` systems over all games (bounding the working memory).
+    """
+    *lead, m, n = a.shape
+    games = int(np.prod(lead))
+    smallest = min(m, n)
+    if comb(m + n, m) * games <= one_pass_limit:
+        groups = [tuple(range(1, smallest + 1))]
+    else:
+        groups = [(k,) for k in range(1, smallest + 1)]
+    for sizes in groups:
+        k = max(sizes)
+        rows, columns, flat = support_pairs(m, n, sizes)
+        a_flat = padded(a, k).reshape(*lead, -1)  # the layout support_pairs indexes
+        b_flat = padded(b, k).reshape(*lead, -1)
+        step = max(1, per_block // games)
+        for start in range(0, len(rows), step):
+            part = flat[:, :, start : start + step]
+            yield SupportBlock(
+                rows[start : start + step],
+                columns[start : start + step],
+                a_flat[..., part],
+                b_flat[..., part.transpose(1, 0, 2)],
+            )
+
+
 def pack_labels(tight: BoolArray) -> MaskArray:
     """Pack boolean label sets, shape ``(..., L)``, into ``uint64`` words, shape ``(..., W)``.
 
@@ -249,16 +320,6 @@ def components(pairs: IntArray) -> int:
         if root_a != root_b:
             parent[root_a] = root_b
     return len({find(node) for node in list(parent)})
-
-
-def check_tol(tol: float) -> float:
-    """Validate a tolerance (finite, non-negative)."""
-    from ..errors import GameError
-
-    value = float(tol)
-    if not np.isfinite(value) or value < 0:
-        raise GameError(f"tol: expected a finite non-negative number, got {tol!r}")
-    return value
 
 
 def sort_key(equilibrium: Equilibrium) -> tuple[float, ...]:

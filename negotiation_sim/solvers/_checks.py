@@ -2,8 +2,36 @@
 
 from __future__ import annotations
 
-from ..errors import UnsupportedGameError
+import sys
+from typing import Any
+
+from .._checking import outside_range
+from ..errors import GameError, UnsupportedGameError
 from ..game import Game
+
+__all__ = ["check_tol", "require_two_actors"]
+
+
+def check_tol(tol: Any) -> float:
+    """The tolerance as a float; a negative, NaN, infinite or non-numeric one raises GameError.
+
+    Every solver entry point (and :func:`~negotiation_sim.solvers.pure_equilibria`)
+    checks its ``tol`` here.
+
+    >>> check_tol(1e-9)
+    1e-09
+    >>> check_tol(-1)
+    Traceback (most recent call last):
+    ...
+    negotiation_sim.errors.GameError: tol: expected a finite number >= 0, got -1
+    """
+    try:
+        value = float(tol)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if isinstance(tol, bool) or outside_range(value, 0.0, sys.float_info.max) is not None:
+        raise GameError(f"tol: expected a finite number >= 0, got {tol!r}")
+    return value
 
 
 def require_two_actors(game: Game, method: str) -> None:

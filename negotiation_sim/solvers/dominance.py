@@ -23,6 +23,7 @@ import numpy as np
 
 from ..errors import NegotiationSimError
 from ..game import DEFAULT_TOL, FloatArray, Game
+from ._checks import check_tol
 from ._lp import maximin
 from .result import Reduction, SolverResult, verified_equilibria
 
@@ -85,6 +86,7 @@ def iterated_dominance(game: Game, *, mixed: bool = True, tol: float = DEFAULT_T
     >>> reduction.kept, reduction.removed[0][2].tolist()
     (((0, 1), (0, 1)), [0.5, 0.5, 0.0])
     """
+    tol = check_tol(tol)
     kept = [list(range(k)) for k in game.shape]
     removed: list[tuple[int, int, FloatArray]] = []
     changed = True
@@ -131,8 +133,10 @@ def solve_dominance(
     mixed : bool
         Also eliminate options dominated only by mixed strategies.
     then : str
-        Method for the reduced game: ``"auto"`` picks ``pure`` when one profile
-        is left, ``vertex_enumeration`` for two actors and ``logit`` otherwise.
+        Method for the reduced game; ``"auto"`` picks it as
+        :func:`~negotiation_sim.solvers.auto_method` does (``pure`` when one
+        profile is left, ``vertex_enumeration`` for two actors, else ``pure``
+        if the reduced game has a pure equilibrium and ``logit`` if not).
     **options
         Passed to the ``then`` method.
 
@@ -152,16 +156,12 @@ def solve_dominance(
     >>> result.equilibria[0].profile, result.parameters["then"]
     ((1, 1), 'pure')
     """
-    from . import solve  # deferred: the dispatcher imports this module
+    from . import auto_method, solve  # deferred: the dispatcher imports this module
 
+    tol = check_tol(tol)
     reduction = iterated_dominance(game, mixed=mixed, tol=tol)
     reduced = reduction.game
-    method = then
-    if method == "auto":
-        if reduced.n_profiles == 1:
-            method = "pure"
-        else:
-            method = "vertex_enumeration" if reduced.n_actors == 2 else "logit"
+    method = auto_method(reduced, tol=tol) if then == "auto" else then
     if method == "dominance":
         raise NegotiationSimError(
             "dominance: then='dominance' would recurse; pick a solving method"

@@ -37,7 +37,8 @@ import numpy as np
 
 from ..errors import GameError
 from ..game import DEFAULT_TOL, FloatArray, Game, MixedProfile
-from ._bimatrix import IntArray, bimatrix, check_tol, finish, rescale
+from ._bimatrix import IntArray, bimatrix, finish, rescale
+from ._checks import check_tol
 from .result import SolverResult
 
 __all__ = ["DEFAULT_MAX_PIVOTS", "REFRESH_EVERY", "solve_lemke_howson"]

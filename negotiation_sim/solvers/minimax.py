@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import UnsupportedGameError
 from ..game import DEFAULT_TOL, Game
-from ._checks import require_two_actors
+from ._checks import check_tol, require_two_actors
 from ._lp import maximin
 from .result import SolverResult, verified_equilibria
 
@@ -71,6 +71,7 @@ def solve_minimax(game: Game, *, tol: float = DEFAULT_TOL) -> SolverResult:
     [0.333333333333, 0.333333333333, 0.333333333333]
     """
     require_two_actors(game, "minimax")
+    tol = check_tol(tol)
     total = constant_sum(game, tol)
     if total is None:
         sums = game.payoffs.sum(axis=0)

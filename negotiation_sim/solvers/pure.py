@@ -12,6 +12,7 @@ import itertools
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -19,6 +20,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import GameError
 from ..game import DEFAULT_TOL, Game
+from ._checks import check_tol
 from .result import SolverResult, verified_equilibria
 
 __all__ = ["pure_equilibria", "solve_pure"]
@@ -81,6 +83,7 @@ def pure_equilibria(
     [[[1, 0], [0, 1]], [[0, 0], [0, 0]]]
     """
     tensor = np.asarray(payoffs, dtype=np.float64)
+    tol = check_tol(tol)
     if batch_axis == "last":
         return _pure_mask_last(tensor, n_actors, tol, threads)
     if batch_axis != "first":
@@ -108,10 +111,9 @@ def _pure_mask_last(
     # The comparisons run over slices of one batch axis; a grid of them is flattened into it
     # (a view when the grid axes are contiguous, as sweeps build them).
     flat = tensor.reshape(n, *shape, -1)
-    games = flat.shape[-1]
-    out = np.empty((*shape, games), dtype=bool)
-    _in_threads(_pure_blocks_last, flat, n, shape, tol, games, out, threads)
-    return out.reshape(*shape, *batch)
+    job = _Job(flat, shape, tol, np.empty((*shape, flat.shape[-1]), dtype=bool))
+    _in_threads(_pure_blocks_last, job, flat.shape[-1], threads)
+    return job.out.reshape(*shape, *batch)
 
 
 def _mark_block(
@@ -150,23 +152,25 @@ def _not_finite(block: NDArray[np.float64], first_game: int, note: str = "") -> 
         )
 
 
-def _pure_blocks_last(
-    tensor: NDArray[np.float64],
-    n: int,
-    shape: tuple[int, ...],
-    tol: float,
-    lo: int,
-    hi: int,
-    out: NDArray[np.bool_],
-) -> None:
-    """Pure-equilibrium mask of games ``lo:hi`` of a batch-last ``tensor`` into ``out``."""
+@dataclass(frozen=True)
+class _Job:
+    """A batch being solved: ``payoffs`` in either layout, the profile ``shape``, ``out``."""
+
+    payoffs: NDArray[np.float64]
+    shape: tuple[int, ...]
+    tol: float
+    out: NDArray[np.bool_]
+
+
+def _pure_blocks_last(job: _Job, lo: int, hi: int) -> None:
+    """Mask of games ``lo:hi`` of batch-last payoffs (n, k_1..k_n, B) into ``out`` (k.., B)."""
     width = min(_BLOCK, max(hi - lo, 1))
-    ok = np.empty((*shape, width), dtype=bool)
+    ok = np.empty((*job.shape, width), dtype=bool)
     for start in range(lo, hi, _BLOCK):
         w = min(hi, start + _BLOCK) - start
-        payoffs = tensor[..., start : start + w]
+        payoffs = job.payoffs[..., start : start + w]
         _not_finite(payoffs, start)
-        _mark_block(payoffs, tol, out[..., start : start + w], ok[..., :w])
+        _mark_block(payoffs, job.tol, job.out[..., start : start + w], ok[..., :w])
 
 
 #: Games per block: a block, transposed so the batch axis is last, stays in cache.
@@ -179,36 +183,25 @@ def _pure_mask(
     shape = tensor.shape[-n:]
     profiles = int(np.prod(shape))
     flat = tensor.reshape(-1, n * profiles)
-    games = flat.shape[0]
-    out = np.empty((games, profiles), dtype=bool)
-    _in_threads(_pure_blocks, flat, n, shape, tol, games, out, threads)
-    return out.reshape(*tensor.shape[: -n - 1], *shape)
+    job = _Job(flat, shape, tol, np.empty((flat.shape[0], profiles), dtype=bool))
+    _in_threads(_pure_blocks, job, flat.shape[0], threads)
+    return job.out.reshape(*tensor.shape[: -n - 1], *shape)
 
 
 def _in_threads(
-    blocks: Callable[..., None],
-    payoffs: NDArray[np.float64],
-    n: int,
-    shape: tuple[int, ...],
-    tol: float,
-    games: int,
-    out: NDArray[np.bool_],
-    threads: int | None,
+    blocks: Callable[[_Job, int, int], None], job: _Job, games: int, threads: int | None
 ) -> None:
-    """Run ``blocks(payoffs, n, shape, tol, lo, hi, out)`` over ``games``, split across threads."""
+    """Run ``blocks(job, lo, hi)`` over ``games``, split across threads."""
     workers = _workers(games, threads)
     if workers == 1:
-        blocks(payoffs, n, shape, tol, 0, games, out)
+        blocks(job, 0, games)
         return
     # numpy releases the GIL in these loops: blocks on two cores run ~1.5x faster.
     cuts = [games * w // workers // _BLOCK * _BLOCK for w in range(workers)] + [games]
     with ThreadPoolExecutor(workers) as pool:
-        jobs = [
-            pool.submit(blocks, payoffs, n, shape, tol, lo, hi, out)
-            for lo, hi in itertools.pairwise(cuts)
-        ]
-        for job in jobs:
-            job.result()
+        parts = [pool.submit(blocks, job, lo, hi) for lo, hi in itertools.pairwise(cuts)]
+        for part in parts:
+            part.result()
 
 
 def _workers(games: int, threads: int | None) -> int:
@@ -219,19 +212,13 @@ def _workers(games: int, threads: int | None) -> int:
     return max(1, min(threads, games // (4 * _BLOCK)))
 
 
-def _pure_blocks(
-    flat: NDArray[np.float64],
-    n: int,
-    shape: tuple[int, ...],
-    tol: float,
-    lo: int,
-    hi: int,
-    out: NDArray[np.bool_],
-) -> None:
-    """Pure-equilibrium mask of games ``lo:hi`` of ``flat`` (games, n * profiles) into ``out``."""
+def _pure_blocks(job: _Job, lo: int, hi: int) -> None:
+    """Mask of games ``lo:hi`` of batch-first payoffs (games, n * profiles) into ``out``."""
     # Each block is copied to a (n, k_1..k_n, games) buffer so every comparison runs over
     # long contiguous rows of games; in the (games, n, k..) layout the inner loops would be
     # a handful of options long (measured 3x slower on 100,000 four-actor games).
+    shape, flat, out = job.shape, job.payoffs, job.out
+    n = len(shape)
     profiles = int(np.prod(shape))
     width = min(_BLOCK, max(hi - lo, 1))
     buffer = np.empty((n * profiles, width))
@@ -247,7 +234,7 @@ def _pure_blocks(
         result = result_buffer[:, :width].reshape(*shape, width)
         _mark_block(
             block.reshape(n, *shape, width),
-            tol,
+            job.tol,
             result,
             ok_buffer[:, :width].reshape(*shape, width),
         )
@@ -274,6 +261,7 @@ def solve_pure(game: Game, *, tol: float = DEFAULT_TOL) -> SolverResult:
     >>> [eq.profile for eq in solve_pure(stag_hunt).equilibria]
     [(0, 0), (1, 1)]
     """
+    tol = check_tol(tol)
     mask = pure_equilibria(game.payoffs, n_actors=game.n_actors, tol=tol)
     candidates = (
         tuple(np.eye(k)[s] for k, s in zip(game.shape, profile, strict=True))

@@ -28,8 +28,6 @@ to ``vertex_enumeration``; what is returned is still verified.
 
 from __future__ import annotations
 
-from math import comb
-
 import numpy as np
 
 from ..game import DEFAULT_TOL, FloatArray, Game, MixedProfile
@@ -38,13 +36,12 @@ from ._bimatrix import (
     BoolArray,
     batched_solve,
     bimatrix,
-    check_tol,
     finish,
     label_tolerance,
-    padded,
     rescale,
-    support_pairs,
+    support_blocks,
 )
+from ._checks import check_tol
 from .result import SolverResult
 
 __all__ = ["solve_support_enumeration"]
@@ -84,7 +81,7 @@ def solve_support_enumeration(game: Game, *, tol: float = DEFAULT_TOL) -> Solver
     Raises
     ------
     UnsupportedGameError
-        If the game does not have exactly two actors.
+        If ``game`` has more (or fewer) than two actors.
 
     Examples
     --------
@@ -111,46 +108,28 @@ def solve_support_enumeration(game: Game, *, tol: float = DEFAULT_TOL) -> Solver
     eps_b = float(label_tolerance(tol, scale_b))
     candidates: list[MixedProfile] = []
     degenerate = False
-    smallest = min(m, n)
-    if comb(m + n, m) <= _ONE_PASS_LIMIT:
-        groups = [tuple(range(1, smallest + 1))]  # few systems: one padded pass
-    else:
-        groups = [(k,) for k in range(1, smallest + 1)]
-    for sizes in groups:
-        k = max(sizes)
-        all_rows, all_columns, all_flat = support_pairs(m, n, sizes)
-        a_flat = padded(a, k).ravel()  # the layout support_pairs indexes
-        b_flat = padded(b, k).ravel()
-        for start in range(0, len(all_rows), _SYSTEMS_PER_BLOCK):
-            rows = all_rows[start : start + _SYSTEMS_PER_BLOCK]
-            columns = all_columns[start : start + _SYSTEMS_PER_BLOCK]
-            flat = all_flat[:, :, start : start + _SYSTEMS_PER_BLOCK]
-            size = len(rows)
-            # Column actor indifferent over J given x on I; row actor over I given y on J.
-            solved, worth, ok = _indifference(
-                np.concatenate([b_flat[flat.transpose(1, 0, 2)], a_flat[flat]], axis=2),
-                np.tile(rows < m, (2, 1)),  # positions that are not padding
-            )
-            x_part, y_part = solved[:size], solved[size:]
-            u, v = worth[:size], worth[size:]
-            ok_x, ok_y = ok[:size], ok[size:]
-            where = np.arange(size)[:, None]
-            x = np.zeros((size, m + k))
-            x[where, rows] = x_part
-            x = x[:, :m]
-            y = np.zeros((size, n + k))
-            y[where, columns] = y_part
-            y = y[:, :n]
-            bx = x @ b  # column actor's payoff of each option against x
-            ay = y @ a.T  # row actor's payoff of each option against y
-            good_x = ok_x & (x_part >= -tol).all(axis=1) & (bx <= u[:, None] + eps_b).all(axis=1)
-            good_y = ok_y & (y_part >= -tol).all(axis=1) & (ay <= v[:, None] + eps_a).all(axis=1)
-            labels_x = (x <= tol).sum(axis=1) + (bx >= u[:, None] - eps_b).sum(axis=1)
-            labels_y = (y <= tol).sum(axis=1) + (ay >= v[:, None] - eps_a).sum(axis=1)
-            degenerate = degenerate or bool((good_x & (labels_x > m)).any())
-            degenerate = degenerate or bool((good_y & (labels_y > n)).any())
-            for s in np.flatnonzero(good_x & good_y).tolist():
-                candidates.append((x[s], y[s]))
+    for block in support_blocks(a, b, one_pass_limit=_ONE_PASS_LIMIT, per_block=_SYSTEMS_PER_BLOCK):
+        size = len(block.rows)
+        # Column actor indifferent over J given x on I; row actor over I given y on J.
+        solved, worth, ok = _indifference(
+            np.concatenate([block.b_t, block.a], axis=2),
+            np.tile(block.rows < m, (2, 1)),  # positions that are not padding
+        )
+        x_part, y_part = solved[:size], solved[size:]
+        u, v = worth[:size], worth[size:]
+        ok_x, ok_y = ok[:size], ok[size:]
+        x = block.row_vectors(x_part, m)
+        y = block.column_vectors(y_part, n)
+        bx = x @ b  # column actor's payoff of each option against x
+        ay = y @ a.T  # row actor's payoff of each option against y
+        good_x = ok_x & (x_part >= -tol).all(axis=1) & (bx <= u[:, None] + eps_b).all(axis=1)
+        good_y = ok_y & (y_part >= -tol).all(axis=1) & (ay <= v[:, None] + eps_a).all(axis=1)
+        labels_x = (x <= tol).sum(axis=1) + (bx >= u[:, None] - eps_b).sum(axis=1)
+        labels_y = (y <= tol).sum(axis=1) + (ay >= v[:, None] - eps_a).sum(axis=1)
+        degenerate = degenerate or bool((good_x & (labels_x > m)).any())
+        degenerate = degenerate or bool((good_y & (labels_y > n)).any())
+        for s in np.flatnonzero(good_x & good_y).tolist():
+            candidates.append((x[s], y[s]))
     warnings = []
     if degenerate:
         warnings.append(

@@ -52,15 +52,14 @@ from ._bimatrix import (
     all_labels,
     batched_solve,
     bimatrix,
-    check_tol,
     components,
     finish,
     label_tolerance,
     pack_labels,
-    padded,
     rescale,
-    support_pairs,
+    support_blocks,
 )
+from ._checks import check_tol
 from .result import EquilibriumBatch, SolverResult, dropped_warning, verify_bimatrix_batch
 
 __all__ = ["BRUTE_FORCE_LIMIT", "solve_vertex_enumeration", "vertex_enumeration_batch"]
@@ -456,54 +455,31 @@ def _brute_force(
     game_ids_q: list[IntArray] = []
     e_p = eps_p[:, None, None]
     e_q = eps_q[:, None, None]
-    smallest = min(m, n)
-    if comb(m + n, m) * count <= _ONE_PASS_LIMIT:
-        groups = [tuple(range(1, smallest + 1))]  # few systems: one padded pass
-    else:
-        groups = [(k,) for k in range(1, smallest + 1)]
-    for sizes in groups:
-        k = max(sizes)
-        all_rows, all_columns, all_flat = support_pairs(m, n, sizes)
-        a_flat = padded(a, k).reshape(count, -1)
-        b_flat = padded(b, k).reshape(count, -1)
-        block = max(1, _SYSTEMS_PER_BLOCK // count)
-        for start in range(0, len(all_rows), block):
-            rows = all_rows[start : start + block]
-            columns = all_columns[start : start + block]
-            flat = all_flat[:, :, start : start + block]
-            size = len(rows)
-            # P: B[I, J]^T x_I = 1; Q: A[I, J] y_J = 1; one elimination pass for both.
-            systems = np.stack(
-                [
-                    np.moveaxis(b_flat[:, flat.transpose(1, 0, 2)], 0, 2),
-                    np.moveaxis(a_flat[:, flat], 0, 2),
-                ],
-                axis=2,
-            ).reshape(k, k, 2 * count * size)
-            solution, ok = batched_solve(systems, np.ones((k, 2 * count * size)))
-            solution = solution.reshape(k, 2, count, size).transpose(1, 2, 3, 0)
-            ok = ok.reshape(2, count, size)
-            x_part, y_part = solution[0], solution[1]
-            ok_p, ok_q = ok[0], ok[1]
-            where = np.arange(size)[:, None]
-            x = np.zeros((count, size, m + k))
-            x[:, where, rows] = x_part
-            x = x[:, :, :m]
-            y = np.zeros((count, size, n + k))
-            y[:, where, columns] = y_part
-            y = y[:, :, :n]
-            bx = np.matmul(x, b)  # (games, systems, n)
-            ay = np.matmul(y, np.swapaxes(a, 1, 2))  # (games, systems, m)
-            feasible_p = ok_p & (x_part >= -e_p).all(axis=2) & (bx <= 1 + e_p).all(axis=2)
-            feasible_q = ok_q & (y_part >= -e_q).all(axis=2) & (ay <= 1 + e_q).all(axis=2)
-            g, s = np.nonzero(feasible_p)
-            tight = np.concatenate([x[g, s] <= e_p[g, 0], bx[g, s] >= 1 - e_p[g, 0]], axis=1)
-            found_p.append((x[g, s], tight))
-            game_ids.append(g)
-            g, s = np.nonzero(feasible_q)
-            tight = np.concatenate([ay[g, s] >= 1 - e_q[g, 0], y[g, s] <= e_q[g, 0]], axis=1)
-            found_q.append((y[g, s], tight))
-            game_ids_q.append(g)
+    for block in support_blocks(a, b, one_pass_limit=_ONE_PASS_LIMIT, per_block=_SYSTEMS_PER_BLOCK):
+        k, size = block.rows.shape[1], len(block.rows)
+        # P: B[I, J]^T x_I = 1; Q: A[I, J] y_J = 1; one elimination pass for both.
+        systems = np.stack(
+            [np.moveaxis(block.b_t, 0, 2), np.moveaxis(block.a, 0, 2)], axis=2
+        ).reshape(k, k, 2 * count * size)
+        solution, ok = batched_solve(systems, np.ones((k, 2 * count * size)))
+        solution = solution.reshape(k, 2, count, size).transpose(1, 2, 3, 0)
+        ok = ok.reshape(2, count, size)
+        x_part, y_part = solution[0], solution[1]
+        ok_p, ok_q = ok[0], ok[1]
+        x = block.row_vectors(x_part, m)
+        y = block.column_vectors(y_part, n)
+        bx = np.matmul(x, b)  # (games, systems, n)
+        ay = np.matmul(y, np.swapaxes(a, 1, 2))  # (games, systems, m)
+        feasible_p = ok_p & (x_part >= -e_p).all(axis=2) & (bx <= 1 + e_p).all(axis=2)
+        feasible_q = ok_q & (y_part >= -e_q).all(axis=2) & (ay <= 1 + e_q).all(axis=2)
+        g, s = np.nonzero(feasible_p)
+        tight = np.concatenate([x[g, s] <= e_p[g, 0], bx[g, s] >= 1 - e_p[g, 0]], axis=1)
+        found_p.append((x[g, s], tight))
+        game_ids.append(g)
+        g, s = np.nonzero(feasible_q)
+        tight = np.concatenate([ay[g, s] >= 1 - e_q[g, 0], y[g, s] <= e_q[g, 0]], axis=1)
+        found_q.append((y[g, s], tight))
+        game_ids_q.append(g)
     return _gather(found_p, game_ids, m, labels), _gather(found_q, game_ids_q, n, labels)
 
 

@@ -13,13 +13,14 @@ option. ``sigma`` is a Nash equilibrium iff every regret is ``<= tol``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._checking import shorten
 from .errors import GameError
 
 __all__ = ["DEFAULT_TOL", "Game", "MixedProfile", "Profile"]
@@ -39,6 +40,51 @@ def frozen_array(array: ArrayLike) -> FloatArray:
     copy = np.array(array, dtype=np.float64)
     copy.setflags(write=False)
     return copy
+
+
+def float_array(value: ArrayLike, name: str, expected: str, *, copy: bool = False) -> FloatArray:
+    """``value`` as a float64 array (a new one with ``copy``), or a :class:`GameError`.
+
+    The one coercion of a numeric argument: the error names the argument and
+    what it should have been.
+
+    >>> float_array([1, 2], "points", "numbers").tolist()
+    [1.0, 2.0]
+    >>> float_array("war", "disagreement", "2 numbers")
+    Traceback (most recent call last):
+    ...
+    negotiation_sim.errors.GameError: disagreement: expected 2 numbers, got 'war'
+    """
+    try:
+        return (np.array if copy else np.asarray)(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise GameError(f"{name}: expected {expected}, got {shorten(repr(value))}") from exc
+
+
+def at_index(index: tuple[int, ...]) -> str:
+    """Where an entry is, for a message: ``" at index (1, 2)"``, ``""`` for a scalar."""
+    return f" at index {index}" if index else ""
+
+
+def require_finite(
+    array: FloatArray, name: str, where: Callable[[tuple[int, ...]], str] = at_index
+) -> None:
+    """Raise a :class:`GameError` at the first non-finite entry of ``array``.
+
+    ``where`` says where an index is (default :func:`at_index`).
+
+    >>> require_finite(np.array([[1.0, np.inf]]), "payoffs")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    negotiation_sim.errors.GameError: payoffs: values must be finite, got inf at index (0, 1) ...
+    """
+    bad = ~np.isfinite(array)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise GameError(
+            f"{name}: values must be finite, got {array[index]}{where(index)} "
+            f"({int(bad.sum())} non-finite value(s) in all)"
+        )
 
 
 @dataclass(frozen=True, eq=False, init=False)
@@ -81,12 +127,9 @@ class Game:
         actors: Sequence[str] | None = None,
         options: Sequence[Sequence[str]] | None = None,
     ) -> None:
-        try:
-            tensor = np.array(payoffs, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise GameError(
-                f"payoffs: expected a numeric array of shape (n, k_1, ..., k_n), got {exc}"
-            ) from exc
+        tensor = float_array(
+            payoffs, "payoffs", "a numeric array of shape (n, k_1, ..., k_n)", copy=True
+        )
         if tensor.ndim < 3:
             raise GameError(
                 "payoffs: expected shape (n, k_1, ..., k_n) with n >= 2 actors, "
@@ -102,13 +145,7 @@ class Game:
             raise GameError(
                 f"payoffs: every actor needs at least one option, got shape {tensor.shape}"
             )
-        bad = ~np.isfinite(tensor)
-        if bad.any():
-            where = tuple(int(v) for v in np.argwhere(bad)[0])
-            raise GameError(
-                f"payoffs: values must be finite, got {tensor[where]} at actor {where[0]}, "
-                f"profile {where[1:]} ({int(bad.sum())} non-finite value(s) in all)"
-            )
+        require_finite(tensor, "payoffs", lambda at: f" at actor {at[0]}, profile {at[1:]}")
         actor_names = _labels(actors, n, "actors", lambda i: f"actor {i}")
         if options is None:
             option_names = tuple(tuple(str(j) for j in range(k)) for k in tensor.shape[1:])
@@ -203,7 +240,7 @@ class Game:
                 vector = np.zeros(k)
                 vector[int(entry)] = 1.0
             else:
-                vector = np.asarray(entry, dtype=np.float64)
+                vector = float_array(entry, f"profile[{i}]", f"{k} probabilities")
                 if vector.shape != (k,):
                     raise GameError(
                         f"profile[{i}]: expected {k} probabilities, got shape {vector.shape}"

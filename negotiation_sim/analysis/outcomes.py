@@ -26,7 +26,15 @@ from numpy.typing import ArrayLike
 from scipy.optimize import linprog
 
 from ..errors import GameError, NegotiationSimError
-from ..game import DEFAULT_TOL, FloatArray, Game, MixedProfile, Profile, frozen_array
+from ..game import (
+    DEFAULT_TOL,
+    FloatArray,
+    Game,
+    MixedProfile,
+    Profile,
+    float_array,
+    frozen_array,
+)
 from ..solvers.result import Equilibrium, SolverResult
 
 __all__ = [
@@ -141,7 +149,7 @@ def analyse_equilibrium(
     payoffs = game.expected_payoffs(mixed)
     w = _disagreement(game, disagreement)
     surplus = payoffs - w
-    points = game.payoffs.reshape(game.n_actors, -1).T
+    points = pure_outcome_points(game)
     efficient = not _dominated_by_pure(points, payoffs, tol)
     if efficient and lotteries:
         efficient = not _dominated_by_lottery(points, payoffs, tol)
@@ -225,7 +233,7 @@ def pareto_frontier(
     >>> pareto_frontier(pts, lotteries=True).indices
     (0, 1)
     """
-    q = np.asarray(points, dtype=np.float64)
+    q = float_array(points, "points", "an array of shape (outcomes, actors)")
     if q.ndim != 2 or q.shape[0] == 0 or q.shape[1] == 0:
         raise GameError(
             f"points: expected a non-empty array of shape (outcomes, actors), got shape {q.shape}"
@@ -242,12 +250,7 @@ def pareto_frontier(
 
 
 def _disagreement(game: Game, disagreement: ArrayLike) -> FloatArray:
-    try:
-        w = np.asarray(disagreement, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise GameError(
-            f"disagreement: expected {game.n_actors} numbers, got {disagreement!r}"
-        ) from exc
+    w = float_array(disagreement, "disagreement", f"{game.n_actors} numbers")
     if w.shape != (game.n_actors,) or not np.all(np.isfinite(w)):
         raise GameError(
             f"disagreement: expected {game.n_actors} finite numbers (one per actor), "

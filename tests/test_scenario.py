@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -198,6 +199,24 @@ def test_every_shipped_scenario_loads_and_solves_in_every_format(path):
             assert np.allclose(
                 batch.payoffs[2], scenario.game({first.name: grid[2]}, format=name).payoffs
             )
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_a_pickled_scenario_resolves_the_same_games(path):
+    """Sweeps ship the validated scenario to worker processes: it must survive pickling."""
+    scenario = load_scenario(path)
+    copy = pickle.loads(pickle.dumps(scenario))
+    assert copy.actor_ids == scenario.actor_ids and dict(copy.outcomes) == dict(scenario.outcomes)
+    rng = np.random.default_rng(7)
+    grid = {name: rng.uniform(p.low, p.high, size=6) for name, p in scenario.parameters.items()}
+    for name in [None, *scenario.formats]:
+        assert np.array_equal(copy.game(format=name).payoffs, scenario.game(format=name).payoffs)
+        for mine, theirs in zip(
+            scenario.resolve(name, scenario.values(grid)),
+            copy.resolve(name, copy.values(grid)),
+            strict=True,
+        ):
+            assert np.array_equal(mine, theirs)
 
 
 def test_matrices_give_the_same_game_as_outcome_payoffs():

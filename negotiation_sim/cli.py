@@ -111,20 +111,26 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _parse_settings(settings: list[str], source: str) -> dict[str, float]:
-    from .errors import Problem, ScenarioError
+    """``NAME=NUMBER`` arguments; names and ranges are checked by the scenario or experiment."""
+    import math
+
+    from ._checking import Problems
 
     values: dict[str, float] = {}
-    problems = []
+    problems = Problems(source)
     for item in settings:
         name, sep, text = item.partition("=")
         try:
-            if not sep or not name.strip():
-                raise ValueError
-            values[name.strip()] = float(text)
+            number = float(text) if sep and name.strip() else None
         except ValueError:
-            problems.append(Problem(f"--set {item}", "expected NAME=NUMBER"))
-    if problems:
-        raise ScenarioError(source, problems)
+            number = None
+        if number is None:
+            problems.add(f"--set {item}", "expected NAME=NUMBER")
+        elif not math.isfinite(number):
+            problems.add(f"--set {item}", "expected a finite number")
+        else:
+            values[name.strip()] = number
+    problems.raise_if_any()
     return values
 
 

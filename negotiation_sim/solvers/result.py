@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..game import FloatArray, Game, MixedProfile, frozen_array
+from ..game import DEFAULT_TOL, FloatArray, Game, MixedProfile, frozen_array
 
 __all__ = [
     "Equilibrium",
@@ -40,16 +40,31 @@ class Equilibrium:
         Expected payoff of every actor.
     regret : float
         Largest regret over actors, as measured when the equilibrium was verified.
+    tol : float
+        The tolerance it was verified with (the result's ``tol``): probabilities
+        within ``tol`` of 0 or 1 count as 0 or 1 in :attr:`is_pure`,
+        :attr:`profile` and :attr:`supports`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> eq = Equilibrium((np.array([1 - 1e-7, 1e-7]), np.array([0.0, 1.0])), np.zeros(2), 0.0, 1e-6)
+    >>> eq.is_pure, eq.profile, eq.supports
+    (True, (0, 1), ((0,), (1,)))
+    >>> strict = Equilibrium(eq.strategies, eq.payoffs, 0.0, 1e-9)
+    >>> strict.is_pure, strict.profile, strict.supports
+    (False, None, ((0, 1), (1,)))
     """
 
     strategies: MixedProfile
     payoffs: FloatArray
     regret: float
+    tol: float = DEFAULT_TOL
 
     @property
     def is_pure(self) -> bool:
-        """Whether every actor plays one option with probability 1 (up to 1e-9)."""
-        return all(float(s.max()) >= 1 - 1e-9 for s in self.strategies)
+        """Whether every actor plays one option with probability 1 (up to :attr:`tol`)."""
+        return all(float(s.max()) >= 1 - self.tol for s in self.strategies)
 
     @property
     def profile(self) -> tuple[int, ...] | None:
@@ -60,8 +75,8 @@ class Equilibrium:
 
     @property
     def supports(self) -> tuple[tuple[int, ...], ...]:
-        """Options played with positive probability (above 1e-9), per actor."""
-        return tuple(tuple(int(j) for j in np.flatnonzero(s > 1e-9)) for s in self.strategies)
+        """Options played with positive probability (above :attr:`tol`), per actor."""
+        return tuple(tuple(int(j) for j in np.flatnonzero(s > self.tol)) for s in self.strategies)
 
     def close_to(self, other: Equilibrium, tol: float = 1e-6) -> bool:
         """Whether both equilibria have the same strategies within ``tol`` (max norm)."""
@@ -202,7 +217,7 @@ def verified_equilibria(
             worst = max(worst, regret)
             continue
         expected.setflags(write=False)
-        equilibrium = Equilibrium(profile, expected, max(regret, 0.0))
+        equilibrium = Equilibrium(profile, expected, max(regret, 0.0), tol)
         if not any(equilibrium.close_to(other, same) for other in kept):
             kept.append(equilibrium)
     warnings = (dropped_warning(rejected, worst, tol),) if rejected else ()
@@ -293,6 +308,7 @@ class EquilibriumBatch:
                 tuple(frozen_array(s[e]) for s in self.strategies),
                 frozen_array(self.payoffs[e]),
                 float(self.regret[e]),
+                self.tol,
             )
             for e in range(int(lo), int(hi))
         )

@@ -193,12 +193,7 @@ def _export(args: argparse.Namespace) -> int:
         f"Format {chosen.id}: {chosen.description}\nParameters: {settings or 'none'}"
     )
     title = f"{scenario.title} ({chosen.id})" if scenario.formats else scenario.title
-    try:
-        path = write_nfg(game, args.output, title=title, comment=comment, version=args.nfg_version)
-    except OSError as exc:
-        raise ScenarioError(
-            args.output, [Problem("", f"cannot write the file: {exc.strerror}")]
-        ) from None
+    path = write_nfg(game, args.output, title=title, comment=comment, version=args.nfg_version)
     shape = " x ".join(str(k) for k in game.shape)
     print(
         f"wrote {path} (Gambit .nfg, {args.nfg_version} version: {shape} options, format {chosen.id})"

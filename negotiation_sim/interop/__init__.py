@@ -6,22 +6,7 @@ pure Python (Gambit itself is not needed).
 
 from __future__ import annotations
 
-from .nfg import (
-    NfgFile,
-    format_nfg,
-    parse_nfg,
-    parse_nfg_file,
-    read_nfg,
-    read_nfg_file,
-    write_nfg,
-)
+from . import nfg
+from .nfg import *  # noqa: F403  (the package's names are the .nfg module's)
 
-__all__ = [
-    "NfgFile",
-    "format_nfg",
-    "parse_nfg",
-    "parse_nfg_file",
-    "read_nfg",
-    "read_nfg_file",
-    "write_nfg",
-]
+__all__ = nfg.__all__

@@ -273,13 +273,12 @@ def test_qre_of_asymmetric_matching_pennies():
     assert_qre(game, (row, column), 1.0, 1e-12)
 
 
-def test_solve_with_lam_reports_the_qre_apart():
+def test_the_qre_at_a_given_lambda_is_logit_qre_alone():
+    # solve_logit returns equilibria only; a QRE (not a Nash equilibrium) comes from logit_qre.
     game = CASES[1].game
-    result = solve_logit(game, lam=1.0)
-    assert result.equilibria == ()
-    assert result.warnings and "parameters['qre']" in result.warnings[0]
-    assert result.parameters["lambda"] == 1.0
-    assert same(result.parameters["qre"], logit_qre(game, 1.0), 0)
+    with pytest.raises(TypeError, match="lam"):
+        solve_logit(game, lam=1.0)
+    assert_qre(game, logit_qre(game, 1.0), 1.0, 1e-12)
 
 
 # -- invariance ------------------------------------------------------------------------------------
@@ -383,17 +382,23 @@ def test_games_without_choices():
 
 
 # -- arguments ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("lam", [-1.0, float("nan"), float("inf"), None])
+def test_bad_lambdas(lam):
+    with pytest.raises(GameError, match="lam"):
+        logit_qre(CASES[0].game, lam)
+
+
 @pytest.mark.parametrize(
     "kwargs",
     [
-        {"lam": -1.0},
-        {"lam": float("nan")},
         {"max_accel": 1.0},
         {"first_step": 0},
         {"max_steps": 0},
         {"max_steps": 2.5},
         {"max_lambda": -3},
         {"tol": -1e-9},
+        {"tol": float("nan")},
+        {"tol": float("inf")},
     ],
 )
 def test_bad_arguments(kwargs):

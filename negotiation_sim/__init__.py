@@ -9,7 +9,6 @@ from .interop.nfg import read_nfg, write_nfg
 from .scenario import Scenario, load_scenario
 from .solvers import METHODS, Equilibrium, Reduction, SolverResult, pure_equilibria, solve
 from .solvers.result import EquilibriumBatch
-from .solvers.vertex import vertex_enumeration_batch
 
 if TYPE_CHECKING:
     from .solvers.dominance import iterated_dominance
@@ -54,6 +53,5 @@ __all__ = [
     "pure_equilibria",
     "read_nfg",
     "solve",
-    "vertex_enumeration_batch",
     "write_nfg",
 ]

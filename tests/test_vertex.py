@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from negotiation_sim import Game, GameError, SolverResult, UnsupportedGameError, solve
-from negotiation_sim.solvers import vertex
+from negotiation_sim.solvers import _polytope, vertex
 from negotiation_sim.solvers.result import EquilibriumBatch
 from negotiation_sim.solvers.vertex import solve_vertex_enumeration, vertex_enumeration_batch
 from tests import strategies as gs
@@ -144,12 +144,12 @@ def test_batch_blocks_and_support_size_groups_change_nothing() -> None:
     rng = np.random.default_rng(5)
     small = rng.integers(-1, 2, size=(12, 2, 4, 4)).astype(float)
     reference = [solve_vertex_enumeration(Game(p)) for p in small]
-    saved = vertex._SYSTEMS_PER_BLOCK, vertex._ONE_PASS_LIMIT
-    vertex._SYSTEMS_PER_BLOCK, vertex._ONE_PASS_LIMIT = 7, 0  # many blocks, one group per size
+    saved = _polytope._SYSTEMS_PER_BLOCK, _polytope._ONE_PASS_LIMIT
+    _polytope._SYSTEMS_PER_BLOCK, _polytope._ONE_PASS_LIMIT = 7, 0  # many blocks, one per size
     try:
         blocked = results_of(vertex_enumeration_batch(small), small)
     finally:
-        vertex._SYSTEMS_PER_BLOCK, vertex._ONE_PASS_LIMIT = saved
+        _polytope._SYSTEMS_PER_BLOCK, _polytope._ONE_PASS_LIMIT = saved
     assert_same_results(blocked, reference)
     # 6x6 games (924 bases) go through qhull, one by one, in the batch too.
     large = rng.integers(-2, 3, size=(3, 2, 6, 6)).astype(float)

@@ -50,16 +50,15 @@ from ._bimatrix import (
     IntArray,
     MaskArray,
     all_labels,
-    batched_solve,
     bimatrix,
     components,
     finish,
     label_tolerance,
     pack_labels,
     rescale,
-    support_blocks,
 )
 from ._checks import check_tol
+from ._polytope import Points, brute_force, qhull_vertices, stack_points
 from .result import EquilibriumBatch, SolverResult, dropped_warning, verify_bimatrix_batch
 
 __all__ = ["BRUTE_FORCE_LIMIT", "solve_vertex_enumeration", "vertex_enumeration_batch"]
@@ -71,12 +70,6 @@ METHOD = "vertex_enumeration"
 #: Measured crossover: brute force wins up to 5x5 (252 bases), qhull from 6x6
 #: (924) on; both give the same equilibria (tested).
 BRUTE_FORCE_LIMIT = 500
-
-#: Linear systems solved per numpy pass (bounds the working memory).
-_SYSTEMS_PER_BLOCK = 100_000
-#: Up to this many systems (bases times games), all support sizes share one
-#: padded pass: fewer numpy calls, which is what small games cost.
-_ONE_PASS_LIMIT = 4_096
 
 
 def solve_vertex_enumeration(game: Game, *, tol: float = DEFAULT_TOL) -> SolverResult:
@@ -272,27 +265,15 @@ def _enumerate(payoffs: FloatArray, tol: float) -> _Pairs:
     eps_p = label_tolerance(tol, scale_b)  # P's constraints are the column actor's payoffs
     eps_q = label_tolerance(tol, scale_a)
     if comb(m + n, m) <= BRUTE_FORCE_LIMIT or min(m, n) == 1:
-        p_points, q_points = _brute_force(a, b, eps_p, eps_q)
+        p_points, q_points = brute_force(a, b, eps_p, eps_q)
     else:
-        p_points = _stack(
-            [_qhull_vertices(b[g].T, eps_p[g], m, n, side=0) for g in range(count)], m, m + n
+        p_points = stack_points(
+            [qhull_vertices(b[g].T, eps_p[g], m, n, side=0) for g in range(count)], m, m + n
         )
-        q_points = _stack(
-            [_qhull_vertices(a[g], eps_q[g], m, n, side=1) for g in range(count)], n, m + n
+        q_points = stack_points(
+            [qhull_vertices(a[g], eps_q[g], m, n, side=1) for g in range(count)], n, m + n
         )
     return _pair_all(_distinct(p_points), _distinct(q_points), count, m, n)
-
-
-@dataclass(frozen=True)
-class _Points:
-    """Feasible points of one polytope for a stack of games (vertices, possibly repeated).
-
-    ``game[v]`` is the game of point ``v`` and ``tight[v]`` its label set.
-    """
-
-    game: IntArray
-    points: FloatArray
-    tight: BoolArray
 
 
 @dataclass(frozen=True)
@@ -305,26 +286,13 @@ class _Vertices:
     labels: IntArray
 
 
-def _stack(per_game: list[_Points], dim: int, labels: int) -> _Points:
-    """Concatenate the points of single games (``game`` all 0) into one stack."""
-    if not per_game:
-        return _Points(
-            np.zeros(0, dtype=np.intp), np.zeros((0, dim)), np.zeros((0, labels), dtype=bool)
-        )
-    return _Points(
-        np.concatenate([np.full(len(p.points), g, dtype=np.intp) for g, p in enumerate(per_game)]),
-        np.concatenate([p.points for p in per_game]),
-        np.concatenate([p.tight for p in per_game]),
-    )
-
-
 def _keys(game: IntArray, masks: MaskArray) -> NDArray[np.void]:
     """One opaque sortable key per (game, label set)."""
     table = np.concatenate([game.astype(np.uint64)[:, None], masks], axis=1)
     return np.ascontiguousarray(table).view(np.dtype((np.void, 8 * table.shape[1]))).ravel()
 
 
-def _distinct(found: _Points) -> _Vertices:
+def _distinct(found: Points) -> _Vertices:
     """One vertex per game and label set (a vertex is determined by its tight constraints).
 
     Keeps the first occurrence; games in ascending order and, within a game,
@@ -435,145 +403,3 @@ def _exhaustive(
         a, b = np.nonzero(ok)
         found.append(np.stack([chunk[a], right[b]], axis=1))
     return np.concatenate(found).astype(np.intp)
-
-
-def _brute_force(
-    a: FloatArray, b: FloatArray, eps_p: FloatArray, eps_q: FloatArray
-) -> tuple[_Points, _Points]:
-    """Vertices of P and Q of every game by solving every equal-size support pair.
-
-    ``a, b`` have shape (G, m, n), rescaled to [1, 2]. For a row set ``I`` and
-    a column set ``J`` of size ``k``, ``x_I = B[I, J]^{-T} 1`` (zero off ``I``)
-    is a vertex of ``P`` if feasible, and ``y_J = A[I, J]^{-1} 1`` a vertex of
-    ``Q``; every vertex arises this way from some nonsingular pair.
-    """
-    count, m, n = a.shape
-    labels = m + n
-    found_p: list[tuple[FloatArray, BoolArray]] = []
-    found_q: list[tuple[FloatArray, BoolArray]] = []
-    game_ids: list[IntArray] = []
-    game_ids_q: list[IntArray] = []
-    e_p = eps_p[:, None, None]
-    e_q = eps_q[:, None, None]
-    for block in support_blocks(a, b, one_pass_limit=_ONE_PASS_LIMIT, per_block=_SYSTEMS_PER_BLOCK):
-        k, size = block.rows.shape[1], len(block.rows)
-        # P: B[I, J]^T x_I = 1; Q: A[I, J] y_J = 1; one elimination pass for both.
-        systems = np.stack(
-            [np.moveaxis(block.b_t, 0, 2), np.moveaxis(block.a, 0, 2)], axis=2
-        ).reshape(k, k, 2 * count * size)
-        solution, ok = batched_solve(systems, np.ones((k, 2 * count * size)))
-        solution = solution.reshape(k, 2, count, size).transpose(1, 2, 3, 0)
-        ok = ok.reshape(2, count, size)
-        x_part, y_part = solution[0], solution[1]
-        ok_p, ok_q = ok[0], ok[1]
-        x = block.row_vectors(x_part, m)
-        y = block.column_vectors(y_part, n)
-        bx = np.matmul(x, b)  # (games, systems, n)
-        ay = np.matmul(y, np.swapaxes(a, 1, 2))  # (games, systems, m)
-        feasible_p = ok_p & (x_part >= -e_p).all(axis=2) & (bx <= 1 + e_p).all(axis=2)
-        feasible_q = ok_q & (y_part >= -e_q).all(axis=2) & (ay <= 1 + e_q).all(axis=2)
-        g, s = np.nonzero(feasible_p)
-        tight = np.concatenate([x[g, s] <= e_p[g, 0], bx[g, s] >= 1 - e_p[g, 0]], axis=1)
-        found_p.append((x[g, s], tight))
-        game_ids.append(g)
-        g, s = np.nonzero(feasible_q)
-        tight = np.concatenate([ay[g, s] >= 1 - e_q[g, 0], y[g, s] <= e_q[g, 0]], axis=1)
-        found_q.append((y[g, s], tight))
-        game_ids_q.append(g)
-    return _gather(found_p, game_ids, m, labels), _gather(found_q, game_ids_q, n, labels)
-
-
-def _gather(
-    found: list[tuple[FloatArray, BoolArray]], ids: list[IntArray], dim: int, labels: int
-) -> _Points:
-    """Concatenate the feasible points of all blocks."""
-    if not found:
-        return _stack([], dim, labels)
-    return _Points(
-        np.concatenate(ids).astype(np.intp),
-        np.concatenate([f[0] for f in found]),
-        np.concatenate([f[1] for f in found]),
-    )
-
-
-def _qhull_vertices(matrix: FloatArray, eps: float, m: int, n: int, side: int) -> _Points:
-    """Vertices of ``{z >= 0 : matrix z <= 1}`` by qhull, labelled from tightness.
-
-    ``side = 0``: P with ``matrix = B^T`` (shape (n, m)), labels ``x_i = 0``
-    first. ``side = 1``: Q with ``matrix = A`` (shape (m, n)), labels of the
-    rows of ``A`` first. Falls back to brute force if qhull fails.
-    """
-    from scipy.spatial import HalfspaceIntersection, QhullError
-
-    dim = matrix.shape[1]
-    unique_rows = np.unique(matrix, axis=0)
-    halfspaces = np.vstack(
-        [
-            np.hstack([-np.eye(dim), np.zeros((dim, 1))]),
-            np.hstack([unique_rows, -np.ones((len(unique_rows), 1))]),
-        ]
-    )
-    interior = np.full(dim, 0.5 / matrix.sum(axis=1).max())
-    try:
-        points = HalfspaceIntersection(halfspaces, interior).intersections
-    except (QhullError, ValueError):
-        return _brute_force_one(matrix, eps, m, n, side)
-    points = points[points.sum(axis=1) > 0.25 / matrix.max()]  # drop the vertex 0
-    # qhull repeats a degenerate vertex once per simplex of its triangulation.
-    _, first = np.unique(np.round(points, 9), axis=0, return_index=True)
-    points = _polish(points[np.sort(first)], matrix)
-    values = points @ matrix.T
-    feasible = (points >= -eps).all(axis=1) & (values <= 1 + eps).all(axis=1)
-    points, values = points[feasible], values[feasible]
-    zeros = points <= eps
-    tight_rows = values >= 1 - eps
-    tight = np.concatenate([zeros, tight_rows] if side == 0 else [tight_rows, zeros], axis=1)
-    return _Points(np.zeros(len(points), dtype=np.intp), points, tight)
-
-
-def _polish(points: FloatArray, matrix: FloatArray) -> FloatArray:
-    """Re-solve each qhull vertex from the constraints tight at it (qhull rounds).
-
-    Vertices with exactly ``dim`` nearly tight constraints (all of them in a
-    generic game) are re-solved in one batched pass, the others one by one by
-    least squares. A re-solved point is kept only if it is that close to
-    qhull's.
-    """
-    dim = matrix.shape[1]
-    loose = 1e-8
-    constraints = np.vstack([np.eye(dim), matrix])
-    bounds = np.concatenate([np.zeros(dim), np.ones(len(matrix))])
-    tight = np.concatenate([points <= loose, np.abs(points @ matrix.T - 1) <= loose], axis=1)
-    counts = tight.sum(axis=1)
-    out = points.copy()
-    simple = np.flatnonzero(counts == dim)
-    if len(simple):
-        chosen = np.argsort(~tight[simple], axis=1, kind="stable")[:, :dim]  # the tight ones
-        systems = np.moveaxis(constraints[chosen], 0, 2)  # (dim, dim, V)
-        solution, ok = batched_solve(systems, bounds[chosen].T)
-        solution = solution.T
-        keep = ok & (np.abs(solution - points[simple]).max(axis=1) <= 1e-6)
-        out[simple[keep]] = solution[keep]
-    for index in np.flatnonzero(counts > dim).tolist():
-        system = constraints[tight[index]]
-        rhs = bounds[tight[index]]
-        solved, *_ = np.linalg.lstsq(system, rhs, rcond=None)
-        if (
-            np.abs(system @ solved - rhs).max() <= 1e-12
-            and np.abs(solved - points[index]).max() <= 1e-6
-        ):
-            out[index] = solved
-    return out
-
-
-def _brute_force_one(matrix: FloatArray, eps: float, m: int, n: int, side: int) -> _Points:
-    """Brute-force vertices of one polytope (the qhull fallback)."""
-    if side == 0:
-        b = matrix.T[None]
-        a = np.ones_like(b)
-        p, _ = _brute_force(a, b, np.array([eps]), np.array([eps]))
-        return p
-    a = matrix[None]
-    b = np.ones_like(a)
-    _, q = _brute_force(a, b, np.array([eps]), np.array([eps]))
-    return q

@@ -114,13 +114,17 @@ def scenario_summary(
     """A JSON-ready account of one format's equilibria, in the scenario's words."""
     game = result.game
     no_deal = _no_deal_payoffs(scenario, params, scenario.actor_ids)
+    values = scenario.values(params)
+    # What every profile of the format's game leads to, and everyone's payoffs there.
+    _, reached, everyone = scenario.resolve(format, values)
+    full_game = Game(scenario.full_payoffs(values), scenario.actor_ids)
     equilibria = []
     for eq in result.equilibria:
         outcomes: dict[str, float] = {}
         for profile in np.ndindex(*game.shape):
             weight = float(np.prod([s[j] for s, j in zip(eq.strategies, profile, strict=True)]))
             if weight > 1e-12:
-                outcome = scenario.outcome_of(format, profile, params)
+                outcome = scenario.outcome_ids[int(reached[(*profile, 0)])]
                 outcomes[outcome] = outcomes.get(outcome, 0.0) + weight
         entry: dict[str, Any] = {
             "strategies": {
@@ -138,18 +142,13 @@ def scenario_summary(
                 for actor, o in zip(scenario.actors, full, strict=True)
                 if actor.id not in game.actors
             }
-            full_tensor = scenario.full_payoffs(scenario.values(params))
-            everyone = full_tensor.reshape(len(scenario.actors), -1)[
-                :, int(np.ravel_multi_index(full, scenario.shape))
-            ]
-            entry["payoffs_all_actors"] = dict(
-                zip(scenario.actor_ids, map(float, everyone), strict=True)
-            )
+            index: tuple[Any, ...] = (slice(None), *eq.profile, 0)
+            at = everyone[index]
+            entry["payoffs_all_actors"] = dict(zip(scenario.actor_ids, map(float, at), strict=True))
         full_strategies = _full_strategies(scenario, format, game, eq, params)
         if no_deal is not None and full_strategies is not None:
             from .analysis.outcomes import analyse_equilibrium
 
-            full_game = Game(scenario.full_payoffs(scenario.values(params)), scenario.actor_ids)
             verdict = analyse_equilibrium(full_game, full_strategies, no_deal)
             entry["pareto_improvement"] = verdict.pareto_improvement
             entry["pareto_efficient"] = verdict.pareto_efficient
@@ -200,14 +199,15 @@ def _no_deal_payoffs(
     scenario: Scenario, params: Mapping[str, float], actors: Sequence[str]
 ) -> list[float] | None:
     """The disagreement point: the no-deal outcome's default payoffs, or its common payoffs."""
-    defaults = scenario.no_deal_payoffs(params)
-    if defaults is not None:
-        return [defaults[a] for a in actors]
-    full = scenario.full_payoffs(scenario.values(params))
+    values = scenario.values(params)
+    ids = scenario.actor_ids
+    if not scenario.no_deal_missing:
+        point = scenario.no_deal_point(values)
+        return [float(point[ids.index(a)]) for a in actors]
+    full = scenario.full_payoffs(values)
     points = full[:, scenario.profile_outcomes == scenario.outcome_ids.index(scenario.no_deal)]
     if points.size == 0 or not np.allclose(points, points[:, :1]):
         return None
-    ids = scenario.actor_ids
     return [float(points[ids.index(a), 0]) for a in actors]
 
 

@@ -34,8 +34,10 @@ def test_picture_data_is_consistent():
     for point in picture.solutions.values():
         assert np.all(point >= picture.no_deal - 1e-9)
         assert not _dominated_by_a_lottery(point, deals)
-    d = load_scenario("scenarios/alaska_2025.toml").no_deal_payoffs(HIGH)
-    assert np.allclose(picture.no_deal, [d["russia"], d["ukraine"]])
+    # The war's payoffs by hand (scenarios/alaska_2025.toml, outcomes.war.payoffs), rho = 0.
+    v = load_scenario("scenarios/alaska_2025.toml").defaults()
+    war = [v["p"] - v["c_russia"] + v["legitimacy"], 1 - v["p"] - v["c_ukraine"]]
+    assert np.allclose(picture.no_deal, war)
 
 
 def test_unknown_actor_is_a_scenario_error():

@@ -102,10 +102,12 @@ def test_grid_batch_equals_game_by_game(tmp_path):
     path.write_text(documented_example())
     scenario = load_scenario(path)
     gains = np.linspace(0, 10, 7)
-    batch = scenario.games({"gain": gains})
-    assert batch.payoffs.shape == (7, 2, 2, 2)
+    payoffs, outcomes, everyone = scenario.resolve(None, scenario.values({"gain": gains}))
+    assert payoffs.shape == everyone.shape == (2, 2, 2, 7) and outcomes.shape == (2, 2, 1)
     for k, gain in enumerate(gains):
-        assert np.array_equal(batch.payoffs[k], scenario.game({"gain": gain}).payoffs)
+        assert np.array_equal(payoffs[..., k], scenario.game({"gain": gain}).payoffs)
+        # By hand (docs/scenario-format.md): arming on a restrained rival gets 3 + gain.
+        assert payoffs[0, 1, 0, k] == payoffs[1, 0, 1, k] == 3 + gain
 
 
 @pytest.mark.parametrize(
@@ -195,9 +197,9 @@ def test_every_shipped_scenario_loads_and_solves_in_every_format(path):
         if scenario.parameters:
             first = next(iter(scenario.parameters.values()))
             grid = np.linspace(first.low, first.high, 3)
-            batch = scenario.games({first.name: grid}, format=name)
-            assert np.allclose(
-                batch.payoffs[2], scenario.game({first.name: grid[2]}, format=name).payoffs
+            payoffs, _, _ = scenario.resolve(name, scenario.values({first.name: grid}))
+            assert np.array_equal(
+                payoffs[..., 2], scenario.game({first.name: grid[2]}, format=name).payoffs
             )
 
 
@@ -263,8 +265,8 @@ def test_relative_gains_parameter_transforms_every_game():
         assert np.allclose(moved[1], base[1] - rho * base[0])
     # rho = 1 makes a two-actor game zero-sum... up to a constant: u_a - u_b and u_b - u_a.
     assert np.allclose(scenario.game({"rho": 1.0}).payoffs.sum(axis=0), 0)
-    batch = scenario.games({"rho": [0.0, 0.5, 1.0]})
-    assert np.allclose(batch.payoffs[1], scenario.game({"rho": 0.5}).payoffs)
+    payoffs, _, _ = scenario.resolve(None, scenario.values({"rho": [0.0, 0.5, 1.0]}))
+    assert np.array_equal(payoffs[..., 1], scenario.game({"rho": 0.5}).payoffs)
     with pytest.raises(ScenarioError, match="relative_gains"):
         parse_scenario(text.replace('relative_gains = "rho"', 'relative_gains = "rh"'))
 
@@ -308,8 +310,8 @@ def test_formats_with_choosers_out_of_order_match_the_sequential_oracle(shape, s
         full = _sequential_oracle(payoffs, [3, 1], [(2, None), (0, None)], (s3, s1))
         assert scenario.profile_of("first", (s3, s1)) == full
         assert np.array_equal(game.payoffs[:, s3, s1], payoffs[[3, 1], *full])
-        assert np.array_equal(everyone[:, s3, s1], payoffs[(slice(None), *full)])
-        assert outcomes[s3, s1] == scenario.profile_outcomes[full]
+        assert np.array_equal(everyone[:, s3, s1, 0], payoffs[(slice(None), *full)])
+        assert outcomes[s3, s1, 0] == scenario.profile_outcomes[full]
 
 
 def test_resolve_over_a_grid_equals_point_by_point():
@@ -317,14 +319,69 @@ def test_resolve_over_a_grid_equals_point_by_point():
     trust, verification = np.linspace(0, 1, 4), np.linspace(0, 1, 3)
     values = scenario.values({"trust": trust[:, None], "verification": verification[None, :]})
     payoffs, outcomes, everyone = scenario.resolve("bilateral", values)
-    assert payoffs.shape[:2] == outcomes.shape[:2] == (4, 3)
+    assert payoffs.shape[-1] == outcomes.shape[-1] == everyone.shape[-1] == 12  # grid-last
     for i, j in itertools.product(range(4), range(3)):
+        b = 3 * i + j  # the grid flattened in C order
         params = {"trust": trust[i], "verification": verification[j]}
         game = scenario.game(params, format="bilateral")
-        assert np.allclose(payoffs[i, j], game.payoffs)
+        assert np.array_equal(payoffs[..., b], game.payoffs)
         for profile in np.ndindex(*game.shape):
             expected = scenario.outcome_of("bilateral", profile, params)
-            assert scenario.outcome_ids[outcomes[(i, j, *profile)]] == expected
+            assert scenario.outcome_ids[outcomes[(*profile, b)]] == expected
             full = scenario.profile_of("bilateral", profile, params)
             point = scenario.full_payoffs(scenario.values(params))
-            assert np.allclose(everyone[(i, j, slice(None), *profile)], point[(slice(None), *full)])
+            assert np.array_equal(everyone[(slice(None), *profile, b)], point[(slice(None), *full)])
+
+
+def _brute_force_table(scenario, values, b):
+    """Every actor's payoff at every profile at flat grid point ``b``, profile by profile.
+
+    Each profile's own expression is evaluated, and the relative-gains transform is
+    written out here (u_i - rho * mean of the others), sharing nothing with the cells.
+    """
+    shape = np.broadcast_shapes(*(np.shape(v) for v in values.values()))
+    n = len(scenario.actors)
+    table = np.empty((n, *scenario.shape))
+    for profile in np.ndindex(*scenario.shape):
+        for i in range(n):
+            expression = scenario.expressions[i][scenario.expression_index[i][profile]]
+            table[(i, *profile)] = np.broadcast_to(expression.evaluate(values), shape).flat[b]
+    if scenario.relative_gains is not None and np.any(values[scenario.relative_gains] != 0):
+        rho = np.broadcast_to(values[scenario.relative_gains], shape).flat[b]
+        table = table - rho * ((table.sum(axis=0) - table) / (n - 1))
+    return table
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.booleans())
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_resolve_equals_the_brute_force_oracle_bit_for_bit(path, seed, absolute):
+    """Every format on a random grid: the table profile by profile, then backward induction."""
+    scenario = load_scenario(path)
+    rng = np.random.default_rng(seed)
+    grid = {n: rng.uniform(p.low, p.high, size=(3, 1)) for n, p in scenario.parameters.items()}
+    if scenario.parameters:
+        first = next(iter(scenario.parameters.values()))
+        grid[first.name] = rng.uniform(first.low, first.high, size=(1, 4))
+    if absolute and scenario.relative_gains is not None:
+        grid[scenario.relative_gains] = np.zeros(1)
+    values = scenario.values(grid)
+    ids = scenario.actor_ids
+    tables = [_brute_force_table(scenario, values, b) for b in range(12 if grid else 1)]
+    for name in [None, *scenario.formats]:
+        chosen = scenario.format(name)
+        choosers = [ids.index(a) for a in chosen.choosers]
+        others = [
+            (ids.index(a), None if o == "best_reply" else scenario.option_index(a, o))
+            for a, o in chosen.others
+        ]
+        payoffs, outcomes, everyone = scenario.resolve(name, values)
+        for b, table in enumerate(tables):
+            for profile in np.ndindex(*payoffs.shape[1:-1]):
+                full = _sequential_oracle(table, choosers, others, profile)
+                assert np.array_equal(
+                    everyone[(slice(None), *profile, b)], table[(slice(None), *full)]
+                )
+                assert np.array_equal(payoffs[(slice(None), *profile, b)], table[(choosers, *full)])
+                at = b if outcomes.shape[-1] > 1 else 0
+                assert outcomes[(*profile, at)] == scenario.profile_outcomes[full]

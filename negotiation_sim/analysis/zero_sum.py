@@ -57,6 +57,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._transforms import relative_gains_payoffs
 from ..errors import GameError, UnsupportedGameError
 from ..game import DEFAULT_TOL, FloatArray, Game, frozen_array
 from ..solvers.minimax import constant_sum, maximin
@@ -358,7 +359,4 @@ def relative_gains(game: Game, rho: float) -> Game:
         raise GameError(f"rho: expected a number in [0, 1], got {rho!r}") from exc
     if not 0.0 <= weight <= 1.0:
         raise GameError(f"rho: expected a number in [0, 1], got {rho!r}")
-    u = game.payoffs
-    n = game.n_actors
-    others = (u.sum(axis=0) - u) / (n - 1)
-    return game.with_payoffs(u - weight * others)
+    return game.with_payoffs(relative_gains_payoffs(game.payoffs, weight))

@@ -74,7 +74,8 @@ def bargaining_picture(
             [Problem("--actors", f"expected two different actors of {', '.join(ids)}, got {pair}")],
         )
     rows = [ids.index(a) for a in pair]
-    full = scenario.full_payoffs(scenario.values(params))
+    values = scenario.values(params)
+    full = scenario.full_payoffs(values)
     flat = full.reshape(len(ids), -1)[rows].T  # (profiles, 2)
     outcome_index = scenario.profile_outcomes.ravel()
     keyed: dict[tuple[float, float, int], None] = {}
@@ -85,18 +86,7 @@ def bargaining_picture(
     is_deal = np.array([scenario.outcomes[o].is_deal for o in outcomes])
     frontier = pareto_frontier(points, lotteries=True).points
     frontier = frontier[np.argsort(frontier[:, 0], kind="stable")]
-    no_deal_all = scenario.no_deal_payoffs(params)
-    if no_deal_all is None:
-        raise ScenarioError(
-            scenario.source,
-            [
-                Problem(
-                    f"outcomes.{scenario.no_deal}.payoffs",
-                    "the no-deal outcome needs payoffs for every actor",
-                )
-            ],
-        )
-    no_deal = np.array([no_deal_all[a] for a in pair])
+    no_deal = scenario.no_deal_point(values)[rows]
     solutions: dict[str, FloatArray] = {}
     if is_deal.any():
         for name, solver in (

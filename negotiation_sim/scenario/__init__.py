@@ -2,13 +2,12 @@
 
 from .expressions import Expression, check_expression, parse_expression
 from .load import load_scenario, parse_scenario
-from .model import Actor, Format, GameBatch, Issue, Option, Outcome, Parameter, Scenario
+from .model import Actor, Format, Issue, Option, Outcome, Parameter, Scenario
 
 __all__ = [
     "Actor",
     "Expression",
     "Format",
-    "GameBatch",
     "Issue",
     "Option",
     "Outcome",

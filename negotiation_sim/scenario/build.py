@@ -1,0 +1,300 @@
+"""A scenario's payoffs and its formats' games over whole parameter grids.
+
+*Cells.* A profile's payoffs are one expression per actor, and the profile leads
+to one outcome; profiles with the same expressions and the same outcome form a
+*cell* (Alaska 2025: 144 profiles, 9 cells). Each distinct expression is
+evaluated once, each cell's payoffs are written once, shape ``(n, D, B)`` with
+the ``B`` grid points last, and a format's game is read off them through the
+fixed map profile -> cell: the full ``(n, k_1..k_n, B)`` table is never built
+unless asked for (:func:`full_payoffs`).
+
+*Formats.* Fixed options slice the map. A replier's best reply (ties: the first
+option) depends only on the cells its options lead to, so each distinct tuple of
+candidate cells is resolved once, comparing the replier's own payoff rows; it
+becomes a *node* holding, per grid point, the cell reached. Earlier repliers
+compare nodes the same way (backward induction, the last replier first). Every
+profile of the format's game then maps to a cell or a node, and everyone's
+payoffs are gathered there once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._transforms import relative_gains_payoffs
+from ..errors import Problem, ScenarioError
+from ..game import FloatArray
+
+if TYPE_CHECKING:
+    from .model import Format, Scenario
+
+__all__ = ["BEST_REPLY", "Cells", "Resolved", "cell_payoffs", "full_payoffs", "resolve"]
+
+#: What a non-chooser does in a format when it is not given a fixed option.
+BEST_REPLY = "best_reply"
+
+IntArray = NDArray[np.intp]
+
+
+@dataclass(frozen=True, eq=False)
+class Cells:
+    """The profiles of a scenario grouped by (outcome, every actor's payoff expression).
+
+    Attributes
+    ----------
+    of_profile : ndarray of int, shape (k_1, ..., k_n)
+        The cell of every profile.
+    expression : ndarray of int, shape (n, D)
+        Each actor's expression (index into ``Scenario.expressions[i]``) in each cell.
+    outcome : ndarray of int, shape (D,)
+        Each cell's outcome (index into ``Scenario.outcome_ids``).
+    profile : ndarray of int, shape (D,)
+        The flat index of one profile of each cell (to read cells off a full table).
+    """
+
+    of_profile: IntArray
+    expression: IntArray
+    outcome: IntArray
+    profile: IntArray
+
+    @classmethod
+    def of(cls, profile_outcomes: IntArray, expression_index: tuple[IntArray, ...]) -> Cells:
+        """Group the profiles; cells are numbered in order of their first profile."""
+        keys = np.stack([profile_outcomes.ravel(), *(e.ravel() for e in expression_index)], 1)
+        _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        order = np.argsort(first, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        return cls(
+            of_profile=rank[inverse.ravel()].reshape(profile_outcomes.shape),
+            expression=keys[first[order], 1:].T.copy(),
+            outcome=keys[first[order], 0].copy(),
+            profile=first[order].astype(np.intp),
+        )
+
+
+def grid_shape(values: Mapping[str, FloatArray]) -> tuple[int, ...]:
+    """The broadcast shape of the parameter values (``()`` for one point)."""
+    return np.broadcast_shapes(*(np.shape(v) for v in values.values()))
+
+
+def cell_payoffs(scenario: Scenario, values: Mapping[str, FloatArray]) -> FloatArray:
+    """Every actor's payoff in every cell, shape (n, D, B), relative gains applied.
+
+    ``B`` is the number of grid points (the broadcast shape of ``values``, flattened).
+    """
+    cells = scenario.cells
+    shape = grid_shape(values)
+    n, size = len(scenario.actors), int(np.prod(shape))
+    out = np.empty((n, cells.outcome.size, *shape))
+    for i, expressions in enumerate(scenario.expressions):
+        # Each expression once, on its own (unbroadcast) shape; written into every cell using it.
+        evaluated = [np.asarray(e.evaluate(values)) for e in expressions]
+        for k, value in enumerate(evaluated):
+            bad = ~np.isfinite(value)
+            if bad.any() and np.broadcast_to(bad, shape).any():
+                _not_finite(scenario, i, k, np.broadcast_to(bad, shape), values, shape)
+        for d, k in enumerate(cells.expression[i].tolist()):
+            out[i, d] = evaluated[k]
+    rho = relative_gains_weight(scenario, values)
+    if rho is not None:
+        out = relative_gains_payoffs(out, np.broadcast_to(rho, shape)[None, None])
+    return out.reshape(n, cells.outcome.size, size)
+
+
+def relative_gains_weight(
+    scenario: Scenario, values: Mapping[str, FloatArray]
+) -> FloatArray | None:
+    """The relative-gains weight, or ``None`` when the transform changes nothing."""
+    if scenario.relative_gains is None or len(scenario.actors) < 2:
+        return None
+    rho = values[scenario.relative_gains]
+    return rho if np.any(rho != 0) else None
+
+
+def _not_finite(
+    scenario: Scenario,
+    actor: int,
+    expression: int,
+    bad: NDArray[np.bool_],
+    values: Mapping[str, FloatArray],
+    shape: tuple[int, ...],
+) -> None:
+    """Raise the error for the first grid point where an expression is not finite."""
+    where = tuple(int(w) for w in np.argwhere(bad)[0])
+    at = {name: float(np.broadcast_to(v, shape)[where]) for name, v in values.items()}
+    locations = scenario.expression_locations
+    location = locations[actor][expression] if locations else ""
+    used = scenario.expressions[actor][expression].parameters
+    point = ", ".join(f"{k}={v:g}" for k, v in at.items() if k in used)
+    raise ScenarioError(
+        scenario.source,
+        [Problem(location, f"payoff is not finite at {point or 'the given values'}")],
+    )
+
+
+def full_payoffs(scenario: Scenario, values: Mapping[str, FloatArray]) -> FloatArray:
+    """Every actor's payoff at every profile, shape (*grid, n, k_1..k_n).
+
+    A grid-first view of a grid-last array (each payoff a contiguous row over the grid).
+    """
+    shape = grid_shape(values)
+    cells = cell_payoffs(scenario, values)
+    table = np.take(cells, scenario.cells.of_profile, axis=1).reshape(
+        len(scenario.actors), *scenario.shape, *shape
+    )
+    lead = list(range(table.ndim - len(shape), table.ndim))
+    return np.moveaxis(table, lead, list(range(len(shape))))
+
+
+def _cells_from_full(scenario: Scenario, full: FloatArray) -> FloatArray:
+    """The cells' payoffs (n, D, B) read off a full table (*grid, n, k_1..k_n)."""
+    n = len(scenario.actors)
+    lead = full.ndim - n - 1
+    table = np.moveaxis(full, list(range(lead)), list(range(full.ndim - lead, full.ndim)))
+    flat = table.reshape(n, int(np.prod(scenario.shape)), -1)
+    return np.take(flat, scenario.cells.profile, axis=1)
+
+
+@dataclass(eq=False)
+class _State:
+    """A format's game part-way through its reduction.
+
+    ``map`` sends each remaining profile (axes ``axes``, in actor order) to a cell, or,
+    once a replier is resolved, to a node; ``reached`` (nodes, B) is the cell each node
+    reaches at each grid point (``None`` while the map still holds cells).
+    """
+
+    map: IntArray
+    axes: list[str]
+    reached: IntArray | None = None
+    #: Per resolved replier: (actor, its option per (node tuple, B), map to that tuple, axes).
+    replies: list[tuple[str, IntArray, IntArray, tuple[str, ...]]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, eq=False)
+class Resolved:
+    """A format's game over a grid, before anything is laid out per profile.
+
+    ``map`` (k_c.. in the format's chooser order) sends each profile of the format's
+    game to a node; ``payoffs`` (n, V, B) is everyone's payoff at each node and
+    ``outcomes`` (V, B) or (V, 1) the outcome reached there.
+    """
+
+    map: IntArray
+    payoffs: FloatArray
+    outcomes: IntArray
+    replies: list[tuple[str, IntArray, IntArray, tuple[str, ...]]]
+
+
+def reduce(
+    scenario: Scenario, chosen: Format, cells: FloatArray, *, keep_replies: bool = False
+) -> Resolved:
+    """Reduce the cells' payoffs (n, D, B) to the format's game."""
+    ids = list(scenario.actor_ids)
+    state = _State(scenario.cells.of_profile, list(ids))
+    for actor, option in chosen.others:
+        if option != BEST_REPLY:  # fixed options first: slice the map
+            axis = state.axes.index(actor)
+            state.map = np.take(state.map, scenario.option_index(actor, option), axis=axis)
+            state.axes.pop(axis)
+    repliers = [a for a, o in chosen.others if o == BEST_REPLY]
+    for actor in reversed(repliers):  # backward induction: the last to reply first
+        _reply(state, cells[ids.index(actor)], actor, keep_replies)
+    order = [state.axes.index(a) for a in chosen.choosers]
+    node_map = np.transpose(state.map, order)
+    outcome = scenario.cells.outcome
+    if state.reached is None:
+        return Resolved(node_map, cells, outcome[:, None], state.replies)
+    size = cells.shape[-1]
+    # Gather everyone's payoffs at the cell each node reaches: flat indices into (D * B).
+    flat = state.reached * size + np.arange(size)
+    payoffs = np.take(cells.reshape(cells.shape[0], -1), flat, axis=1)
+    return Resolved(node_map, payoffs, outcome[state.reached], state.replies)
+
+
+def _reply(state: _State, own: FloatArray, actor: str, keep_replies: bool) -> None:
+    """Resolve one replier (its payoffs ``own``, shape (D, B)): its best option, ties first."""
+    axis = state.axes.index(actor)
+    moved = np.moveaxis(state.map, axis, -1)
+    options = moved.shape[-1]
+    tuples, inverse = np.unique(moved.reshape(-1, options), axis=0, return_inverse=True)
+    size = own.shape[-1]
+    reached = state.reached
+    flat_own = own.reshape(-1)
+    seen: dict[int, FloatArray] = {}
+
+    def value(node: int) -> FloatArray:
+        """The replier's payoff at a node, per grid point (a row of ``own`` for a cell)."""
+        if node not in seen:
+            if reached is None:
+                seen[node] = own[node]
+            else:
+                seen[node] = np.take(flat_own, reached[node] * size + np.arange(size))
+        return seen[node]
+
+    new_reached = np.empty((len(tuples), size), dtype=np.intp)
+    replies = np.zeros((len(tuples), size), dtype=np.intp)
+    for u, candidates in enumerate(tuples.tolist()):
+        reply = replies[u]
+        best = value(candidates[0]).copy()
+        for j in range(1, options):
+            if candidates[j] in candidates[:j]:
+                continue  # the same payoffs as an earlier option: never strictly better
+            candidate = value(candidates[j])
+            better = candidate > best  # strict: ties keep the first option, as argmax
+            reply[better] = j
+            np.copyto(best, candidate, where=better)
+        node = np.take(np.asarray(candidates, dtype=np.intp), reply)
+        new_reached[u] = (
+            node if reached is None else np.take(reached, node * size + np.arange(size))
+        )
+    rest = tuple(a for a in state.axes if a != actor)
+    state.map = inverse.reshape(moved.shape[:-1])
+    state.axes = list(rest)
+    state.reached = new_reached
+    if keep_replies:
+        state.replies.append((actor, replies, state.map, rest))
+
+
+def resolve(
+    scenario: Scenario,
+    format: str | None,
+    values: Mapping[str, FloatArray],
+    full: FloatArray | None,
+) -> tuple[FloatArray, IntArray, FloatArray]:
+    """:meth:`Scenario.resolve` (documented there)."""
+    chosen = scenario.format(format)
+    cells = cell_payoffs(scenario, values) if full is None else _cells_from_full(scenario, full)
+    done = reduce(scenario, chosen, cells)
+    everyone = np.take(done.payoffs, done.map, axis=1)
+    outcomes = np.take(done.outcomes, done.map, axis=0)
+    rows = [scenario.actor_ids.index(a) for a in chosen.choosers]
+    payoffs = everyone if rows == list(range(len(scenario.actors))) else everyone[rows]
+    return payoffs, outcomes, everyone
+
+
+def path(
+    scenario: Scenario,
+    format: str | None,
+    profile: tuple[int, ...],
+    values: Mapping[str, FloatArray],
+) -> tuple[int, ...]:
+    """Every actor's option on the path of one profile of a format's game (one grid point)."""
+    chosen = scenario.format(format)
+    done = reduce(scenario, chosen, cell_payoffs(scenario, values), keep_replies=True)
+    options = dict(zip(chosen.choosers, profile, strict=True))
+    for actor, option in chosen.others:
+        if option != BEST_REPLY:
+            options[actor] = scenario.option_index(actor, option)
+    replies = {actor: (reply, to, axes) for actor, reply, to, axes in done.replies}
+    for actor, option in chosen.others:  # in the listed order: earlier repliers first
+        if option == BEST_REPLY:
+            reply, to, axes = replies[actor]
+            options[actor] = int(reply[to[tuple(options[a] for a in axes)], 0])
+    return tuple(options[a] for a in scenario.actor_ids)

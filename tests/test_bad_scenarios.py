@@ -171,9 +171,11 @@ def test_a_missing_payoff_is_reported_once_per_rule():
 
 
 def test_grid_values_must_be_numbers():
+    from negotiation_sim.sweep import landscape
+
     scenario = parse_scenario(documented_example(), source="x.toml")
     with pytest.raises(ScenarioError, match=r"grid\.gain: expected a list of numbers"):
-        scenario.games({"gain": ["high"]})
+        landscape(scenario, {"gain": ["high"]})
 
 
 def test_the_defects_are_alone():
@@ -453,6 +455,7 @@ def test_mutated_scenarios_raise_nothing_but_scenario_errors(text):
             assert game.n_actors >= 2
     for parameter in list(scenario.parameters.values())[:1]:
         try:
-            scenario.games({parameter.name: [parameter.low, parameter.high]})
+            values = scenario.values({parameter.name: [parameter.low, parameter.high]})
+            scenario.resolve(None, values)
         except ScenarioError as error:
             assert error.problems

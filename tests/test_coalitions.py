@@ -6,11 +6,14 @@ import itertools
 import math
 from collections.abc import Callable
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from negotiation_sim import load_scenario
+from negotiation_sim.analysis import analyse_scenario, blocking_actors, who_must_agree
 from negotiation_sim.analysis.coalitions import (
     shapley_value,
     unanimity_game,
@@ -18,6 +21,7 @@ from negotiation_sim.analysis.coalitions import (
     weighted_majority,
 )
 from negotiation_sim.errors import GameError
+from negotiation_sim.scenario import parse_scenario
 
 Value = Callable[[frozenset[str]], float]
 FOUR = ["US", "Russia", "Ukraine", "EU"]
@@ -213,3 +217,108 @@ def test_bad_inputs_raise() -> None:
     with pytest.raises(GameError):
         weighted_majority({"a": 1.0}, 0)
     assert shapley_value([], lambda s: 1.0) == {}
+
+
+# -- who must agree, read off a scenario -------------------------------------------------------
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+#: Three actors and no Ukraine: a deal needs north's yes and the yes of south or west.
+NORTH_NEEDS_ONE = """
+format_version = 1
+[scenario]
+title = "north needs one partner"
+no_deal = "none"
+default_format = "pair"
+[[actors]]
+id = "north"
+name = "North"
+options = [{ id = "yes", description = "d" }, { id = "no", description = "d" }]
+[[actors]]
+id = "south"
+name = "South"
+options = [{ id = "yes", description = "d" }, { id = "no", description = "d" }]
+[[actors]]
+id = "west"
+name = "West"
+options = [{ id = "yes", description = "d" }, { id = "no", description = "d" }]
+[outcomes.none]
+label = "no deal"
+payoffs = { north = 0, south = 0, west = 0 }
+[outcomes.deal]
+label = "deal"
+payoffs = { north = 1, south = 1, west = 1 }
+[[profiles]]
+north = "no"
+south = "*"
+west = "*"
+outcome = "none"
+[[profiles]]
+north = "yes"
+south = "no"
+west = "no"
+outcome = "none"
+[[profiles]]
+north = "*"
+south = "*"
+west = "*"
+outcome = "deal"
+[formats.pair]
+choosers = ["north", "south"]
+others = { west = "best_reply" }
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # US: pressure and engage are war whatever the others do; Russia: escalate; Ukraine:
+        # refuse. The EU cannot: its hold_out still lets a front-line truce through.
+        ("alaska_2025", ("us", "russia", "ukraine")),
+        # Only (arm, arm) is "no deal"; either actor's arm still leaves the other's restrain.
+        ("arms_race", ()),
+        # Only an undetected violation is "no deal"; the inspector's inspect rules it out.
+        ("inspection", ()),
+    ],
+)
+def test_blocking_actors_of_the_shipped_scenarios(name, expected):
+    assert blocking_actors(load_scenario(SCENARIOS / f"{name}.toml")) == expected
+
+
+def test_who_must_agree_in_alaska_by_hand():
+    """The three games of models.md §5: unanimity of 2, unanimity of 3, veto + one of two."""
+    section = analyse_scenario(load_scenario(SCENARIOS / "alaska_2025.toml"))
+    games = section["who_must_agree"]
+    third = Fraction(1, 3)
+    expected = {
+        "us and russia decide": [Fraction(1, 2), Fraction(1, 2), 0, 0],
+        "us, russia and ukraine can each block a deal alone": [third, third, third, 0],
+        # Ukraine or the EU is pivotal in 2 of 24 orders: 1/12 each; 5/12 to each principal.
+        "us, russia and one of ukraine, eu": [
+            Fraction(5, 12),
+            Fraction(5, 12),
+            Fraction(1, 12),
+            Fraction(1, 12),
+        ],
+    }
+    assert list(games) == list(expected)
+    for name, values in expected.items():
+        assert list(games[name]) == ["us", "russia", "ukraine", "eu"]
+        assert list(games[name].values()) == pytest.approx([float(v) for v in values])
+
+
+def test_who_must_agree_without_ukraine_follows_the_data():
+    scenario = parse_scenario(NORTH_NEEDS_ONE)
+    assert blocking_actors(scenario) == ("north",)
+    games = analyse_scenario(scenario)["who_must_agree"]
+    assert games == {
+        "north and south decide": {"north": 0.5, "south": 0.5, "west": 0.0},
+        "north can block a deal alone": {"north": 1.0, "south": 0.0, "west": 0.0},
+        # north, south and west all needed: 1/3 each by symmetry and efficiency.
+        "north, south and one of west": pytest.approx(
+            {"north": 1 / 3, "south": 1 / 3, "west": 1 / 3}
+        ),
+    }
+    # Without principals (every actor chooses) only the blockers' game is left.
+    assert list(who_must_agree(scenario.actor_ids, ("north",))) == ["north can block a deal alone"]
+    assert who_must_agree(scenario.actor_ids, ()) == {}

@@ -35,7 +35,7 @@ from .outcomes import (
     pareto_frontier,
     pure_outcome_points,
 )
-from .scenario import analyse_scenario, who_must_agree
+from .scenario import analyse_scenario, blocking_actors, who_must_agree
 from .zero_sum import (
     CocoValue,
     SumStructure,
@@ -63,6 +63,7 @@ __all__ = [
     "assurance_gain",
     "assurance_threshold",
     "assurance_value",
+    "blocking_actors",
     "coco_value",
     "deal_durability",
     "egalitarian",

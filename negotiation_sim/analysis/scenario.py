@@ -8,12 +8,13 @@ disagreement point:
 * the bargaining solutions (Nash, Kalai–Smorodinsky, egalitarian) over the
   payoff points of the deal outcomes;
 * the durability of each format's equilibria once every actor may deviate;
-* the Shapley value of the simple games of who must agree (models.md §5).
+* the Shapley value of the simple games of who must agree (models.md §5): the
+  default format's choosers, and the actors who can block a deal alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,7 @@ from .coalitions import shapley_value, unanimity_game, veto_game
 from .formats import deal_durability
 from .zero_sum import sum_structure
 
-__all__ = ["analyse_scenario", "who_must_agree"]
+__all__ = ["analyse_scenario", "blocking_actors", "who_must_agree"]
 
 
 def _full_game(scenario: Scenario, params: Mapping[str, float]) -> Game:
@@ -36,23 +37,90 @@ def _full_game(scenario: Scenario, params: Mapping[str, float]) -> Game:
     )
 
 
-def who_must_agree(actors: tuple[str, ...]) -> dict[str, dict[str, float]]:
-    """Shapley values of three simple games of who must agree, for a four-actor case.
+def blocking_actors(scenario: Scenario) -> tuple[str, ...]:
+    """Actors who can block every deal alone (veto players), in actor order.
 
-    The first two actors (the principals) must agree; then Ukraine's veto
-    (the third actor); then the third *or* the fourth actor.
+    An actor can when some option of theirs leads to no deal whatever the others choose:
+    read off the scenario's profile -> outcome map, not written anywhere by hand.
+
+    Examples
+    --------
+    In Alaska 2025 the US (pressure or engage), Russia (escalate) and Ukraine (refuse) can;
+    the EU cannot: a front-line truce survives its holding out, unguaranteed.
+
+    >>> from negotiation_sim import load_scenario
+    >>> blocking_actors(load_scenario("scenarios/alaska_2025.toml"))
+    ('us', 'russia', 'ukraine')
     """
-    if len(actors) < 3:
-        return {}
-    first, second, *rest = actors
-    games = {
-        f"{first} and {second} decide": unanimity_game({first, second}),
-        f"{rest[0]} has a veto too": unanimity_game({first, second, rest[0]}),
-        f"{first}, {second} and one of {', '.join(rest)}": veto_game(
-            {first, second}, set(rest), at_least=1
-        ),
-    }
+    is_deal = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids])
+    deal = is_deal[scenario.profile_outcomes]
+    found = []
+    for i, actor in enumerate(scenario.actor_ids):
+        others = tuple(a for a in range(deal.ndim) if a != i)
+        if not deal.any(axis=others).all():  # an option with no deal in any profile
+            found.append(actor)
+    return tuple(found)
+
+
+def _listing(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def who_must_agree(
+    actors: Sequence[str], blockers: Collection[str], principals: Sequence[str] = ()
+) -> dict[str, dict[str, float]]:
+    """Shapley values of the simple games of who must agree to a deal (models.md §5).
+
+    * *principals decide*: every principal must agree (e.g. the choosers of a format
+      in which not every actor chooses);
+    * *blockers*: every actor who can block a deal alone must agree
+      (:func:`blocking_actors`);
+    * *principals and one of the rest*: the principals need at least one other actor.
+
+    A game is left out when its coalition would be empty (no principals, no blockers,
+    or principals that are every actor).
+
+    Parameters
+    ----------
+    actors : sequence of str
+        Every actor, in order.
+    blockers : collection of str
+        The actors who can block a deal alone.
+    principals : sequence of str, optional
+        The actors who make the deal.
+
+    Returns
+    -------
+    dict
+        Game name -> each actor's Shapley value (Shapley–Shubik power).
+
+    Examples
+    --------
+    >>> games = who_must_agree(["north", "south", "mediator"], {"north"}, ["north", "south"])
+    >>> for name, values in games.items():
+    ...     print(name, {a: round(v, 3) for a, v in values.items()})
+    north and south decide {'north': 0.5, 'south': 0.5, 'mediator': 0.0}
+    north can block a deal alone {'north': 1.0, 'south': 0.0, 'mediator': 0.0}
+    north, south and one of mediator {'north': 0.333, 'south': 0.333, 'mediator': 0.333}
+    """
+    ordered = [a for a in actors if a in blockers]
+    rest = [a for a in actors if a not in principals]
+    games = {}
+    if principals and rest:
+        games[f"{_listing(principals)} decide"] = unanimity_game(principals)
+    if ordered:
+        verb = "can" if len(ordered) == 1 else "can each"
+        games[f"{_listing(ordered)} {verb} block a deal alone"] = unanimity_game(ordered)
+    if principals and rest:
+        name = f"{', '.join(principals)} and one of {', '.join(rest)}"
+        games[name] = veto_game(principals, rest, at_least=1)
     return {name: shapley_value(actors, value) for name, value in games.items()}
+
+
+def _principals(scenario: Scenario) -> tuple[str, ...]:
+    """The choosers of the default format, when not every actor chooses there."""
+    choosers = scenario.format(None).choosers
+    return choosers if len(choosers) < len(scenario.actors) else ()
 
 
 def analyse_scenario(
@@ -67,7 +135,12 @@ def analyse_scenario(
         "strategic_zero_sum_share": structure.strategic_zero_sum_share,
         "constant_sum": structure.constant_sum,
     }
-    no_deal = scenario.no_deal_payoffs(params)
+    values = scenario.values(params)
+    no_deal = (
+        None
+        if scenario.no_deal_missing
+        else dict(zip(scenario.actor_ids, scenario.no_deal_point(values).tolist(), strict=True))
+    )
     points = game.payoffs.reshape(game.n_actors, -1).T
     outcome_of_profile = scenario.profile_outcomes.ravel()
     deal_ids = [i for i, o in enumerate(scenario.outcome_ids) if scenario.outcomes[o].is_deal]
@@ -114,5 +187,7 @@ def analyse_scenario(
             for d in deal_durability(scenario, name, params)
             if d.is_deal
         ]
-    section["who_must_agree"] = who_must_agree(scenario.actor_ids)
+    section["who_must_agree"] = who_must_agree(
+        scenario.actor_ids, blocking_actors(scenario), _principals(scenario)
+    )
     return section

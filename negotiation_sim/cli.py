@@ -14,7 +14,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from . import __version__
-from .errors import NegotiationSimError, Problem, ScenarioError
+from .errors import NegotiationSimError
 from .experiment.runner import RunError
 
 EXAMPLES = """\
@@ -290,20 +290,17 @@ def _plot(args: argparse.Namespace) -> int:
 
     path = check_output(args.results)
     select = _parse_settings(args.select or [], str(path))
-    try:
-        written = save_landscape(
-            path,
-            args.output,
-            args.metric,
-            x=args.x,
-            y=args.y,
-            facet=args.facet,
-            actor=args.actor,
-            format=args.format,
-            select=select or None,
-        )
-    except (ValueError, KeyError) as error:
-        raise ScenarioError(str(path), [Problem("", str(error).strip("'\""))]) from None
+    written = save_landscape(
+        path,
+        args.output,
+        args.metric,
+        x=args.x,
+        y=args.y,
+        facet=args.facet,
+        actor=args.actor,
+        format=args.format,
+        select=select or None,
+    )
     print(f"wrote {written}")
     return 0
 

@@ -1,6 +1,7 @@
 """Outcome landscapes of sweep results: data preparation checked numerically, drawing under Agg."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -13,13 +14,14 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from negotiation_sim.errors import InputError
 from negotiation_sim.plotting import (
     LandscapePanel,
     landscape_panels,
     plot_landscape,
     save_landscape,
 )
-from negotiation_sim.plotting.landscape import OKABE_ITO
+from negotiation_sim.plotting.landscape import OKABE_ITO, cell_edges
 
 FORMATS = ["bilateral", "multilateral"]
 TRUST = [0.0, 0.2, 0.5, 1.0]  # non-uniform on purpose
@@ -257,32 +259,118 @@ def test_descending_coordinates_are_sorted():
     assert panel.values[3, 1] == at(ds, "welfare", panel, 3, 1)
 
 
+def _input_error(call, *args, **kwargs) -> list[tuple[str, str]]:
+    """The (location, message) pairs of the InputError ``call`` raises."""
+    with pytest.raises(InputError) as caught:
+        call(*args, **kwargs)
+    assert caught.value.source == ""
+    return [(p.location, p.message) for p in caught.value.problems]
+
+
 def test_clear_errors():
+    """Every bad argument is an InputError located at that argument, with a did-you-mean."""
     ds = sweep().drop_vars(["welfare", "payoff"])
-    with pytest.raises(ValueError, match=r"'welfare' is not in this sweep.*deal_probability"):
-        landscape_panels(ds, "welfare")
-    with pytest.raises(ValueError, match="not in this sweep"):
-        landscape_panels(ds, "frontier_kyiv")
-    with pytest.raises(ValueError, match="actor= one of us, russia, ukraine, eu"):
-        landscape_panels(ds, "surplus")
-    with pytest.raises(ValueError, match=r"got 'china'"):
-        landscape_panels(ds, "surplus", actor="china")
+    ((where, message),) = _input_error(landscape_panels, ds, "welfare")
+    assert where == "metric"
+    assert re.search(r"'welfare' is not in this sweep.*deal_probability", message)
+    ((where, message),) = _input_error(landscape_panels, ds, "deal_probabilty")
+    assert "(did you mean 'deal_probability'?)" in message
+    ((where, message),) = _input_error(landscape_panels, ds, "frontier_kyiv")
+    assert where == "metric" and "not in this sweep" in message
+    ((where, message),) = _input_error(landscape_panels, ds, "surplus")
+    assert where == "actor" and "actor= one of us, russia, ukraine, eu" in message
+    ((where, message),) = _input_error(landscape_panels, ds, "surplus", actor="ukriane")
+    assert where == "actor" and "got 'ukriane' (did you mean 'ukraine'?)" in message
+    ((where, message),) = _input_error(landscape_panels, ds, "surplus", actor="china")
+    assert "got 'china'" in message
     big = sweep(extra_axis=True)
-    with pytest.raises(ValueError, match=r"fix the parameters p with select"):
-        landscape_panels(big, "outcome")
+    ((where, message),) = _input_error(landscape_panels, big, "outcome")
+    assert where == "select" and re.search(r"fix the parameters p with select", message)
     panels = landscape_panels(big, "outcome", select={"p": 0.8})
     assert {p.fixed["p"] for p in panels} == {0.9}
     assert len(panels) == 4
-    with pytest.raises(ValueError, match="not a swept parameter"):
-        landscape_panels(ds, "outcome", x="speed")
-    with pytest.raises(ValueError, match="format 'trilateral'"):
-        landscape_panels(ds, "outcome", format="trilateral")
-    with pytest.raises(ValueError, match="two swept parameters"):
-        landscape_panels(ds.isel(verification=0, rho=0, drop=True), "outcome")
+    ((where, message),) = _input_error(landscape_panels, ds, "outcome", x="speed")
+    assert where == "x" and "'speed' is not a swept parameter" in message
+    # Both axes wrong: both reported at once.
+    problems = _input_error(landscape_panels, ds, "outcome", x="trsut", y="speed")
+    assert [w for w, _ in problems] == ["x", "y"]
+    assert "(did you mean 'trust'?)" in problems[0][1]
+    ((where, message),) = _input_error(landscape_panels, ds, "outcome", x="rho", y="rho")
+    assert where == "y" and "x and y must differ" in message
+    ((where, message),) = _input_error(landscape_panels, ds, "outcome", format="trilateral")
+    assert where == "format" and "format 'trilateral'" in message
+    ((where, message),) = _input_error(landscape_panels, ds, "outcome", format="bilaterl")
+    assert "(did you mean 'bilateral'?)" in message
+    ((where, message),) = _input_error(landscape_panels, ds, "outcome", format=[])
+    assert where == "format" and "at least one" in message
+    problems = _input_error(landscape_panels, ds, "outcome", select={"rh": 0.5, "trust": 1.0})
+    assert problems == [
+        ("select", "'rh' is not a swept parameter (did you mean 'rho'?); "
+         "choose from ['trust', 'verification', 'rho']"),
+        ("select", "'trust' is plotted on an axis and cannot be fixed"),
+    ]  # fmt: skip
+    ((where, message),) = _input_error(landscape_panels, ds, "outcome", select={"rho": "high"})
+    assert where == "select.rho" and "expected a number" in message
+    ((where, message),) = _input_error(landscape_panels, ds, "outcome", facet="trust")
+    assert where == "facet" and "neither plotted nor selected" in message
+    ((where, message),) = _input_error(landscape_panels, ds, "outcome", facet="rhoo")
+    assert where == "facet" and "(did you mean 'rho'?)" in message
+    ((where, message),) = _input_error(
+        landscape_panels, ds.isel(verification=0, rho=0, drop=True), "outcome"
+    )
+    assert where == "metric" and "two swept parameters" in message
     _, ax = plt.subplots()
-    with pytest.raises(ValueError, match="ax= takes one panel"):
-        plot_landscape(ds, "outcome", ax=ax)
+    ((where, message),) = _input_error(plot_landscape, ds, "outcome", ax=ax)
+    assert where == "ax" and "ax= takes one panel" in message
     plt.close("all")
+    ((where, message),) = _input_error(cell_edges, [])
+    assert where == "centres"
+
+
+def test_file_errors_name_the_file(tmp_path):
+    """Unreadable results, unknown picture formats and unwritable pictures: InputErrors."""
+    ds = sweep()
+    bad = tmp_path / "not_a_sweep.nc"
+    bad.write_text("hello")
+    for path, fragment in [
+        (bad, "cannot read the sweep results"),
+        (tmp_path / "missing.nc", "cannot read the sweep results"),
+    ]:
+        with pytest.raises(InputError) as caught:
+            save_landscape(path, tmp_path / "x.png")
+        assert caught.value.source == str(path) and fragment in str(caught.value)
+    with pytest.raises(InputError) as caught:
+        save_landscape(ds, tmp_path / "x.pgn")
+    assert caught.value.source == str(tmp_path / "x.pgn")
+    assert "matplotlib cannot write a 'pgn' picture (did you mean 'png'?)" in str(caught.value)
+    assert not (tmp_path / "x.pgn").exists()
+    with pytest.raises(InputError, match="cannot write the file"):
+        save_landscape(ds, tmp_path / "no" / "such" / "dir" / "x.png")
+
+
+def test_cli_plot_bad_arguments_exit_2_with_one_message(tmp_path, capsys):
+    from negotiation_sim.cli import main
+
+    path = tmp_path / "results.nc"
+    sweep().to_netcdf(path)
+    out = tmp_path / "x.png"
+    cases = [
+        (["--metric", "welfair"], "metric: 'welfair' is not in this sweep (did you mean 'welfare'?)"),
+        (["--metric", "surplus"], "actor: metric 'surplus' is per actor"),
+        (["-x", "trsut"], "x: 'trsut' is not a swept parameter (did you mean 'trust'?)"),
+        (["--format", "bilaterl"], "format: format 'bilaterl' is not in this sweep (did you mean"),
+        (["--select", "rh=0.5"], "select: 'rh' is not a swept parameter (did you mean 'rho'?)"),
+    ]  # fmt: skip
+    for argv, start in cases:
+        assert main(["plot", str(path), "-o", str(out), *argv]) == 2
+        (line,) = capsys.readouterr().err.strip().splitlines()
+        assert line.startswith(f"negotiation-sim: error: {start}"), line
+        assert not out.exists()
+    assert main(["plot", str(path), "-o", str(tmp_path / "x.pgn")]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "(did you mean 'png'?)" in line
+    assert main(["plot", str(path), "-o", str(out)]) == 0
+    assert out.read_bytes()[:8] == PNG
 
 
 def _legend_texts(figure) -> list[str]:
@@ -373,6 +461,6 @@ def test_too_many_panels_ask_for_a_selection():
             "c": np.arange(13.0),
         },
     )
-    with pytest.raises(ValueError, match=r"more than 24 panels.*--select c=VALUE"):
+    with pytest.raises(InputError, match=r"select: .*more than 24 panels.*--select c=VALUE"):
         landscape_panels(ds, "welfare")
     assert len(landscape_panels(ds, "welfare", select={"c": 4.0})) == 2

@@ -1,0 +1,156 @@
+"""How a landscape metric is coloured: categories with fixed colours, or a colour scale.
+
+Colourblind-safe throughout: Okabe & Ito's palette for categories, with a fixed colour
+per outcome code so that panels and figures agree and light grey for "no pure
+equilibrium"; ``cividis`` for continuous metrics; and the diverging ``RdBu``
+(ColorBrewer: colourblind safe), centred at 0, for the signed ``surplus``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import InputError
+
+#: Okabe & Ito's palette without black (frontier lines are black): outcome code k
+#: gets ``OKABE_ITO[k % 7]``.
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
+NO_EQUILIBRIUM_COLOUR = "#DDDDDD"
+NO_EQUILIBRIUM_NAME = "no pure equilibrium"
+SEQUENTIAL_CMAP = "cividis"
+DIVERGING_CMAP = "RdBu"
+
+_BOOLEAN = {
+    "deal_is_equilibrium": ("the deal is not an equilibrium", "the deal is an equilibrium"),
+    "no_deal_is_equilibrium": ("no deal is not an equilibrium", "no deal is an equilibrium"),
+}
+_BOOLEAN_COLOURS = ("#E69F00", "#0072B2")  # False: orange, True: blue
+_SIGNED = frozenset({"surplus"})
+_UNIT_INTERVAL = frozenset({"deal_probability", "zero_sum_share", "strategic_zero_sum_share"})
+_LABELS = {
+    "outcome": "selected equilibrium outcome",
+    "deal_probability": "deal probability",
+    "n_equilibria": "number of equilibria",
+    "zero_sum_share": "zero-sum share",
+    "strategic_zero_sum_share": "strategic zero-sum share",
+}
+
+
+@dataclass(frozen=True)
+class Colouring:
+    """The colours of one metric, shared by all panels of a call.
+
+    Attributes
+    ----------
+    categorical : bool
+        Outcome codes (or 0/1 for a boolean metric) rather than numbers.
+    names, colours : mapping of int to str
+        A categorical metric's category names and colours by code.
+    cmap : str or None
+        A continuous metric's colormap.
+    vmin, vmax : float
+        A continuous metric's colour range.
+    """
+
+    categorical: bool
+    names: Mapping[int, str] = field(default_factory=dict)
+    colours: Mapping[int, str] = field(default_factory=dict)
+    cmap: str | None = None
+    vmin: float = 0.0
+    vmax: float = 1.0
+
+    def name(self, code: int) -> str:
+        """A category's name (``outcome k`` for a code the dataset does not name)."""
+        return self.names.get(code, f"outcome {code}")
+
+    def colour(self, code: int) -> str:
+        """A category's colour."""
+        return self.colours.get(code, outcome_colour(code))
+
+
+def is_categorical(metric: str) -> bool:
+    """Whether ``metric`` is drawn as categories.
+
+    >>> is_categorical("outcome"), is_categorical("deal_is_equilibrium"), is_categorical("welfare")
+    (True, True, False)
+    """
+    return metric == "outcome" or metric in _BOOLEAN
+
+
+def metric_label(metric: str, attrs: Mapping[str, Any]) -> str:
+    """The metric as a colourbar or legend title.
+
+    >>> metric_label("outcome", {}), metric_label("welfare", {"long_name": "total welfare"})
+    ('selected equilibrium outcome', 'total welfare')
+    """
+    return _LABELS.get(metric, str(attrs.get("long_name", metric.replace("_", " "))))
+
+
+def outcome_colour(code: int) -> str:
+    """The fixed colour of outcome ``code`` (grey for -1, no pure equilibrium).
+
+    >>> outcome_colour(-1), outcome_colour(0) == OKABE_ITO[0], outcome_colour(7) == OKABE_ITO[0]
+    ('#DDDDDD', True, True)
+    """
+    return NO_EQUILIBRIUM_COLOUR if code < 0 else OKABE_ITO[code % len(OKABE_ITO)]
+
+
+def outcome_names(attrs: Mapping[str, Any]) -> dict[int, str]:
+    """Outcome names by code, from CF ``flag_values``/``flag_meanings`` and ``outcome_labels``.
+
+    >>> outcome_names({"flag_values": [-1, 0], "flag_meanings": "none deal_signed"})
+    {-1: 'no pure equilibrium', 0: 'deal signed'}
+    >>> outcome_names({"outcome_labels": '["war", "peace"]'})
+    {-1: 'no pure equilibrium', 0: 'war', 1: 'peace'}
+    """
+    names: dict[int, str] = {-1: NO_EQUILIBRIUM_NAME}
+    meanings = str(attrs.get("flag_meanings", "")).split()
+    values = [int(v) for v in np.atleast_1d(attrs.get("flag_values", []))]
+    for code, meaning in zip(values, meanings, strict=False):
+        names[code] = NO_EQUILIBRIUM_NAME if meaning == "none" else meaning.replace("_", " ")
+    labels = attrs.get("outcome_labels")
+    if labels:
+        try:
+            decoded = json.loads(str(labels))
+        except ValueError:
+            decoded = None
+        if not isinstance(decoded, list):
+            raise InputError.at(
+                "", "metric", "the outcome's outcome_labels attribute is not a JSON list of names"
+            )
+        names.update((code, str(label)) for code, label in enumerate(decoded))
+    return names
+
+
+def colouring(metric: str, attrs: Mapping[str, Any], grids: Sequence[NDArray[Any]]) -> Colouring:
+    """How to colour ``metric``, whose values in all panels are ``grids``.
+
+    A continuous metric gets one colour range over all ``grids`` (NaN ignored):
+    symmetric around 0 for a signed metric, [0, 1] for a share.
+
+    >>> colouring("surplus", {}, [np.array([[-2.0, 1.0]])])
+    Colouring(categorical=False, names={}, colours={}, cmap='RdBu', vmin=-2.0, vmax=2.0)
+    >>> colouring("welfare", {}, [np.array([[3.0, np.nan]])]).vmin
+    2.5
+    """
+    if metric == "outcome":
+        names = outcome_names(attrs)
+        return Colouring(True, names, {c: outcome_colour(c) for c in names})
+    if metric in _BOOLEAN:
+        return Colouring(True, dict(enumerate(_BOOLEAN[metric])), dict(enumerate(_BOOLEAN_COLOURS)))
+    finite = np.concatenate([np.ravel(g[np.isfinite(g)]) for g in grids])
+    if metric in _SIGNED:
+        bound = float(np.abs(finite).max()) if finite.size else 1.0
+        return Colouring(False, cmap=DIVERGING_CMAP, vmin=-(bound or 1.0), vmax=bound or 1.0)
+    vmin, vmax = 0.0, 1.0
+    if metric not in _UNIT_INTERVAL and finite.size:
+        vmin, vmax = float(finite.min()), float(finite.max())
+        if vmin == vmax:
+            vmin, vmax = vmin - 0.5, vmax + 0.5
+    return Colouring(False, cmap=SEQUENTIAL_CMAP, vmin=vmin, vmax=vmax)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from negotiation_sim import Game, ScenarioError, load_scenario, read_nfg, solve, write_nfg
 from negotiation_sim.cli import main
-from negotiation_sim.errors import GameError
+from negotiation_sim.errors import GameError, InputError
 from negotiation_sim.interop import format_nfg, parse_nfg, parse_nfg_file, read_nfg_file
 from negotiation_sim.interop.nfg import GAMBIT_LABEL
 from tests.strategies import games
@@ -178,6 +178,25 @@ def test_names_gambit_cannot_read_back_are_refused():
         assert parse_nfg(format_nfg(game, strict=False)).options[1] == (name,)
     with pytest.raises(GameError, match="version"):
         format_nfg(Game(np.zeros((2, 1, 1))), version="tree")  # type: ignore[arg-type]
+    with pytest.raises(GameError, match=r"got 'payof' \(did you mean 'payoff'\?\)"):
+        format_nfg(Game(np.zeros((2, 1, 1))), version="payof")  # type: ignore[arg-type]
+
+
+def test_unwritable_path_is_an_input_error_naming_the_file(tmp_path):
+    target = tmp_path / "no" / "such" / "game.nfg"
+    with pytest.raises(InputError) as caught:
+        write_nfg(Game(np.zeros((2, 1, 1))), target)
+    assert caught.value.source == str(target)
+    (problem,) = caught.value.problems
+    assert problem.location == "" and problem.message.startswith("cannot write the file: ")
+
+
+def test_a_misspelt_header_gets_a_hint():
+    with pytest.raises(ScenarioError) as caught:
+        parse_nfg('NGF 1 R "t" { "A" "B" } { 1 1 } 1 2')
+    (problem,) = caught.value.problems
+    assert problem.location == "line 1, column 1"
+    assert problem.message.endswith("got 'NGF' (did you mean 'NFG'?)")
 
 
 def test_latin1_file_and_unreadable_file(tmp_path):

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from negotiation_sim import ScenarioError, load_scenario, solve
+from negotiation_sim import ScenarioError, load_scenario, pure_equilibria, solve
 from negotiation_sim.scenario import parse_scenario
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "scenario-format.md"
@@ -385,3 +385,44 @@ def test_resolve_equals_the_brute_force_oracle_bit_for_bit(path, seed, absolute)
                 assert np.array_equal(payoffs[(slice(None), *profile, b)], table[(choosers, *full)])
                 at = b if outcomes.shape[-1] > 1 else 0
                 assert outcomes[(*profile, at)] == scenario.profile_outcomes[full]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.tuples(*[st.integers(1, 3)] * 4),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([0.0, 1e-9, 1.0]),
+)
+def test_format_games_find_the_solvers_pure_equilibria(shape, seed, tol):
+    """Small integer payoffs (many ties): the compact test equals pure_equilibria bit for bit."""
+    payoffs = np.random.default_rng(seed).integers(-3, 4, size=(4, *shape)).astype(float)
+    scenario = parse_scenario(row_scenario(payoffs, '{ a2 = "best_reply", a3 = "best_reply" }'))
+    for name in (None, "first"):
+        games = scenario.format_games(name, scenario.values())
+        expanded, _, _ = games.expand()
+        expected = pure_equilibria(expanded, tol=tol, batch_axis="last")
+        assert np.array_equal(games.pure_equilibria(tol), expected)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_format_games_of_shipped_scenarios_on_a_grid(path):
+    scenario = load_scenario(path)
+    rng = np.random.default_rng(5)
+    grid = {n: rng.uniform(p.low, p.high, size=40) for n, p in scenario.parameters.items()}
+    for trust_zero in (False, True):  # trust 0: Alaska's exact ties (every deal worth P)
+        if trust_zero and "trust" in grid:
+            grid["trust"] = np.zeros(40)
+        values = scenario.values(grid)
+        full = scenario.full_payoffs(values)
+        for name in [None, *scenario.formats]:
+            games = scenario.format_games(name, values)
+            expanded, outcomes, everyone = games.expand()
+            expected = pure_equilibria(expanded, batch_axis="last")
+            assert np.array_equal(games.pure_equilibria(), expected)
+            # Read off a prebuilt full table: the same games, bit for bit.
+            for mine, theirs in zip(
+                scenario.resolve(name, values, full=full),
+                (expanded, outcomes, everyone),
+                strict=True,
+            ):
+                assert np.array_equal(mine, theirs)

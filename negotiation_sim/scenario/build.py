@@ -28,12 +28,13 @@ from numpy.typing import NDArray
 
 from .._transforms import relative_gains_payoffs
 from ..errors import Problem, ScenarioError
-from ..game import FloatArray
+from ..game import DEFAULT_TOL, FloatArray
+from ..solvers._checks import check_tol
 
 if TYPE_CHECKING:
     from .model import Format, Scenario
 
-__all__ = ["BEST_REPLY", "Cells", "Resolved", "cell_payoffs", "full_payoffs", "resolve"]
+__all__ = ["BEST_REPLY", "Cells", "FormatGames", "cell_payoffs", "format_games", "full_payoffs"]
 
 #: What a non-chooser does in a format when it is not given a fixed option.
 BEST_REPLY = "best_reply"
@@ -178,24 +179,83 @@ class _State:
 
 
 @dataclass(frozen=True, eq=False)
-class Resolved:
-    """A format's game over a grid, before anything is laid out per profile.
+class FormatGames:
+    """A format's games over a grid, each profile pointing at a *node* (a cell, or what a
+    replier's reply reaches) instead of a payoff table laid out per profile.
 
-    ``map`` (k_c.. in the format's chooser order) sends each profile of the format's
-    game to a node; ``payoffs`` (n, V, B) is everyone's payoff at each node and
-    ``outcomes`` (V, B) or (V, 1) the outcome reached there.
+    Attributes
+    ----------
+    node : ndarray of int, shape (k_c...)
+        The node each profile of the format's game leads to (choosers in the format's order).
+    payoffs : ndarray, shape (n, V, B)
+        Every actor's payoff at every node and grid point.
+    outcomes : ndarray of int, shape (V, B) or (V, 1)
+        The outcome reached at every node (one column when it is the same at every point).
+    rows : tuple of int
+        The choosers' rows of ``payoffs`` (actor indices, in the format's order).
+
+    Everyone's payoffs at profile ``s`` are ``payoffs[:, node[s]]`` (a view, no copy).
     """
 
-    map: IntArray
+    node: IntArray
     payoffs: FloatArray
     outcomes: IntArray
-    replies: list[tuple[str, IntArray, IntArray, tuple[str, ...]]]
+    rows: tuple[int, ...]
+    replies: list[tuple[str, IntArray, IntArray, tuple[str, ...]]] = field(default_factory=list)
+
+    def expand(self) -> tuple[FloatArray, IntArray, FloatArray]:
+        """The games laid out per profile: :meth:`Scenario.resolve`'s three arrays."""
+        everyone = np.take(self.payoffs, self.node, axis=1)
+        outcomes = np.take(self.outcomes, self.node, axis=0)
+        n = self.payoffs.shape[0]
+        payoffs = everyone if self.rows == tuple(range(n)) else everyone[list(self.rows)]
+        return payoffs, outcomes, everyone
+
+    def pure_equilibria(self, tol: float = DEFAULT_TOL) -> NDArray[np.bool_]:
+        """Which profiles are pure equilibria at each grid point, shape (k_c..., B).
+
+        The same as :func:`~negotiation_sim.pure_equilibria` on the expanded games
+        (``u_i(s) >= max_j u_i(j, s_-i) - tol``, bit for bit), but each chooser's test
+        depends only on the node at ``s`` and the tuple of nodes along its own axis: each
+        distinct tuple's best payoff and each distinct (node, tuple) test is computed once.
+        """
+        tol = check_tol(tol)
+        size = self.payoffs.shape[-1]
+        tests: list[tuple[IntArray, NDArray[np.bool_]]] = []
+        for axis, row in enumerate(self.rows):
+            own = self.payoffs[row]
+            moved = np.moveaxis(self.node, axis, -1)
+            along = moved.reshape(-1, moved.shape[-1])
+            tuples, which = np.unique(along, axis=0, return_inverse=True)
+            best = np.empty((len(tuples), size))
+            for u, candidates in enumerate(tuples.tolist()):
+                distinct = list(dict.fromkeys(candidates))
+                np.copyto(best[u], own[distinct[0]])
+                for v in distinct[1:]:
+                    np.maximum(best[u], own[v], out=best[u])
+            best -= tol
+            keys = np.stack([along.ravel(), np.repeat(which.ravel(), along.shape[1])], 1)
+            pairs, pair_of = np.unique(keys, axis=0, return_inverse=True)
+            ok = np.empty((len(pairs), size), dtype=bool)
+            for p, (v, u) in enumerate(pairs.tolist()):
+                np.greater_equal(own[v], best[u], out=ok[p])
+            tests.append((np.moveaxis(pair_of.reshape(moved.shape), -1, axis), ok))
+        # A profile is an equilibrium iff every chooser's test passes: one AND per distinct
+        # combination of tests, then laid out per profile.
+        keys = np.stack([pair.ravel() for pair, _ in tests], 1)
+        combos, combo_of = np.unique(keys, axis=0, return_inverse=True)
+        passed = np.empty((len(combos), size), dtype=bool)
+        for k, combo in enumerate(combos.tolist()):
+            np.copyto(passed[k], tests[0][1][combo[0]])
+            for (_, ok), p in zip(tests[1:], combo[1:], strict=True):
+                np.logical_and(passed[k], ok[p], out=passed[k])
+        return np.take(passed, combo_of.reshape(self.node.shape), axis=0)
 
 
 def reduce(
     scenario: Scenario, chosen: Format, cells: FloatArray, *, keep_replies: bool = False
-) -> Resolved:
-    """Reduce the cells' payoffs (n, D, B) to the format's game."""
+) -> FormatGames:
+    """Reduce the cells' payoffs (n, D, B) to the format's games."""
     ids = list(scenario.actor_ids)
     state = _State(scenario.cells.of_profile, list(ids))
     for actor, option in chosen.others:
@@ -207,15 +267,16 @@ def reduce(
     for actor in reversed(repliers):  # backward induction: the last to reply first
         _reply(state, cells[ids.index(actor)], actor, keep_replies)
     order = [state.axes.index(a) for a in chosen.choosers]
-    node_map = np.transpose(state.map, order)
+    node = np.transpose(state.map, order)
+    rows = tuple(ids.index(a) for a in chosen.choosers)
     outcome = scenario.cells.outcome
     if state.reached is None:
-        return Resolved(node_map, cells, outcome[:, None], state.replies)
+        return FormatGames(node, cells, outcome[:, None], rows, state.replies)
     size = cells.shape[-1]
     # Gather everyone's payoffs at the cell each node reaches: flat indices into (D * B).
     flat = state.reached * size + np.arange(size)
     payoffs = np.take(cells.reshape(cells.shape[0], -1), flat, axis=1)
-    return Resolved(node_map, payoffs, outcome[state.reached], state.replies)
+    return FormatGames(node, payoffs, outcome[state.reached], rows, state.replies)
 
 
 def _reply(state: _State, own: FloatArray, actor: str, keep_replies: bool) -> None:
@@ -262,21 +323,15 @@ def _reply(state: _State, own: FloatArray, actor: str, keep_replies: bool) -> No
         state.replies.append((actor, replies, state.map, rest))
 
 
-def resolve(
+def format_games(
     scenario: Scenario,
     format: str | None,
     values: Mapping[str, FloatArray],
     full: FloatArray | None,
-) -> tuple[FloatArray, IntArray, FloatArray]:
-    """:meth:`Scenario.resolve` (documented there)."""
-    chosen = scenario.format(format)
+) -> FormatGames:
+    """:meth:`Scenario.format_games` (documented there)."""
     cells = cell_payoffs(scenario, values) if full is None else _cells_from_full(scenario, full)
-    done = reduce(scenario, chosen, cells)
-    everyone = np.take(done.payoffs, done.map, axis=1)
-    outcomes = np.take(done.outcomes, done.map, axis=0)
-    rows = [scenario.actor_ids.index(a) for a in chosen.choosers]
-    payoffs = everyone if rows == list(range(len(scenario.actors))) else everyone[rows]
-    return payoffs, outcomes, everyone
+    return reduce(scenario, scenario.format(format), cells)
 
 
 def path(

@@ -28,7 +28,7 @@ from .._transforms import relative_gains_payoffs
 from ..errors import Problem, ScenarioError
 from ..game import FloatArray, Game
 from . import build
-from .build import BEST_REPLY, Cells, grid_shape, relative_gains_weight
+from .build import BEST_REPLY, Cells, FormatGames, grid_shape, relative_gains_weight
 from .expressions import Expression
 
 __all__ = [
@@ -336,7 +336,36 @@ class Scenario:
         >>> [alaska.outcome_ids[o] for o in outcomes[2, 1]]  # broker_deal, demand_donetsk
         ['war', 'deal_donetsk']
         """
-        return build.resolve(self, format, values, full)
+        return self.format_games(format, values, full=full).expand()
+
+    def format_games(
+        self,
+        format: str | None,
+        values: Mapping[str, FloatArray],
+        *,
+        full: FloatArray | None = None,
+    ) -> FormatGames:
+        """:meth:`resolve` before its layout per profile: what sweeps measure on.
+
+        Every profile of the format's game points at a *node*; everyone's payoffs and the
+        outcome are stored once per node, (n, V, B) and (V, B), not once per profile.
+        :meth:`FormatGames.pure_equilibria` finds the pure equilibria on that form, and
+        :meth:`FormatGames.expand` lays it out as :meth:`resolve` returns it.
+
+        Examples
+        --------
+        >>> from negotiation_sim import load_scenario, pure_equilibria
+        >>> alaska = load_scenario("scenarios/alaska_2025.toml")
+        >>> values = alaska.values({"trust": [0.2, 0.8], "verification": [0.0, 0.8]})
+        >>> games = alaska.format_games("multilateral", values)
+        >>> games.node.shape, games.payoffs.shape  # 144 profiles, 9 distinct payoff cells
+        ((3, 4, 4, 3), (4, 9, 2))
+        >>> payoffs, _, _ = games.expand()
+        >>> mask = games.pure_equilibria()
+        >>> bool((mask == pure_equilibria(payoffs, batch_axis="last")).all())
+        True
+        """
+        return build.format_games(self, format, values, full)
 
     def profile_of(
         self,

@@ -30,6 +30,28 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "actor_id_trailing_newline": ("actors[1].id", "expected a name of letters, digits and _"),
     "deeply_nested_array": ("line 8", "TOML nesting is too deep"),
     "default_out_of_range": ("parameters.gain.default", "value 20 is outside its range [0, 10]"),
+    "definition_cycle": ("definitions.edge", "definitions form a cycle: edge -> bonus -> edge"),
+    "definition_not_finite": (
+        "definitions.edge",
+        "definition 'edge' is inf at the parameter defaults (gain = 2)",
+    ),
+    "definition_reserved_name": (
+        "definitions.clip",
+        "a definition name is letters, digits and _, and not min, max, clip, assurance or a "
+        "Python keyword",
+    ),
+    "definition_shadows_parameter": (
+        "definitions.gain",
+        "'gain' is a parameter: a definition needs a name of its own",
+    ),
+    "definition_undefined_parameter": (
+        "definitions.edge",
+        "undefined parameter or definition 'gian' (did you mean 'gain'?)",
+    ),
+    "definition_unknown_name": (
+        "outcomes.a_ahead.payoffs.a",
+        "undefined parameter or definition 'egde' (did you mean 'edge'?)",
+    ),
     "duplicate_actor_id": ("actors[1].id", "duplicate actor id 'a'"),
     "duplicate_option_id": ("actors[0].options[1].id", "duplicate option id 'restrain'"),
     "empty_actor_list": ("actors", "expected at least two actors, got 0"),
@@ -250,6 +272,11 @@ default = 2.0
 range = [0.0, 5.0]
 description = "The cost of war to each side."
 
+[definitions]
+# In any order: war_cost uses half_cost, written after it.
+war_cost = "-2 * half_cost"
+half_cost = "cost / 2"
+
 [[actors]]
 id = "east"
 name = "East"
@@ -285,7 +312,7 @@ payoffs = { east = "2 + trust", west = "1 + trust", mediator = 1 }
 
 [outcomes.war]
 label = "no deal: war goes on"
-payoffs = { east = "-cost", west = "-cost", mediator = "-clip(cost, 0, 1)" }
+payoffs = { east = "war_cost", west = "-cost", mediator = "-clip(cost, 0, 1)" }
 
 [outcomes.one_sided]
 label = "one side stops"
@@ -337,7 +364,7 @@ NAMES = (
     "name", "options", "default", "range", "description", "choosers", "others", "terms",
     "values", "label", "no_deal", "title", "scenario", "actors", "profiles", "outcomes",
     "formats", "parameters", "issues", "format_version", "min", "max", "clip", "lambda",
-    "True", "__import__", "x",
+    "True", "__import__", "x", "definitions", "war_cost", "half_cost",
 )  # fmt: skip
 EXPRESSIONS = (
     "3 + gain", "trust * cost", "1 / (gain - 2)", "gain ** 16 * 1e300", "min(gain)",
@@ -377,6 +404,7 @@ headers = st.sampled_from(
     [
         "[scenario]", "[[actors]]", "[[profiles]]", "[outcomes.treaty]", "[outcomes.x]",
         "[parameters.gain]", "[parameters.x]", "[issues.x]", "[formats.f]", "[formats.mediated]",
+        "[definitions]",
         "[actors]", "[profiles]", "[outcomes]", "[scenario.x]", "[[outcomes]]", "[[formats.f]]",
     ]
 )  # fmt: skip

@@ -595,3 +595,75 @@ def test_assurance_is_the_value_of_entering_a_deal() -> None:
 def test_assurance_arguments_are_checked(text, message) -> None:
     with pytest.raises(ScenarioError, match=re.escape(message)):
         parse_expression(text, parameters={"x"})
+
+
+# -- definitions ------------------------------------------------------------------------------
+
+DEFINED = frozenset({"x", "y"})
+
+
+def definitions() -> dict[str, Expression]:
+    """d1 of the parameters, d2 of d1 (definitions of definitions)."""
+    d1 = parse_expression("x * y - 1", parameters=DEFINED)
+    d2 = parse_expression("clip(d1, -1, 1) + x", parameters=DEFINED, definitions={"d1": d1})
+    return {"d1": d1, "d2": d2}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    hnp.arrays(np.float64, st.integers(1, 5), elements=st.floats(-3, 3)),
+    hnp.arrays(np.float64, st.integers(1, 5), elements=st.floats(-3, 3)),
+)
+def test_a_definition_evaluates_as_if_written_out(xs, ys) -> None:
+    """The oracle is the same arithmetic written in numpy."""
+    x, y = xs[:, None], ys[None, :]
+    e = parse_expression("d2 ** 2 - min(d1, y)", parameters=DEFINED, definitions=definitions())
+    d1 = x * y - 1
+    expected = (np.clip(d1, -1, 1) + x) ** 2 - np.minimum(d1, y)
+    np.testing.assert_allclose(e.evaluate({"x": x, "y": y}), expected, rtol=1e-15, atol=0)
+
+
+def test_an_expression_knows_the_definitions_it_uses() -> None:
+    found = definitions()
+    e = parse_expression("2 * d2", parameters={"x", "y", "z"}, definitions=found)
+    assert e.parameters == {"x", "y"}  # through d2 and d1; z is not used
+    assert e.definitions == (("d2", found["d2"]),)
+    assert not e.is_constant
+    # The same text with another meaning of d2 is another expression.
+    other = parse_expression("d1", parameters=DEFINED, definitions=found)
+    assert parse_expression("2 * d2", parameters=DEFINED, definitions={"d2": other}) != e
+    half = parse_expression("1 / 2", parameters=())
+    assert (
+        parse_expression("half * 4", parameters=(), definitions={"half": half}).constant_value == 2
+    )
+
+
+def test_an_expression_with_definitions_pickles() -> None:
+    e = parse_expression("d2 - d1 / y", parameters=DEFINED, definitions=definitions())
+    copy = pickle.loads(pickle.dumps(e))
+    assert copy == e and hash(copy) == hash(e)
+    values = {"x": np.array([0.5, 2.0]), "y": 3.0}
+    np.testing.assert_array_equal(copy.evaluate(values), e.evaluate(values))
+
+
+def test_unknown_names_are_looked_up_among_definitions_too() -> None:
+    with pytest.raises(ScenarioError, match=re.escape("undefined parameter or definition 'd3'")):
+        parse_expression("d3 + x", parameters=DEFINED, definitions=definitions())
+    with pytest.raises(ScenarioError, match=re.escape("'dd1' (did you mean 'd1'?)")):
+        parse_expression("dd1 + x", parameters=DEFINED, definitions=definitions())
+    _, problems = check_expression("q", parameters={"a"}, definitions=definitions())
+    assert [p.message for p in problems] == [
+        "undefined parameter or definition 'q' (declared parameters: 'a'; definitions: 'd1', 'd2')"
+    ]
+
+
+def test_a_definition_with_problems_is_not_reported_again() -> None:
+    """``None`` marks a definition whose problems are reported where it is defined."""
+    assert check_expression("2 * bad", parameters=DEFINED, definitions={"bad": None}) == (None, [])
+    _, problems = check_expression("bad + abs(x)", parameters=DEFINED, definitions={"bad": None})
+    assert len(problems) == 1 and "call of 'abs' is not allowed" in problems[0].message
+
+
+def test_a_definition_cannot_be_a_parameter_too() -> None:
+    with pytest.raises(TypeError, match="x is also a parameter"):
+        check_expression("x", parameters=DEFINED, definitions={"x": definitions()["d1"]})

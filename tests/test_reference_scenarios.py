@@ -59,8 +59,7 @@ def test_the_rewrite_keeps_every_game(reference):
     old, new = load_scenario(reference), load_scenario(SHIPPED / reference.name)
     rng = np.random.default_rng(15)
     points = [old.defaults()] + [
-        {n: float(rng.uniform(p.low, p.high)) for n, p in old.parameters.items()}
-        for _ in range(25)
+        {n: float(rng.uniform(p.low, p.high)) for n, p in old.parameters.items()} for _ in range(25)
     ]
     for name in (None, *old.formats):
         for params in points:

@@ -426,3 +426,61 @@ def test_format_games_of_shipped_scenarios_on_a_grid(path):
                 strict=True,
             ):
                 assert np.array_equal(mine, theirs)
+
+
+# -- loading: [definitions] and the reference of the format ----------------------------------
+
+
+def with_definitions(text: str, definitions: str) -> str:
+    return text.replace("[[actors]]", f"[definitions]\n{definitions}\n[[actors]]", 1)
+
+
+def test_definitions_are_inlined_in_payoffs_and_matrices_in_any_order():
+    text = with_definitions(documented_example(), 'bonus = "2 * edge"\nedge = "gain + 1"\n')
+    scenario = parse_scenario(text.replace('a = "3 + gain"', 'a = "3 + bonus"'))
+    assert list(scenario.definitions) == ["edge", "bonus"]  # what a definition uses comes first
+    assert scenario.definitions["bonus"].parameters == {"gain"}
+    matrices = parse_scenario(text + '\n[matrices]\na = [[3, 0], ["3 + bonus", 1]]\n')
+    for gain in (0.0, 2.0, 7.5):
+        # By hand: A arming on a restrained B gets 3 + 2 * (gain + 1).
+        expected = [3 + 2 * (gain + 1), 0.0]
+        assert scenario.game({"gain": gain}).payoff((1, 0)).tolist() == expected
+        assert matrices.game({"gain": gain}).payoff((1, 0)).tolist() == expected
+
+
+def test_a_scenario_without_definitions_has_none():
+    assert dict(parse_scenario(documented_example()).definitions) == {}
+
+
+def test_problems_of_definitions_are_located_and_not_repeated_where_they_are_used():
+    text = with_definitions(
+        documented_example().replace('a = "3 + gain"', 'a = "3 + loop_a + fine"'),
+        'loop_a = "loop_b"\nloop_b = "1 + loop_a"\nfine = "gain"\nbroken = "1 +"\nuser = "broken"\n',
+    )
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, source="x.toml")
+    assert [str(p) for p in caught.value.problems] == [
+        "definitions.loop_a: definitions form a cycle: loop_a -> loop_b -> loop_a",
+        "definitions.broken: syntax error in '1 +' at the end: invalid syntax",
+    ]
+
+
+def _documented_keys(heading: str) -> set[str]:
+    """The keys listed in the first table under ``heading`` of docs/scenario-format.md."""
+    import re
+
+    section = DOCS.read_text().split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `\[*([a-z_]+)", section, re.MULTILINE))
+
+
+def test_the_reference_lists_every_key_the_loader_accepts():
+    from negotiation_sim.scenario import _check_meta
+
+    top = {*_check_meta.SECTIONS, *_check_meta.OPTIONAL_SECTIONS}
+    assert _documented_keys("## Top level") == top
+    assert _documented_keys("## `[scenario]`") == {
+        *_check_meta.META_KEYS,
+        *_check_meta.OPTIONAL_META_KEYS,
+    }
+    for section in top - {"format_version", "scenario"}:
+        assert f"\n## `[{section}" in DOCS.read_text() or f"\n## `[[{section}" in DOCS.read_text()

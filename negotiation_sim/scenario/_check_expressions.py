@@ -55,23 +55,31 @@ def check_definitions(value: Any, parameters: Parameters, problems: Problems) ->
             problems.add(where, f"{name!r} is a parameter: a definition needs a name of its own")
         else:
             texts[name] = text
+    position = {name: k for k, name in enumerate(texts)}
     order, cycles = dependency_order(
-        {name: [n for n in texts if n in referenced_names(text)] for name, text in texts.items()}
+        {
+            name: sorted(
+                (n for n in referenced_names(text) if n in texts), key=position.__getitem__
+            )
+            for name, text in texts.items()
+        }
     )
     for cycle in cycles:
         problems.add(
             join("definitions", cycle[0]), f"definitions form a cycle: {' -> '.join(cycle)}"
         )
     broken = {name for cycle in cycles for name in cycle}
-    definitions: dict[str, Expression | None] = {}
+    # Every name is known from the start (None until compiled): the order puts what a
+    # definition uses before it, so a None it meets is a definition with problems.
+    definitions: dict[str, Expression | None] = dict.fromkeys(texts)
     scope = Scope(parameters.names, definitions)
     for name in order:
         where = join("definitions", name)
         expression = None if name in broken else scope.check(texts[name], where, problems)
         if expression is not None:
             _check_finite(name, expression, parameters, where, problems)
-        definitions[name] = expression  # the scope sees it from here on
-    return scope
+        definitions[name] = expression
+    return Scope(parameters.names, {name: definitions[name] for name in order})
 
 
 def dependency_order(uses: Mapping[str, list[str]]) -> tuple[list[str], list[list[str]]]:

@@ -199,6 +199,63 @@ def test_nash_lottery_kkt_three_actors() -> None:
     np.testing.assert_allclose(solution.gains, [0.3, 0.3, 0.3], atol=1e-7)
 
 
+def _nash_barter() -> tuple[np.ndarray, np.ndarray]:
+    """Nash (1950, Econometrica 18, p. 161): Bill and Jack barter nine goods, 2^9 = 512 trades.
+
+    Utilities (Bill, Jack): Bill's book (2, 4), whip (2, 2), ball (2, 1), bat (2, 2),
+    box (4, 1); Jack's pen (10, 1), toy (4, 1), knife (6, 2), hat (2, 2). A trade says who
+    ends up with each good; without a deal each keeps his own: d = (12, 6).
+    """
+    bill = np.array([2, 2, 2, 2, 4, 10, 4, 6, 2], dtype=float)
+    jack = np.array([4, 2, 1, 2, 1, 1, 1, 2, 2], dtype=float)
+    owners = np.array(list(itertools.product([0, 1], repeat=9)))  # 0: Bill holds the good
+    points = np.stack([(owners == 0) @ bill, (owners == 1) @ jack], axis=1)
+    return points, np.array([bill[:5].sum(), jack[5:].sum()])
+
+
+def test_nash_barter_over_lotteries_equals_its_distinct_points() -> None:
+    points, d = _nash_barter()
+    distinct = np.array(sorted(set(map(tuple, points.tolist()))))
+    assert len(points) == 512 and len(distinct) == 126
+    solution = nash_bargaining(points, d, lotteries=True)
+    on_distinct = nash_bargaining(distinct, d, lotteries=True)
+    _consistent(solution, points)
+    np.testing.assert_allclose(solution.payoffs, on_distinct.payoffs, atol=1e-9)
+    # The closed-form oracle over all segments; Nash's answer: Bill gives book, whip, ball and
+    # bat for pen, toy and knife, gains (12, 5).
+    assert math.isclose(float(np.prod(solution.gains)), _nash_pair_oracle(distinct, d))
+    np.testing.assert_allclose(solution.gains, [12.0, 5.0], atol=1e-9)
+    # Named by an original trade: the first of the trades with those payoffs.
+    assert solution.index == int(np.flatnonzero((points == solution.payoffs).all(axis=1))[0])
+
+
+@st.composite
+def _with_repeats(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A problem, and its points with some rows repeated and all rows shuffled."""
+    points, d = draw(bargaining_problems(max_actors=3, max_points=5))
+    copies = draw(st.lists(st.integers(1, 3), min_size=len(points), max_size=len(points)))
+    repeated = np.repeat(points, copies, axis=0)
+    order = draw(st.permutations(range(len(repeated))))
+    return points, d, repeated[list(order)]
+
+
+@pytest.mark.parametrize("solve", SOLUTIONS)
+@given(case=_with_repeats())
+@LOTTERY
+def test_repeated_points_change_no_lottery_solution(solve, case):  # type: ignore[no-untyped-def]
+    points, d, repeated = case
+    base = solve(points, d, lotteries=True)
+    solution = solve(repeated, d, lotteries=True)
+    _consistent(solution, repeated)
+    assert solution.feasible == base.feasible
+    if base.feasible:
+        scale = max(1.0, float(np.abs(points).max()))
+        np.testing.assert_allclose(solution.payoffs, base.payoffs, atol=1e-6 * scale)
+        # Weight only on the first copy of each point.
+        for j in np.flatnonzero(np.array(solution.weights) > 0):
+            assert not (repeated[:j] == repeated[j]).all(axis=1).any()
+
+
 # -- Kalai–Smorodinsky ----------------------------------------------------------------------
 
 

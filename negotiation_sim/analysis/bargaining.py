@@ -30,15 +30,16 @@ Organization* 49).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import linprog, minimize
 
 from ..errors import GameError, NegotiationSimError
 from ..game import DEFAULT_TOL, FloatArray
 from ..solvers._lp import maximin
+from ._lotteries import ideal_gains, maxmin_then_sum, nash_lottery
 
 __all__ = [
     "BargainingSolution",
@@ -49,9 +50,6 @@ __all__ = [
     "nash_bargaining",
     "rubinstein",
 ]
-
-#: Largest Frank–Wolfe (KKT) gap accepted for the Nash lottery, relative to ``n``.
-_NASH_KKT_TOL = 1e-7
 
 
 @dataclass(frozen=True)
@@ -183,117 +181,55 @@ def _first_best(score: FloatArray, tie_break: FloatArray, tol: float) -> int:
     return int(near[np.flatnonzero(second >= top - tol * max(1.0, abs(top)))[0]])
 
 
-# -- linear programs ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Setup:
+    """A checked problem: points ``p`` (m, n), disagreement ``d``, gains ``p - d``, their scale."""
+
+    p: FloatArray
+    d: FloatArray
+    gains: FloatArray
+    scale: float
+    method: str
+
+    def infeasible(self) -> BargainingSolution:
+        return _infeasible(self.p, self.d, self.method)
+
+    def positive(self, tol: float) -> NDArray[np.bool_] | None:
+        """Points giving every actor more than ``d``; ``None`` if there is none."""
+        positive: NDArray[np.bool_] = np.asarray((self.gains > tol * self.scale).all(axis=1))
+        return positive if positive.any() else None
+
+    def acceptable(self, tol: float) -> NDArray[np.bool_]:
+        """Points giving no actor less than ``d``."""
+        return np.asarray((self.gains >= -tol * self.scale).all(axis=1))
 
 
-def _max_sum_above(gains: FloatArray, floor: float, fallback: FloatArray) -> FloatArray:
-    """A lottery maximising ``sum_i (G^T w)_i`` subject to ``G^T w >= floor``.
+def _setup(points: ArrayLike, disagreement: ArrayLike, name: str, lotteries: bool) -> _Setup:
+    p, d = _problem(points, disagreement)
+    gains = p - d
+    return _Setup(p, d, gains, _scale(gains), f"{name}/lotteries" if lotteries else name)
 
-    Returns ``fallback`` if HiGHS reports anything but success (the floor is
-    relaxed slightly below the max-min value, so this should not happen).
+
+def _over_lotteries(
+    setup: _Setup, tol: float, choose: Callable[[FloatArray, FloatArray], FloatArray]
+) -> BargainingSolution:
+    """A lottery solution: ``choose(gains, start)`` picks weights over the distinct points.
+
+    ``gains`` are the distinct points' gains over the scale, ``start`` the max-min lottery
+    (every actor's smallest gain positive). Repeated points add nothing to the convex hull
+    but make the optimisers slower (Nash's 1950 barter: 512 trades, 126 distinct points),
+    so each distinct point is kept once, at its first row, and the weights are put back
+    there: the solution names the original points.
     """
-    m, n = gains.shape
-    result = linprog(
-        -gains.sum(axis=1),
-        A_ub=-gains.T,
-        b_ub=-np.full(n, floor),
-        A_eq=np.ones((1, m)),
-        b_eq=[1.0],
-        bounds=[(0.0, None)] * m,
-    )
-    if result.status != 0:
-        return fallback
-    w = np.clip(result.x, 0.0, None)
-    return np.asarray(w / w.sum(), dtype=np.float64)
-
-
-def _maxmin_then_sum(gains: FloatArray, tol: float) -> tuple[float, FloatArray]:
-    """Max-min lottery, made Pareto optimal by maximising the sum of gains second."""
-    t, w = maximin(gains, who="bargaining")
-    slack = 1e-12 * max(1.0, abs(t))
-    w2 = _max_sum_above(gains, t - slack, w)
-    # Keep the max-min optimum unless the second stage is a real Pareto improvement (gains are
-    # normalised, so these thresholds are relative; HiGHS's own tolerance is about 1e-7).
-    margin = max(tol, 1e-9)
-    if (
-        float((gains.T @ w2).min()) < t - margin
-        or float((gains.T @ w2).sum()) <= float((gains.T @ w).sum()) + margin
-    ):
-        w2 = w
-    return t, w2
-
-
-def _ideal_gains(gains: FloatArray) -> FloatArray:
-    """Each actor's best gain over lotteries acceptable to all (``G^T w >= 0``)."""
-    m, n = gains.shape
-    ideal = np.empty(n)
-    for i in range(n):
-        result = linprog(
-            -gains[:, i],
-            A_ub=-gains.T,
-            b_ub=np.zeros(n),
-            A_eq=np.ones((1, m)),
-            b_eq=[1.0],
-            bounds=[(0.0, None)] * m,
-        )
-        if result.status != 0:
-            raise NegotiationSimError(
-                f"bargaining: the ideal-point linear program failed for actor {i}: {result.message}"
-            )
-        ideal[i] = -result.fun
-    return ideal
-
-
-# -- Nash -----------------------------------------------------------------------------------
-
-
-def _nash_lottery(gains: FloatArray, start: FloatArray) -> FloatArray:
-    """Maximise ``sum_i log (G^T w)_i`` over lotteries by SLSQP from a strictly feasible start.
-
-    ``gains`` must be normalised (each actor's best gain 1). The optimum is
-    certified by the Frank–Wolfe gap ``max_j (G x^-1)_j - n`` (``x = G^T w``),
-    an upper bound on the shortfall of the objective (by concavity); zero
-    exactly at the optimum.
-    """
-    m, n = gains.shape
-
-    def objective(w: FloatArray) -> float:
-        x = gains.T @ w
-        if float(x.min()) <= 0.0:
-            return 1e6 * (1.0 + float(np.clip(-x, 0.0, None).sum()))
-        return -float(np.log(x).sum())
-
-    def gradient(w: FloatArray) -> FloatArray:
-        x = np.clip(gains.T @ w, 1e-12, None)
-        return np.asarray(-(gains @ (1.0 / x)), dtype=np.float64)
-
-    def gap(w: FloatArray) -> float:
-        return float((-gradient(w)).max()) - float(n)
-
-    w = start
-    for _ in range(5):
-        if gap(w) <= _NASH_KKT_TOL * n:
-            return w
-        result = minimize(
-            objective,
-            w,
-            jac=gradient,
-            method="SLSQP",
-            bounds=[(0.0, 1.0)] * m,
-            constraints=[
-                {"type": "eq", "fun": lambda v: v.sum() - 1.0, "jac": lambda v: np.ones(m)}
-            ],
-            options={"ftol": 1e-15, "maxiter": 500},
-        )
-        candidate = np.clip(result.x, 0.0, None)
-        candidate /= candidate.sum()
-        if float((gains.T @ candidate).min()) > 0 and objective(candidate) <= objective(w):
-            w = candidate
-    if gap(w) > 1e-5 * n:
-        raise NegotiationSimError(
-            f"nash_bargaining: the lottery optimum was not certified (Frank-Wolfe gap {gap(w):.2e})"
-        )
-    return w
+    _, first = np.unique(setup.p, axis=0, return_index=True)
+    rows = np.sort(first)
+    gains = setup.gains[rows] / setup.scale
+    t, start = maximin(gains, who="bargaining")
+    if t <= tol:
+        return setup.infeasible()
+    weights = np.zeros(setup.p.shape[0])
+    weights[rows] = choose(gains, start)
+    return _lottery(setup.p, setup.d, weights, setup.method)
 
 
 def nash_bargaining(
@@ -339,27 +275,23 @@ def nash_bargaining(
     >>> nash_bargaining([[1, 0], [0, 1]], [0, 0]).feasible
     False
     """
-    p, d = _problem(points, disagreement)
-    gains = p - d
-    scale = _scale(gains)
-    method = "nash/lotteries" if lotteries else "nash"
-    if not lotteries:
-        positive: NDArray[np.bool_] = np.asarray((gains > tol * scale).all(axis=1))
-        if not positive.any():
-            return _infeasible(p, d, method)
-        # Products of positive gains, normalised per actor so ties are scale free.
-        normalised = gains / np.abs(gains).max(axis=0)
-        logs = np.where(
-            positive, np.log(np.where(positive[:, None], normalised, 1.0)).sum(axis=1), -np.inf
+    setup = _setup(points, disagreement, "nash", lotteries)
+    if lotteries:
+        # Each actor's best gain is > 0 there (some lottery gives everyone a positive gain).
+        return _over_lotteries(
+            setup, tol, lambda gains, start: nash_lottery(gains / gains.max(axis=0), start)
         )
-        product = np.where(positive, np.exp(logs - logs[positive].max()), -1.0)
-        return _pure(p, d, _first_best(product, np.zeros(len(product)), tol), method)
-    t, start = maximin(gains / scale, who="bargaining")
-    if t <= tol:
-        return _infeasible(p, d, method)
-    best = gains.max(axis=0)  # > 0: some lottery gives every actor a positive gain
-    w = _nash_lottery(gains / best, start)
-    return _lottery(p, d, w, method)
+    positive = setup.positive(tol)
+    if positive is None:
+        return setup.infeasible()
+    gains = setup.gains
+    # Products of positive gains, normalised per actor so ties are scale free.
+    normalised = gains / np.abs(gains).max(axis=0)
+    logs = np.where(
+        positive, np.log(np.where(positive[:, None], normalised, 1.0)).sum(axis=1), -np.inf
+    )
+    product = np.where(positive, np.exp(logs - logs[positive].max()), -1.0)
+    return _pure(setup.p, setup.d, _first_best(product, np.zeros(len(product)), tol), setup.method)
 
 
 # -- Kalai–Smorodinsky and egalitarian ------------------------------------------------------
@@ -394,26 +326,16 @@ def kalai_smorodinsky(
     >>> kalai_smorodinsky([[1, 0], [0.6, 1.0], [0.5, 1.8]], [0, 0]).index
     1
     """
-    p, d = _problem(points, disagreement)
-    gains = p - d
-    scale = _scale(gains)
-    method = "kalai_smorodinsky/lotteries" if lotteries else "kalai_smorodinsky"
-    if not lotteries:
-        positive = (gains > tol * scale).all(axis=1)
-        if not positive.any():
-            return _infeasible(p, d, method)
-        acceptable = (gains >= -tol * scale).all(axis=1)
-        ideal = gains[acceptable].max(axis=0)
-        normalised = gains / ideal
-        score = np.where(acceptable, normalised.min(axis=1), -np.inf)
-        total = np.where(acceptable, normalised.sum(axis=1), -np.inf)
-        return _pure(p, d, _first_best(score, total, tol), method)
-    t, _ = maximin(gains / scale, who="bargaining")
-    if t <= tol:
-        return _infeasible(p, d, method)
-    ideal = _ideal_gains(gains / scale)
-    _, w = _maxmin_then_sum(gains / scale / ideal, tol)
-    return _lottery(p, d, w, method)
+    setup = _setup(points, disagreement, "kalai_smorodinsky", lotteries)
+    if lotteries:
+        return _over_lotteries(
+            setup, tol, lambda gains, _: maxmin_then_sum(gains / ideal_gains(gains), tol)
+        )
+    if setup.positive(tol) is None:
+        return setup.infeasible()
+    acceptable = setup.acceptable(tol)
+    normalised = setup.gains / setup.gains[acceptable].max(axis=0)
+    return _best_pure(setup, acceptable, normalised, tol)
 
 
 def egalitarian(
@@ -438,23 +360,21 @@ def egalitarian(
     >>> [round(v, 6) for v in solution.payoffs], [round(w, 6) for w in solution.weights]
     ([1.333333, 1.333333], [0.333333, 0.666667])
     """
-    p, d = _problem(points, disagreement)
-    gains = p - d
-    scale = _scale(gains)
-    method = "egalitarian/lotteries" if lotteries else "egalitarian"
-    if not lotteries:
-        positive = (gains > tol * scale).all(axis=1)
-        if not positive.any():
-            return _infeasible(p, d, method)
-        acceptable = (gains >= -tol * scale).all(axis=1)
-        score = np.where(acceptable, gains.min(axis=1), -np.inf)
-        total = np.where(acceptable, gains.sum(axis=1), -np.inf)
-        return _pure(p, d, _first_best(score, total, tol), method)
-    t, _ = maximin(gains / scale, who="bargaining")
-    if t <= tol:
-        return _infeasible(p, d, method)
-    _, w = _maxmin_then_sum(gains / scale, tol)
-    return _lottery(p, d, w, method)
+    setup = _setup(points, disagreement, "egalitarian", lotteries)
+    if lotteries:
+        return _over_lotteries(setup, tol, lambda gains, _: maxmin_then_sum(gains, tol))
+    if setup.positive(tol) is None:
+        return setup.infeasible()
+    return _best_pure(setup, setup.acceptable(tol), setup.gains, tol)
+
+
+def _best_pure(
+    setup: _Setup, acceptable: NDArray[np.bool_], gains: FloatArray, tol: float
+) -> BargainingSolution:
+    """The acceptable point with the largest smallest ``gains``, then the largest sum, then first."""
+    score = np.where(acceptable, gains.min(axis=1), -np.inf)
+    total = np.where(acceptable, gains.sum(axis=1), -np.inf)
+    return _pure(setup.p, setup.d, _first_best(score, total, tol), setup.method)
 
 
 # -- Rubinstein and Fearon ------------------------------------------------------------------

@@ -334,8 +334,13 @@ discounts = st.floats(0.0, 0.999)
 def test_rubinstein_shares_sum_to_one(d1, d2):  # type: ignore[no-untyped-def]
     split = rubinstein(d1, d2)
     assert math.isclose(split.proposer + split.responder, 1.0)
-    assert math.isclose(split.proposer, (1 - d2) / (1 - d1 * d2))
     assert split.binding == (False, False)
+    # Stationary subgame-perfect offers (Rubinstein 1982): each responder is indifferent
+    # between accepting and proposing next round; x (y) is what actor 1 (2) keeps proposing.
+    # Two linear equations with one solution, so they pin the split down.
+    x, y = split.proposer, rubinstein(d2, d1).proposer
+    assert math.isclose(1 - x, d2 * y, abs_tol=1e-12)
+    assert math.isclose(1 - y, d1 * x, abs_tol=1e-12)
 
 
 @given(d=discounts)

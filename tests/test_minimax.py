@@ -54,6 +54,22 @@ def test_constant_sum_games_are_accepted():
     assert result.value == pytest.approx((3.2, 6.8))
 
 
+@settings(max_examples=60, deadline=None)
+@given(gs.zero_sum_games(), st.integers(-5, 5), st.integers(-10, 10))
+def test_constant_sum_values_are_certified(game, shift, total):
+    # Row gets A + s, column total - s - A: the row actor's value is certified by the saddle
+    # inequalities of the returned strategies, and the two values sum to the constant.
+    a = game.payoffs[0]
+    moved = Game.from_bimatrix(a + shift, total - shift - a)
+    assert constant_sum(moved) == pytest.approx(total)
+    result = solve(moved, "minimax")
+    x, y = result.equilibria[0].strategies
+    v = result.value[0]
+    assert ((a + shift).T @ x).min() >= v - 1e-9
+    assert ((a + shift) @ y).max() <= v + 1e-9
+    assert result.value[1] == pytest.approx(total - v, abs=1e-9)
+
+
 def test_general_sum_game_is_refused_clearly():
     pd = Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
     with pytest.raises(UnsupportedGameError, match="zero-sum"):

@@ -192,6 +192,23 @@ def test_scale_invariance() -> None:
         assert is_degenerate(scaled) == is_degenerate(base)
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    gs.tie_heavy_games(max_options=3),
+    st.sampled_from([1e6, 1e-6]),
+    st.integers(-5, 5),
+    st.integers(-5, 5),
+)
+def test_scale_invariance_on_random_games(game: Game, factor: float, shift_a: int, shift_b: int):
+    """Any game rescaled to millions or millionths (tol with it): the same equilibria."""
+    a, b = game.payoffs
+    base = solve_vertex_enumeration(game)
+    moved = Game.from_bimatrix((a + shift_a) * factor, (b + shift_b) * factor)
+    scaled = solve_vertex_enumeration(moved, tol=1e-9 * factor)
+    assert same_profile_sets(found(scaled), tuple(found(base)))
+    assert is_degenerate(scaled) == is_degenerate(base)
+
+
 # -- known games -------------------------------------------------------------------------------
 
 

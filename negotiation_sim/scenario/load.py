@@ -21,10 +21,9 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from .._checking import Problems, show, suggest
-from .._checking import parse_toml as parse_toml  # re-exported, with read_bytes, read_text,
-from .._checking import read_bytes as read_bytes  # _hint and _show, for modules that still
-from .._checking import read_text as read_text  # import them from here (cli, interop.nfg,
+from .._checking import Problems
+from .._checking import parse_toml as parse_toml  # re-exported with read_text for cli.py, until
+from .._checking import read_text as read_text  # it imports them from negotiation_sim._checking
 from ..errors import ScenarioError
 from ._check_actors import MAX_ACTORS, check_actors, check_formats
 from ._check_expressions import Scope, check_definitions, check_matrices
@@ -43,7 +42,6 @@ from .model import Outcome, Scenario, frozen_mapping
 
 __all__ = ["load_scenario", "parse_scenario"]
 __all__ += ["FORMAT_VERSION", "MAX_ACTORS", "MAX_PROFILES", "WILDCARD"]  # the format's limits
-_hint, _show = suggest, show  # experiment.spec); new code uses negotiation_sim._checking
 
 
 def load_scenario(path: str | PathLike[str]) -> Scenario:

@@ -8,8 +8,8 @@ The same as ``negotiation-sim sweep experiments/relative_gains.toml`` in Python:
 import sys
 from pathlib import Path
 
-from negotiation_sim.experiment import load_experiment, run_experiment
 from negotiation_sim.plotting import save_landscape
+from negotiation_sim.sweep import load_experiment, run_experiment
 
 HERE = Path(__file__).resolve().parent
 

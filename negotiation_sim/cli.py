@@ -14,8 +14,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from . import __version__
-from .errors import NegotiationSimError
-from .experiment.runner import RunError
+from .errors import NegotiationSimError, RunError
 
 EXAMPLES = """\
 examples:
@@ -87,7 +86,7 @@ def _validate(args: argparse.Namespace) -> int:
                 args.scenario, [Problem("", f"{message} (shipped: {names})" if names else message)]
             ) from None
     if "experiment" in parse_toml(read_text(path), args.scenario):
-        from .experiment import load_experiment
+        from .sweep import load_experiment
 
         spec = load_experiment(args.scenario)
         print(
@@ -242,7 +241,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from .experiment import load_experiment, run_experiment
+    from .sweep import load_experiment, run_experiment
 
     spec = load_experiment(args.experiment)
     if args.set:
@@ -285,7 +284,7 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _plot(args: argparse.Namespace) -> int:
-    from .experiment.runner import check_output
+    from .sweep import check_output
     from .plotting.landscape import save_landscape
 
     path = check_output(args.results)

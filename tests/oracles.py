@@ -143,3 +143,112 @@ def zero_sum_shares_reference(u: np.ndarray, tol: float = 1e-9) -> tuple[float, 
             if size == n:
                 d_zero = n * float(np.sum(mean**2))
     return raw, share(d_common, d_zero)
+
+
+# -- a scenario's games, point by point ---------------------------------------------------------
+
+
+def _relative(raw: list[float], rho: float) -> list[float]:
+    """u_i - rho * mean of the others' payoffs (docs/models.md §2), for one profile."""
+    n = len(raw)
+    if n < 2:
+        return raw
+    return [u - rho * (sum(raw) - u) / (n - 1) for u in raw]
+
+
+def scenario_table(scenario: Any, params: dict[str, float]) -> dict[tuple[int, ...], list[float]]:
+    """Every actor's payoff at every full profile at one parameter point.
+
+    Read off the scenario's payoff expressions one profile and one actor at a time,
+    relative gains applied by hand: no batched table builder involved.
+    """
+    values = {name: p.default for name, p in scenario.parameters.items()} | params
+    rho = values[scenario.relative_gains] if scenario.relative_gains else 0.0
+    table = {}
+    for profile in itertools.product(*[range(k) for k in scenario.shape]):
+        raw = [
+            float(scenario.expressions[i][scenario.expression_index[i][profile]].evaluate(values))
+            for i in range(len(scenario.actors))
+        ]
+        table[profile] = _relative(raw, rho)
+    return table
+
+
+def format_path(
+    scenario: Any, format: str | None, table: dict[tuple[int, ...], list[float]]
+) -> dict[tuple[int, ...], tuple[int, ...]]:
+    """The full profile each choosers' profile leads to: fixed options, then the repliers by
+    backward induction (each in the listed order anticipates those after it; ties: first option).
+    """
+    chosen = scenario.format(format)
+    ids = list(scenario.actor_ids)
+    options = {a.id: a.option_ids for a in scenario.actors}
+    fixed = {a: options[a].index(o) for a, o in chosen.others if o != "best_reply"}
+    repliers = [a for a, o in chosen.others if o == "best_reply"]
+
+    def play(assigned: dict[str, int], remaining: list[str]) -> tuple[int, ...]:
+        if not remaining:
+            return tuple(assigned[a] for a in ids)
+        actor, later = remaining[0], remaining[1:]
+        best: tuple[int, ...] | None = None
+        for option in range(len(options[actor])):
+            reached = play({**assigned, actor: option}, later)
+            if best is None or table[reached][ids.index(actor)] > table[best][ids.index(actor)]:
+                best = reached
+        assert best is not None
+        return best
+
+    shape = [range(len(options[a])) for a in chosen.choosers]
+    return {
+        c: play({**fixed, **dict(zip(chosen.choosers, c, strict=True))}, repliers)
+        for c in itertools.product(*shape)
+    }
+
+
+def landscape_point(
+    scenario: Any, format: str | None, params: dict[str, float], tol: float = 1e-9
+) -> dict[str, Any]:
+    """The sweep metrics at one point by brute force over the format's game.
+
+    Pure equilibria by checking every unilateral deviation of every choosers' profile;
+    the selected one has the largest total payoff (ties: first profile). Returns the
+    counts and flags, and ``selected``: every equilibrium within 1e-9 of the best total
+    (the first is the selection; more than one only when totals tie up to rounding),
+    each as (outcome id, payoffs, surplus).
+    """
+    chosen = scenario.format(format)
+    ids = list(scenario.actor_ids)
+    table = scenario_table(scenario, params)
+    path = format_path(scenario, format, table)
+    rows = [ids.index(a) for a in chosen.choosers]
+    equilibria = []
+    for c, full in path.items():
+        stable = True
+        for j, i in enumerate(rows):
+            for option in range(len(scenario.actors[i].options)):
+                deviation = path[(*c[:j], option, *c[j + 1 :])]
+                if table[deviation][i] > table[full][i] + tol:
+                    stable = False
+        if stable:
+            equilibria.append(full)
+    outcomes = [scenario.outcome_ids[int(scenario.profile_outcomes[full])] for full in equilibria]
+    deals = [scenario.outcomes[o].is_deal for o in outcomes]
+    values = {name: p.default for name, p in scenario.parameters.items()} | params
+    no_deal_payoffs = scenario.outcomes[scenario.no_deal].payoffs
+    rho = values[scenario.relative_gains] if scenario.relative_gains else 0.0
+    no_deal = _relative([float(no_deal_payoffs[a].evaluate(values)) for a in ids], rho)
+    totals = [sum(table[full]) for full in equilibria]
+    selected = []
+    if totals:
+        best = max(totals)
+        first = totals.index(best)  # the first profile with the largest total, as defined
+        near = [k for k, total in enumerate(totals) if total >= best - 1e-9 and k != first]
+        for k in [first, *near]:
+            payoffs = np.array(table[equilibria[k]])
+            selected.append((outcomes[k], payoffs, payoffs - np.array(no_deal)))
+    return {
+        "n_equilibria": len(equilibria),
+        "deal_is_equilibrium": any(deals),
+        "no_deal_is_equilibrium": not all(deals),
+        "selected": selected,
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -18,14 +19,9 @@ import xarray as xr
 
 from negotiation_sim import ScenarioError, load_scenario, solve
 from negotiation_sim.cli import main
-from negotiation_sim.experiment import (
-    RunError,
-    load_experiment,
-    parse_experiment,
-    run_experiment,
-)
-from negotiation_sim.experiment import runner as runner_module
-from negotiation_sim.sweep import landscape
+from negotiation_sim.errors import RunError
+from negotiation_sim.sweep import landscape, load_experiment, parse_experiment, run_experiment
+from negotiation_sim.sweep import run as runner_module
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data" / "experiments"
@@ -78,7 +74,12 @@ BAD_EXPERIMENTS = [
         "outside",
     ),
     ("[axes.trust]\nvalues = [0.1]\n[fixed]\nbogus = 1.0\n", "fixed.bogus", "unknown parameter"),
-    ("[axes.trust]\nvalues = [0.1]\n[fixed]\ntrust_x = true\n", "fixed.trust_x", "finite number"),
+    (
+        "[axes.trust]\nvalues = [0.1]\n[fixed]\ntrust_x = true\n",
+        "fixed.trust_x",
+        "expected a number, got a boolean",
+    ),
+    ("[axes.trust]\nvalues = [0.1]\n[fixed]\nverification = inf\n", "fixed.verification", "finite"),
     ("", "axes", "at least one swept parameter"),
 ]
 
@@ -312,7 +313,8 @@ def test_interrupted_sweep_resumes_without_recomputing_or_losing_chunks(tmp_path
         run_experiment(spec, out)
     done = sorted(out.glob("chunks/*.done"))
     assert len(done) == 4 and not (out / "results.nc").exists()
-    stamps = {p: p.stat().st_mtime_ns for p in out.glob("chunks/*.npy")}
+    stamps = {p: p.stat().st_mtime_ns for p in out.glob("chunks/*.npz")}
+    assert len(stamps) == 4
     monkeypatch.setattr(runner_module, "compute_chunk", real)
     resumed = run_experiment(spec, out, resume=True)
     timings = json.loads(resumed.attrs["timings"])
@@ -327,7 +329,7 @@ def test_a_chunk_without_its_done_flag_is_recomputed(tmp_path):
     reference = run_experiment(spec, out)
     flag = out / "chunks" / "000003.done"
     flag.unlink()  # as if killed between the data and the flag
-    (out / "chunks" / "000003.npy").write_bytes(b"torn")
+    (out / "chunks" / "000003.npz").write_bytes(b"torn")
     resumed = run_experiment(spec, out, resume=True)
     assert json.loads(resumed.attrs["timings"])["chunks_computed"] == 1
     assert _values(resumed).identical(_values(reference))
@@ -436,6 +438,12 @@ def test_logit_fills_the_points_without_a_pure_equilibrium(tmp_path):
             assert float(point.deal_probability) == pytest.approx(expected, abs=1e-9)
             assert 0 < expected < 1
             np.testing.assert_allclose(point.payoff.values, equilibrium.payoffs, atol=1e-9)
+            # Surplus over the no-deal outcome's payoffs, written out (the outcome "none").
+            none = scenario.outcomes[scenario.no_deal].payoffs
+            no_deal = [float(none[a].evaluate(scenario.values(params))) for a in scenario.actor_ids]
+            np.testing.assert_allclose(
+                point.surplus.values, equilibrium.payoffs - np.array(no_deal), atol=1e-9
+            )
             checked += 1
     assert checked >= 1
 
@@ -453,6 +461,115 @@ def test_pure_solver_leaves_nan_where_there_is_no_pure_equilibrium(tmp_path):
     assert none.any()
     assert np.isnan(ds["deal_probability"].values[none]).all()
     assert np.isnan(ds["welfare"].values[none]).all()
+
+
+# -- the results of commit 05084e8 ---------------------------------------------------------------
+
+REFERENCE = Path(__file__).parent / "data" / "reference_results"
+#: Surplus differs from 05084e8's in the last bit where relative gains apply: the disagreement
+#: point now goes through the one relative-gains transform (the payoffs' association).
+LAST_BITS = 1e-15
+
+
+@pytest.mark.parametrize("path", sorted(REFERENCE.glob("*.nc")), ids=lambda p: p.stem)
+def test_results_equal_those_of_commit_05084e8(path, tmp_path):
+    """Each shipped experiment of 05084e8 on a coarse grid (tests/data/reference_results/make.py),
+    run from the experiment and scenario texts stored in its results: the same file."""
+    reference = xr.load_dataset(path)
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text(reference.attrs["scenario_text"], encoding="utf-8")
+    text = re.sub(
+        r'(?m)^scenario = ".*"$', f'scenario = "{scenario}"', reference.attrs["experiment_text"]
+    )
+    run_experiment(parse_experiment(text, base=tmp_path), tmp_path / "run")
+    got = xr.load_dataset(tmp_path / "run" / "results.nc")
+    assert list(got.data_vars) == list(reference.data_vars)
+    assert list(got.coords) == list(reference.coords) and dict(got.sizes) == dict(reference.sizes)
+    for name, expected in reference.variables.items():
+        variable = got.variables[name]
+        assert variable.dims == expected.dims and variable.dtype == expected.dtype, name
+        assert variable.attrs.keys() == expected.attrs.keys(), name
+        for key, value in expected.attrs.items():
+            assert np.array_equal(variable.attrs[key], value), (name, key)
+        if expected.dtype.kind == "f":
+            np.testing.assert_allclose(variable.values, expected.values, rtol=0, atol=LAST_BITS)
+        else:
+            np.testing.assert_array_equal(variable.values, expected.values)
+    same = set(reference.attrs) - {"experiment", "experiment_text", "scenario", "fingerprint"}
+    assert set(got.attrs) == set(reference.attrs)
+    for key in same - {"timings", "negotiation_sim_version"}:
+        assert got.attrs[key] == reference.attrs[key], key
+
+
+def test_zero_sum_shares_equal_the_oracle_point_by_point(ceasefire_run):
+    """The sweep's zero-sum shares, from the payoff table the formats share, against the
+    plain per-game definition on a table built one profile at a time."""
+    from tests.oracles import scenario_table, zero_sum_shares_reference
+
+    ds, _ = ceasefire_run
+    scenario = load_experiment(CEASEFIRE).scenario
+    rng = np.random.default_rng(3)
+    for _ in range(10):
+        params = {
+            "trust": float(rng.choice(ds.trust.values)),
+            "verification": float(rng.choice(ds.verification.values)),
+        }
+        table = scenario_table(scenario, params)
+        u = np.empty((len(scenario.actors), *scenario.shape))
+        for profile, payoffs in table.items():
+            u[(slice(None), *profile)] = payoffs
+        raw, strategic = zero_sum_shares_reference(u)
+        point = ds.sel(params)
+        assert float(point.zero_sum_share) == pytest.approx(raw, abs=1e-12)
+        assert float(point.strategic_zero_sum_share) == pytest.approx(strategic, abs=1e-12)
+
+
+def test_chunks_hold_named_arrays(ceasefire_run):
+    _, out = ceasefire_run
+    with np.load(out / "chunks" / "000000.npz") as chunk:
+        shapes = {name: chunk[name].shape for name in chunk.files}
+        kinds = {name: chunk[name].dtype.kind for name in chunk.files}
+    assert shapes["outcome"] == (1, 97) and shapes["payoff"] == (1, 97, 2)
+    assert shapes["zero_sum_share"] == (97,)
+    assert kinds["deal_is_equilibrium"] == "b" and kinds["n_equilibria"] == "i"
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["chunk_layout"] == 2
+
+
+def test_resuming_checkpoints_of_the_old_layout_asks_for_overwrite(tmp_path):
+    """A directory written before chunks were named arrays (no chunk_layout in its manifest)."""
+    spec = load_experiment(CEASEFIRE)
+    out = tmp_path / "run"
+    run_experiment(spec, out)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["chunk_layout"]
+    manifest["columns"] = 18
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(RunError, match=r"chunk layout 1.*--overwrite"):
+        run_experiment(spec, out, resume=True)
+    (out / "chunks" / "000001.npy").write_bytes(b"old")  # removed with the sweep's own files
+    again = run_experiment(spec, out, overwrite=True)
+    assert json.loads(again.attrs["timings"])["chunks_computed"] == 10
+    assert not list(out.glob("chunks/*.npy"))
+
+
+def test_a_torn_chunk_with_its_flag_is_recomputed(tmp_path):
+    spec = load_experiment(CEASEFIRE)
+    out = tmp_path / "run"
+    reference = run_experiment(spec, out)
+    (out / "chunks" / "000002.npz").write_bytes(b"torn")  # the flag stays
+    resumed = run_experiment(spec, out, resume=True)
+    assert json.loads(resumed.attrs["timings"])["chunks_computed"] == 1
+    assert _values(resumed).identical(_values(reference))
+
+
+def test_the_experiment_package_is_the_sweep_package():
+    """negotiation_sim.experiment re-exports the sweep package's names for one release."""
+    import negotiation_sim.experiment as old
+    import negotiation_sim.sweep as new
+
+    for name in old.__all__:
+        assert getattr(old, name) is (RunError if name == "RunError" else getattr(new, name))
 
 
 # -- command line --------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from negotiation_sim import ScenarioError, load_scenario
-from negotiation_sim.experiment import load_experiment, parse_experiment
+from negotiation_sim.sweep import load_experiment, parse_experiment
 from negotiation_sim.resources import (
     find_experiment,
     find_scenario,

@@ -1,20 +1,23 @@
-"""Experiments: parameter sweeps described in a file, run chunked and resumable.
+"""Deprecated alias of :mod:`negotiation_sim.sweep` (kept for one release, removed in 0.4).
 
-``load_experiment`` reads an experiment file; ``run_experiment`` runs it (in
-this process, on a process pool or on a Dask cluster) and returns an xarray
-Dataset, also saved as netCDF. xarray is imported only when results are built.
+Experiments moved into the one sweep package: import ``load_experiment``,
+``run_experiment`` and the rest from :mod:`negotiation_sim.sweep`, and ``RunError``
+from :mod:`negotiation_sim.errors`.
 """
 
-from .runner import ChunkTask, RunError, compute_chunk, run_experiment
-from .spec import (
+from ..errors import RunError
+from ..sweep import (
     FRONTIER_MODELS,
     METRICS,
     SOLVERS,
     Axis,
+    ChunkTask,
     Experiment,
     FrontierSpec,
+    compute_chunk,
     load_experiment,
     parse_experiment,
+    run_experiment,
 )
 
 __all__ = [

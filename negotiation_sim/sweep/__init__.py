@@ -1,5 +1,46 @@
-"""Parameter sweeps: a whole grid of games solved in one vectorised pass."""
+"""Parameter sweeps: a whole grid of games solved in one vectorised pass.
 
-from .metrics import Landscape, landscape, landscape_points
+In memory, :func:`landscape` measures one format over a grid (:func:`landscape_points`
+at given points, :func:`measure` at values already checked). Described in a file
+(``docs/experiment-format.md``), :func:`load_experiment` reads an experiment and
+:func:`run_experiment` runs it chunked and resumable (in this process, on a process
+pool or on a Dask cluster), returning an xarray Dataset also saved as netCDF.
 
-__all__ = ["Landscape", "landscape", "landscape_points"]
+Modules: :mod:`.spec` (experiment files; :mod:`.axes`, :mod:`.frontiers`),
+:mod:`.measure` (the metrics), :mod:`.run` (chunks, executors), :mod:`.checkpoints`
+(the output directory), :mod:`.dataset` (the labelled results). xarray is imported
+only when results are built.
+"""
+
+from .checkpoints import check_output
+from .measure import Landscape, landscape, landscape_points, measure
+from .run import ChunkTask, compute_chunk, run_experiment
+from .spec import (
+    FRONTIER_MODELS,
+    METRICS,
+    SOLVERS,
+    Axis,
+    Experiment,
+    FrontierSpec,
+    load_experiment,
+    parse_experiment,
+)
+
+__all__ = [
+    "FRONTIER_MODELS",
+    "METRICS",
+    "SOLVERS",
+    "Axis",
+    "ChunkTask",
+    "Experiment",
+    "FrontierSpec",
+    "Landscape",
+    "check_output",
+    "compute_chunk",
+    "landscape",
+    "landscape_points",
+    "load_experiment",
+    "measure",
+    "parse_experiment",
+    "run_experiment",
+]

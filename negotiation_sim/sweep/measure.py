@@ -1,9 +1,11 @@
 """What a sweep measures at every grid point, computed for the whole grid at once.
 
 For one format of a scenario over a grid of parameter values, the games of
-every grid point are built in one batch (:meth:`Scenario.resolve`), their pure
-equilibria found in one vectorised pass (:func:`pure_equilibria`), and each
-grid point summarised:
+every grid point are built in one batch (:meth:`Scenario.format_games`: each
+profile points at a node, everyone's payoffs stored once per node), their pure
+equilibria found in one vectorised pass (:meth:`FormatGames.pure_equilibria`,
+the same test as :func:`~negotiation_sim.pure_equilibria`), and each grid point
+summarised:
 
 * whether some deal outcome is a pure equilibrium, and whether no deal is;
 * the number of pure equilibria;
@@ -17,6 +19,7 @@ Grid points without a pure equilibrium have outcome ``-1`` and NaN payoffs.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -26,9 +29,8 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import Problem, ScenarioError
 from ..game import DEFAULT_TOL, FloatArray
 from ..scenario import Scenario
-from ..solvers.pure import pure_equilibria
 
-__all__ = ["Landscape", "landscape", "landscape_points"]
+__all__ = ["Landscape", "landscape", "landscape_points", "measure"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,31 +65,6 @@ class Landscape:
     welfare: FloatArray
 
 
-def _no_deal_point(
-    scenario: Scenario, values: Mapping[str, FloatArray], shape: tuple[int, ...]
-) -> FloatArray:
-    outcome = scenario.outcomes[scenario.no_deal]
-    missing = [a for a in scenario.actor_ids if a not in outcome.payoffs]
-    if missing:
-        raise ScenarioError(
-            scenario.source,
-            [
-                Problem(
-                    f"outcomes.{scenario.no_deal}.payoffs",
-                    f"no payoff for {', '.join(missing)}: surplus needs one",
-                )
-            ],
-        )
-    raw = np.stack(
-        [np.broadcast_to(outcome.payoffs[a].evaluate(values), shape) for a in scenario.actor_ids],
-        axis=-1,
-    )
-    if scenario.relative_gains is not None and raw.shape[-1] > 1:
-        rho = np.broadcast_to(values[scenario.relative_gains], shape)[..., None]
-        raw = raw - rho * (raw.sum(axis=-1, keepdims=True) - raw) / (raw.shape[-1] - 1)
-    return raw
-
-
 def landscape(
     scenario: Scenario,
     grid: Mapping[str, ArrayLike],
@@ -95,7 +72,6 @@ def landscape(
     params: Mapping[str, float] | None = None,
     *,
     tol: float = DEFAULT_TOL,
-    threads: int | None = None,
 ) -> Landscape:
     """Pure-equilibrium metrics of one format over the outer product of ``grid``.
 
@@ -116,8 +92,7 @@ def landscape(
         shape[k] = array.size
         shaped[name] = array.reshape(shape)
     values = scenario.values({**(params or {}), **shaped})
-    grid_shape = tuple(a.size for _, a in axes)
-    return _measure(scenario, values, grid_shape, format, tuple(axes), tol, threads)
+    return measure(scenario, values, format, axes=tuple(axes), tol=tol)
 
 
 def landscape_points(
@@ -127,7 +102,6 @@ def landscape_points(
     params: Mapping[str, float] | None = None,
     *,
     tol: float = DEFAULT_TOL,
-    threads: int | None = None,
 ) -> Landscape:
     """The same metrics at ``m`` given points (each parameter an array of length ``m``).
 
@@ -152,8 +126,7 @@ def landscape_points(
             [Problem("points", f"every parameter needs as many values; got {sorted(sizes)}")],
         )
     values = scenario.values({**(params or {}), **dict(axes)})
-    grid_shape = (sizes.pop(),) if sizes else ()
-    return _measure(scenario, values, grid_shape, format, axes, tol, threads)
+    return measure(scenario, values, format, axes=axes, tol=tol)
 
 
 def _axis_values(scenario: Scenario, where: str, given: ArrayLike) -> FloatArray:
@@ -170,71 +143,116 @@ def _axis_values(scenario: Scenario, where: str, given: ArrayLike) -> FloatArray
     return array
 
 
-def _first_argmax(score: FloatArray) -> NDArray[np.intp]:
-    """``np.argmax(score, axis=0)`` (ties: the first), as passes over contiguous rows.
-
-    numpy's argmax along the first axis of a C-ordered (P, B) array walks it with stride B;
-    this loop is 2-3x faster for the profile counts of scenarios.
-    """
-    best = score[0].copy()
-    index = np.zeros(score.shape[1:], dtype=np.intp)
-    better = np.empty(score.shape[1:], dtype=bool)
-    for p in range(1, score.shape[0]):
-        np.greater(score[p], best, out=better)
-        np.copyto(best, score[p], where=better)
-        index[better] = p
-    return index
-
-
-def _measure(
+def measure(
     scenario: Scenario,
     values: Mapping[str, FloatArray],
-    grid_shape: tuple[int, ...],
-    format: str | None,
-    axes: tuple[tuple[str, FloatArray], ...],
-    tol: float,
-    threads: int | None,
+    format: str | None = None,
+    *,
+    axes: tuple[tuple[str, FloatArray], ...] = (),
+    full: FloatArray | None = None,
+    tol: float = DEFAULT_TOL,
 ) -> Landscape:
+    """The same metrics at parameter values already checked by :meth:`Scenario.values`.
+
+    The grid is the broadcast shape of ``values``. :func:`landscape` and
+    :func:`landscape_points` call it; a sweep calls it once per format on the same
+    values, with ``full`` (:meth:`Scenario.full_payoffs` at these values) when it
+    has built that table anyway (for the zero-sum share), so it is not built again.
+
+    Examples
+    --------
+    >>> from negotiation_sim import load_scenario
+    >>> alaska = load_scenario("scenarios/alaska_2025.toml")
+    >>> values = alaska.values({"trust": [0.2, 0.8], "verification": [0.0, 0.8]})
+    >>> full = alaska.full_payoffs(values)
+    >>> view = measure(alaska, values, "multilateral", full=full)
+    >>> view.deal_is_equilibrium.tolist(), view.payoffs.shape
+    ([False, True], (2, 4))
+    """
+    grid_shape = np.broadcast_shapes(*(np.shape(v) for v in values.values()))
+    size = math.prod(grid_shape)
     chosen = scenario.format(format)
-    # Grid-last throughout, (…, B): every pass runs over contiguous rows of grid points, and
-    # the games are solved in the layout they were built in (no transposing copies).
-    payoffs, outcomes, everyone = scenario.resolve_grid_last(format, values)
-    size = int(np.prod(grid_shape))
+    games = scenario.format_games(format, values, full=full)
+    payoffs, outcomes = games.payoffs, games.outcomes
     if payoffs.shape[-1] != size:  # values that do not span the grid: the same game everywhere
         payoffs = np.broadcast_to(payoffs, (*payoffs.shape[:-1], size))
-        everyone = np.broadcast_to(everyone, (*everyone.shape[:-1], size))
-        if outcomes.shape[-1] != 1:
-            outcomes = np.broadcast_to(outcomes, (*outcomes.shape[:-1], size))
-    n = everyone.shape[0]
-    mask = pure_equilibria(payoffs, tol=tol, threads=threads, batch_axis="last").reshape(-1, size)
-    flat_outcomes = outcomes.reshape(mask.shape[0], -1)  # (P, B) or (P, 1)
-    flat_everyone = everyone.reshape(n, mask.shape[0], size)
+    mask = games.pure_equilibria(tol)
+    mask = np.broadcast_to(mask, (*mask.shape[:-1], size)).reshape(-1, size)
     is_deal = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids])
-    deal_here = is_deal[flat_outcomes]
-    total = flat_everyone.sum(axis=0)
-    score = np.where(mask, total, -np.inf)
-    chosen_profile = _first_argmax(score)
-    found: NDArray[np.bool_] = np.asarray(mask.any(axis=0))
-    picked = np.take_along_axis(
-        np.broadcast_to(flat_outcomes, mask.shape), chosen_profile[None], axis=0
-    )[0]
-    picked_payoffs = np.take_along_axis(flat_everyone, chosen_profile[None, None], axis=1)[:, 0].T
-    picked_payoffs = np.where(found[:, None], picked_payoffs, np.nan)
-    deal_is_equilibrium = (mask & deal_here).any(axis=0)
-    no_deal_is_equilibrium = (mask & ~deal_here).any(axis=0)
-    n_equilibria = mask.sum(axis=0)
-    no_deal = _no_deal_point(scenario, values, grid_shape)
-    no_deal = no_deal.reshape(size, n)
+    picked = _select(mask, games.node.ravel(), payoffs, outcomes, is_deal)
+    n = payoffs.shape[0]
+    found = picked.n_equilibria > 0
+    chosen_payoffs = np.where(found[:, None], picked.payoffs.T, np.nan)
+    no_deal = np.broadcast_to(scenario.no_deal_point(values), (n, *grid_shape)).reshape(n, size).T
     return Landscape(
         axes=axes,
         format=chosen.id,
         actors=scenario.actor_ids,
         outcome_ids=scenario.outcome_ids,
-        deal_is_equilibrium=deal_is_equilibrium.reshape(grid_shape),
-        no_deal_is_equilibrium=no_deal_is_equilibrium.reshape(grid_shape),
-        n_equilibria=n_equilibria.reshape(grid_shape),
-        outcome=np.where(found, picked, -1).reshape(grid_shape),
-        payoffs=picked_payoffs.reshape((*grid_shape, n)),
-        surplus=(picked_payoffs - no_deal).reshape((*grid_shape, n)),
-        welfare=picked_payoffs.sum(axis=-1).reshape(grid_shape),
+        deal_is_equilibrium=picked.deal.reshape(grid_shape),
+        no_deal_is_equilibrium=picked.no_deal.reshape(grid_shape),
+        n_equilibria=picked.n_equilibria.reshape(grid_shape),
+        outcome=np.where(found, picked.outcome, -1).reshape(grid_shape),
+        payoffs=chosen_payoffs.reshape((*grid_shape, n)),
+        surplus=(chosen_payoffs - no_deal).reshape((*grid_shape, n)),
+        welfare=chosen_payoffs.sum(axis=-1).reshape(grid_shape),
     )
+
+
+@dataclass(frozen=True)
+class _Picked:
+    """Per grid point: the equilibria counted and classified, and the one selected."""
+
+    n_equilibria: NDArray[np.intp]
+    deal: NDArray[np.bool_]
+    no_deal: NDArray[np.bool_]
+    outcome: NDArray[np.intp]  # the selected profile's outcome (any value where none)
+    payoffs: FloatArray  # (n, B): everyone's payoff at the selected profile
+
+
+def _select(
+    mask: NDArray[np.bool_],
+    node: NDArray[np.intp],
+    payoffs: FloatArray,
+    outcomes: NDArray[np.intp],
+    is_deal: NDArray[np.bool_],
+) -> _Picked:
+    """Count, classify and select the pure equilibria of every grid point.
+
+    ``mask`` (P, B): which of the P profiles are equilibria at each of the B points;
+    ``node`` (P,): the node each profile leads to; ``payoffs`` (n, V, B): everyone's
+    payoff at each node; ``outcomes`` (V, B) or (V, 1): the outcome reached there. The
+    selected equilibrium has the largest total payoff, ties to the first profile.
+
+    Only the profiles that are an equilibrium somewhere are visited, one contiguous row
+    of B points at a time, and a node's total payoff is summed once, however many
+    profiles lead to it.
+    """
+    size = mask.shape[1]
+    count = np.zeros(size, dtype=np.intp)
+    deal = np.zeros(size, dtype=bool)
+    no_deal = np.zeros(size, dtype=bool)
+    best = np.full(size, -np.inf)
+    chosen = np.zeros(size, dtype=np.intp)
+    better = np.empty(size, dtype=bool)
+    totals: dict[int, FloatArray] = {}
+    for p in np.flatnonzero(mask.any(axis=1)).tolist():
+        here, v = mask[p], int(node[p])
+        count += here
+        if outcomes.shape[1] == 1:  # the same outcome at every point
+            target = deal if is_deal[outcomes[v, 0]] else no_deal
+            target |= here
+        else:
+            deal_here = is_deal[outcomes[v]]
+            deal |= here & deal_here
+            no_deal |= here & ~deal_here
+        if v not in totals:
+            totals[v] = payoffs[:, v].sum(axis=0)
+        np.greater(totals[v], best, out=better)  # strict: ties keep the first profile
+        better &= here
+        np.copyto(best, totals[v], where=better)
+        chosen[better] = p
+    points = np.arange(size)
+    reached = node[chosen]
+    outcome = outcomes[reached, 0] if outcomes.shape[1] == 1 else outcomes[reached, points]
+    return _Picked(count, deal, no_deal, outcome, payoffs[:, reached, points])

@@ -1,0 +1,139 @@
+"""The swept axes of an experiment file: ``[axes.<parameter>]`` tables checked into :class:`Axis`.
+
+An axis gives its grid either as ``values = [...]`` (strictly increasing) or as
+``range = [low, high]`` and ``points = n`` (evenly spaced, both ends included);
+every value must lie in the parameter's range.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._checking import Problems, is_number, join, show
+from ..game import FloatArray, frozen_array
+from ..scenario import Scenario
+
+__all__ = ["MAX_POINTS", "Axis", "check_axes"]
+
+#: Grid points an experiment may have (the results of every point are kept in memory).
+MAX_POINTS = 50_000_000
+
+_AXIS_KEYS = ("values", "range", "points", "description")
+
+
+@dataclass(frozen=True, eq=False)
+class Axis:
+    """One swept parameter.
+
+    Attributes
+    ----------
+    name : str
+        A parameter of the scenario.
+    values : ndarray
+        Strictly increasing grid values (read-only).
+    """
+
+    name: str
+    values: FloatArray
+
+
+def check_axes(
+    problems: Problems,
+    table: Mapping[str, Any],
+    scenario: Scenario | None,
+    fixed: Mapping[str, float],
+) -> tuple[Axis, ...] | None:
+    """The ``[axes]`` table as axes (``None`` if any is wrong; the problems are recorded).
+
+    Examples
+    --------
+    >>> from negotiation_sim import load_scenario
+    >>> alaska = load_scenario("scenarios/alaska_2025.toml")
+    >>> problems = Problems("x.toml")
+    >>> axes = check_axes(problems, {"trust": {"range": [0, 1], "points": 3}}, alaska, {})
+    >>> axes[0].values.tolist()
+    [0.0, 0.5, 1.0]
+    >>> check_axes(problems, {"trust": {"values": [0.5, 2.0]}}, alaska, {}) is None
+    True
+    >>> [str(p) for p in problems.problems]
+    ["axes.trust: value 2 is outside the range of 'trust', [0, 1]"]
+    """
+    if not table:
+        problems.add("axes", "missing: at least one swept parameter, e.g. [axes.trust]")
+        return None
+    axes: list[Axis] = []
+    for name, spec in table.items():
+        location = join("axes", name)
+        if problems.table(spec, location, optional=_AXIS_KEYS) is None:
+            continue
+        known = scenario is not None and problems.known(
+            name, scenario.parameters, location, "parameter"
+        )
+        if name in fixed:
+            problems.add(location, f"{name!r} is also in [fixed]: sweep it or fix it")
+        values = _axis_values(problems, spec, location)
+        if values is None:
+            continue
+        if known and scenario is not None:
+            parameter = scenario.parameters[name]
+            if not problems.in_range(values, parameter.low, parameter.high, location, name=name):
+                continue
+        axes.append(Axis(name, frozen_array(values)))
+    if len(axes) != len(table):
+        return None
+    points = math.prod(axis.values.size for axis in axes)
+    if points > MAX_POINTS:
+        problems.add("axes", f"{points:,} grid points; at most {MAX_POINTS:,} in one experiment")
+        return None
+    return tuple(axes)
+
+
+def _axis_values(problems: Problems, spec: Mapping[str, Any], location: str) -> FloatArray | None:
+    """An axis's grid from ``values``, or from ``range`` and ``points``."""
+    if "values" in spec:
+        if "range" in spec or "points" in spec:
+            problems.add(location, "give either values or range and points, not both")
+            return None
+        return _listed_values(problems, spec["values"], join(location, "values"))
+    if "range" not in spec or "points" not in spec:
+        missing = "range" if "range" not in spec else "points"
+        problems.add(location, f"missing {missing!r}: give values, or range and points")
+        return None
+    bounds = spec["range"]
+    if (
+        not isinstance(bounds, list)
+        or len(bounds) != 2
+        or not all(is_number(b) and math.isfinite(b) for b in bounds)
+        or bounds[0] > bounds[1]
+    ):
+        problems.add(
+            join(location, "range"), f"expected [low, high] with low <= high, got {show(bounds)}"
+        )
+        return None
+    points = problems.whole(spec["points"], join(location, "points"), low=1)
+    if points is None:
+        return None
+    if points > 1 and bounds[0] == bounds[1]:
+        problems.add(join(location, "points"), "a range of zero width holds one point")
+        return None
+    return np.linspace(float(bounds[0]), float(bounds[1]), points)
+
+
+def _listed_values(problems: Problems, given: Any, location: str) -> FloatArray | None:
+    if not isinstance(given, list) or not given:
+        problems.add(location, f"expected a non-empty list of numbers, got {show(given)}")
+        return None
+    count = len(problems.problems)
+    numbers = [problems.number(v, join(location, k)) for k, v in enumerate(given)]
+    if len(problems.problems) != count:
+        return None
+    values = np.asarray(numbers, dtype=np.float64)
+    if values.size > 1 and not np.all(np.diff(values) > 0):
+        problems.add(location, "expected strictly increasing values")
+        return None
+    return values

@@ -1,0 +1,208 @@
+"""A sweep's results as a labelled xarray Dataset (saved as netCDF).
+
+Layout (``docs/experiment-format.md`` has the full description):
+
+* dimensions: ``format``, then one per swept parameter (coordinates = the grid
+  values), then ``actor``;
+* ``outcome`` (int): the selected pure equilibrium's outcome, with CF
+  ``flag_values``/``flag_meanings`` (``-1`` = ``none``: no pure equilibrium);
+* ``deal_is_equilibrium``, ``no_deal_is_equilibrium`` (bool),
+  ``n_equilibria`` (int), ``deal_probability``, ``welfare`` (float);
+* ``payoff``, ``surplus`` (per actor);
+* ``zero_sum_share``, ``strategic_zero_sum_share`` (no format dimension: a
+  property of the whole game at that point);
+* ``frontier_<id>``: each analytic frontier's threshold (values of its ``y``
+  axis) over its ``x`` axis and the other sweep axes;
+* attributes: the experiment and scenario files as written, package version,
+  seed, solver, fixed parameters and timings (JSON text).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..game import FloatArray
+from .frontiers import FrontierSpec, threshold
+from .spec import ACTOR_METRICS, SCALAR_METRICS, Experiment
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+__all__ = ["DTYPES", "PER_FORMAT", "frontier_values", "to_dataset", "variables"]
+
+#: The variables a sweep computes, in the dataset's order, with their dtypes.
+DTYPES: dict[str, type[np.generic]] = {
+    "outcome": np.int32,
+    "deal_is_equilibrium": np.bool_,
+    "no_deal_is_equilibrium": np.bool_,
+    "n_equilibria": np.int32,
+    "deal_probability": np.float64,
+    "welfare": np.float64,
+    "payoff": np.float64,
+    "surplus": np.float64,
+    "zero_sum_share": np.float64,
+    "strategic_zero_sum_share": np.float64,
+}
+#: The variables with a format axis: ``(formats, points)``, or ``(formats, points, actors)``
+#: for the actor metrics. The others (the zero-sum shares) are ``(points,)``.
+PER_FORMAT: tuple[str, ...] = (*SCALAR_METRICS, *ACTOR_METRICS)
+
+
+def variables(metrics: tuple[str, ...]) -> tuple[str, ...]:
+    """The variables recording ``metrics``, in the dataset's order.
+
+    >>> variables(("welfare", "zero_sum_share", "outcome"))
+    ('outcome', 'welfare', 'zero_sum_share', 'strategic_zero_sum_share')
+    """
+    wanted = {*metrics, *(("strategic_zero_sum_share",) if "zero_sum_share" in metrics else ())}
+    return tuple(name for name in DTYPES if name in wanted)
+
+
+def frontier_values(
+    experiment: Experiment, frontier: FrontierSpec
+) -> tuple[tuple[str, ...], FloatArray]:
+    """A frontier's threshold over its x axis and the sweep axes other than x and y.
+
+    Returns the dimension names and the values (``inf`` where no threshold exists).
+    """
+    axes = {axis.name: axis.values for axis in experiment.axes}
+    dims = (
+        frontier.x,
+        *(a.name for a in experiment.axes if a.name not in (frontier.x, frontier.y)),
+    )
+    shaped: dict[str, FloatArray] = {}
+    for k, name in enumerate(dims):
+        shape = [1] * len(dims)
+        shape[k] = axes[name].size
+        shaped[name] = axes[name].reshape(shape)
+    x = shaped.pop(frontier.x)
+    values = experiment.scenario.values({**experiment.fixed, **shaped})
+    y = threshold(frontier, values, x)
+    full = tuple(axes[name].size for name in dims)
+    return dims, np.broadcast_to(np.asarray(y, dtype=np.float64), full).copy()
+
+
+def _descriptions(experiment: Experiment) -> dict[str, str]:
+    """The ``long_name`` of each variable."""
+    logit = experiment.solver == "pure+logit"
+    no_deal = experiment.scenario.no_deal
+    return {
+        "outcome": "outcome of the selected pure equilibrium (largest total payoff)",
+        "deal_is_equilibrium": "some deal outcome is a pure equilibrium",
+        "no_deal_is_equilibrium": "some no-deal outcome is a pure equilibrium",
+        "n_equilibria": "number of pure equilibria",
+        "deal_probability": "probability of a deal under the selected equilibrium"
+        + (" (logit equilibrium where there is no pure one)" if logit else ""),
+        "welfare": "total payoff of all actors under the selected equilibrium",
+        "payoff": "each actor's payoff under the selected equilibrium",
+        "surplus": f"each actor's payoff minus its payoff at the no-deal outcome ({no_deal})",
+        "zero_sum_share": "zero-sum share of the game (raw, docs/models.md §2)",
+        "strategic_zero_sum_share": "zero-sum share of the game's strategic part",
+    }
+
+
+def to_dataset(
+    experiment: Experiment, data: Mapping[str, NDArray[Any]], timings: Mapping[str, Any]
+) -> xr.Dataset:
+    """Label a sweep's named arrays, points flattened in C order over the axes.
+
+    ``data`` holds the dataset's variables: ``(formats, points)`` or
+    ``(formats, points, actors)`` for the per-format metrics, ``(points,)`` for the
+    zero-sum shares (what :func:`~negotiation_sim.sweep.run.compute_chunk` computes,
+    for the whole grid).
+    """
+    import xarray as xr
+
+    scenario = experiment.scenario
+    grid = experiment.shape
+    axis_dims = tuple(axis.name for axis in experiment.axes)
+    dims = ("format", *axis_dims)
+    long_names = _descriptions(experiment)
+    variables: dict[str, Any] = {}
+    for name in (name for name in DTYPES if name in data):
+        array = data[name]
+        if array.ndim == 1:  # a property of the whole game: no format axis
+            variables[name] = xr.Variable(
+                axis_dims, array.reshape(grid), {"long_name": long_names[name]}
+            )
+        else:
+            shaped = array.reshape((array.shape[0], *grid, *array.shape[2:]))
+            variables[name] = xr.Variable(
+                dims + (("actor",) if array.ndim == 3 else ()),
+                shaped,
+                {"long_name": long_names[name]},
+            )
+    if "outcome" in variables:
+        outcome_ids = scenario.outcome_ids
+        variables["outcome"].attrs.update(
+            {
+                "flag_values": np.arange(-1, len(outcome_ids), dtype=np.int32),
+                "flag_meanings": " ".join(("none", *outcome_ids)),
+                "outcome_labels": json.dumps([scenario.outcomes[o].label for o in outcome_ids]),
+                "deal_flags": np.array(
+                    [scenario.outcomes[o].is_deal for o in outcome_ids], dtype=np.int32
+                ),
+            }
+        )
+    for frontier in experiment.frontiers:
+        variables[f"frontier_{frontier.id}"] = _frontier_variable(experiment, frontier)
+    return xr.Dataset(
+        variables, coords=_coordinates(experiment), attrs=_attributes(experiment, timings)
+    )
+
+
+def _frontier_variable(experiment: Experiment, frontier: FrontierSpec) -> xr.Variable:
+    import xarray as xr
+
+    frontier_dims, values = frontier_values(experiment, frontier)
+    return xr.Variable(
+        frontier_dims,
+        values,
+        {
+            "long_name": f"{frontier.y} threshold of the {frontier.model} model",
+            "label": frontier.label,
+            "model": frontier.model,
+            "frontier_x": frontier.x,
+            "frontier_y": frontier.y,
+            "formats": " ".join(frontier.formats),
+        },
+    )
+
+
+def _coordinates(experiment: Experiment) -> dict[str, Any]:
+    import xarray as xr
+
+    scenario = experiment.scenario
+    coords: dict[str, Any] = {"format": list(experiment.formats), "actor": list(scenario.actor_ids)}
+    for axis in experiment.axes:
+        description = scenario.parameters[axis.name].description
+        coords[axis.name] = xr.Variable(
+            axis.name, np.asarray(axis.values), {"long_name": axis.name, "description": description}
+        )
+    return coords
+
+
+def _attributes(experiment: Experiment, timings: Mapping[str, Any]) -> dict[str, Any]:
+    from .. import __version__
+
+    return {
+        "title": experiment.title,
+        "description": experiment.description,
+        "experiment": experiment.source,
+        "experiment_text": experiment.text,
+        "scenario": experiment.scenario_path,
+        "scenario_text": experiment.scenario_text,
+        "fingerprint": experiment.fingerprint,
+        "negotiation_sim_version": __version__,
+        "seed": experiment.seed,
+        "solver": experiment.solver,
+        "no_deal": experiment.scenario.no_deal,
+        "fixed": json.dumps(dict(experiment.fixed)),
+        "timings": json.dumps(dict(timings)),
+        "Conventions": "CF-1.8",
+    }

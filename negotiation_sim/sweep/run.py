@@ -1,0 +1,359 @@
+"""Run an experiment: the grid cut into chunks, solved batched, checkpointed, resumable.
+
+The flattened grid (C order over the axes) is cut into chunks of
+``chunk_size`` points. A chunk is one task: every requested metric of every
+format at its points, computed in one vectorised pass per format
+(:func:`~negotiation_sim.sweep.measure.measure`) and returned as named arrays
+(:func:`compute_chunk`). Tasks run in this process or on a
+:class:`concurrent.futures` executor (a process pool, or Dask's
+``client.get_executor()``), in any order; the results are identical whichever
+runs them. Each finished chunk is checkpointed (:mod:`.checkpoints`), so an
+interrupted run resumes where it stopped; at the end the chunks are assembled
+into one labelled dataset (:mod:`.dataset`), saved as netCDF.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..game import DEFAULT_TOL, FloatArray, Game
+from ..scenario import Scenario
+from .checkpoints import CHUNK_LAYOUT, RESULTS, load_chunk, prepare, save_chunk, write_atomically
+from .dataset import DTYPES, PER_FORMAT, to_dataset, variables
+from .measure import measure
+from .spec import Experiment
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+__all__ = ["ChunkTask", "compute_chunk", "run_experiment"]
+
+
+@dataclass(frozen=True, eq=False)
+class ChunkTask:
+    """Everything a worker needs to compute one chunk (picklable).
+
+    The validated scenario travels with it: a worker parses nothing again.
+    """
+
+    index: int
+    start: int
+    stop: int
+    scenario: Scenario
+    axes: tuple[tuple[str, FloatArray], ...]
+    fixed: tuple[tuple[str, float], ...]
+    formats: tuple[str, ...]
+    metrics: tuple[str, ...]
+    solver: str
+    tol: float
+
+    @property
+    def layout(self) -> dict[str, tuple[tuple[int, ...], np.dtype[Any]]]:
+        """The chunk's arrays: name -> (shape, dtype)."""
+        m, n = self.stop - self.start, len(self.scenario.actors)
+        shapes = {"payoff": (m, n), "surplus": (m, n)}
+        return {
+            name: (
+                (len(self.formats), *shapes.get(name, (m,))) if name in PER_FORMAT else (m,),
+                np.dtype(DTYPES[name]),
+            )
+            for name in variables(self.metrics)
+        }
+
+
+def compute_chunk(task: ChunkTask) -> dict[str, NDArray[Any]]:
+    """One chunk's metrics as named arrays (see :attr:`ChunkTask.layout`).
+
+    Examples
+    --------
+    >>> from negotiation_sim.sweep.spec import load_experiment
+    >>> spec = load_experiment("experiments/trust_verification.toml")
+    >>> task = tasks(spec)[0]
+    >>> arrays = compute_chunk(task)
+    >>> arrays["outcome"].shape, arrays["payoff"].shape, arrays["zero_sum_share"].shape
+    ((2, 2000), (2, 2000, 4), (2000,))
+    >>> {name: (a.shape, a.dtype) for name, a in arrays.items()} == task.layout
+    True
+    """
+    scenario = task.scenario
+    shape = tuple(values.size for _, values in task.axes)
+    index = np.unravel_index(np.arange(task.start, task.stop), shape)
+    points = {name: values[i] for (name, values), i in zip(task.axes, index, strict=True)}
+    values = scenario.values({**dict(task.fixed), **points})
+    zero_sum = "zero_sum_share" in task.metrics
+    # The zero-sum share needs every actor's payoff at every profile: build that table once
+    # and let every format read its game off it.
+    full = scenario.full_payoffs(values) if zero_sum else None
+    per_format = [_format_metrics(task, name, values, full) for name in task.formats]
+    arrays = {
+        name: np.stack([f[name] for f in per_format])
+        for name in variables(task.metrics)
+        if name in PER_FORMAT
+    }
+    if full is not None:
+        from ..analysis.zero_sum import zero_sum_shares
+
+        n = len(scenario.actors)
+        m = task.stop - task.start
+        full = np.broadcast_to(full, (m, *full.shape[full.ndim - n - 1 :]))
+        raw, strategic = zero_sum_shares(full, n_actors=n, tol=task.tol)
+        arrays["zero_sum_share"], arrays["strategic_zero_sum_share"] = raw, strategic
+    return arrays
+
+
+def _format_metrics(
+    task: ChunkTask, name: str, values: dict[str, FloatArray], full: FloatArray | None
+) -> dict[str, NDArray[Any]]:
+    """One format's metrics at the chunk's points (logit fills the points without a pure
+    equilibrium when the solver says so)."""
+    scenario = task.scenario
+    format = name if name in scenario.formats else None  # "all": a scenario without formats
+    view = measure(scenario, values, format, full=full, tol=task.tol)
+    found = view.outcome >= 0
+    deal_outcome = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids])
+    deal_probability = np.where(found, deal_outcome[np.maximum(view.outcome, 0)], np.nan)
+    payoffs, surplus = view.payoffs, view.surplus
+    if task.solver == "pure+logit" and not found.all():
+        where = np.flatnonzero(~found)
+        at = {k: v[where] if np.ndim(v) else v for k, v in values.items()}
+        probability, expected = _logit_points(scenario, format, at)
+        payoffs, surplus = payoffs.copy(), surplus.copy()
+        deal_probability[where] = probability
+        payoffs[where] = expected
+        surplus[where] = expected - scenario.no_deal_point(at).T
+    return {
+        "outcome": view.outcome.astype(np.int32),
+        "deal_is_equilibrium": view.deal_is_equilibrium,
+        "no_deal_is_equilibrium": view.no_deal_is_equilibrium,
+        "n_equilibria": view.n_equilibria.astype(np.int32),
+        "deal_probability": deal_probability,
+        "welfare": payoffs.sum(axis=-1),
+        "payoff": payoffs,
+        "surplus": surplus,
+    }
+
+
+def _logit_points(
+    scenario: Scenario, format: str | None, values: dict[str, FloatArray]
+) -> tuple[FloatArray, FloatArray]:
+    """Deal probability and everyone's expected payoffs under the logit equilibrium, point by point."""
+    from ..solvers import solve
+
+    payoffs, outcomes, everyone = scenario.resolve(format, values)
+    m = payoffs.shape[-1]
+    is_deal = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids], dtype=float)
+    probability = np.empty(m)
+    expected = np.empty((m, everyone.shape[0]))
+    for j in range(m):
+        result = solve(Game(payoffs[..., j]), method="logit")
+        joint = result.equilibria[0].strategies[0]
+        for strategy in result.equilibria[0].strategies[1:]:
+            joint = np.multiply.outer(joint, strategy)
+        reached = outcomes[..., j if outcomes.shape[-1] > 1 else 0]
+        probability[j] = float(np.sum(joint * is_deal[reached]))
+        expected[j] = np.tensordot(everyone[..., j], joint, axes=joint.ndim)
+    return probability, expected
+
+
+def tasks(experiment: Experiment, *, tol: float = DEFAULT_TOL) -> list[ChunkTask]:
+    """The experiment's chunks, in order."""
+    size = experiment.chunk_size
+    n = experiment.n_points
+    return [
+        ChunkTask(
+            index=k,
+            start=start,
+            stop=min(start + size, n),
+            scenario=experiment.scenario,
+            axes=tuple((axis.name, axis.values) for axis in experiment.axes),
+            fixed=tuple(experiment.fixed.items()),
+            formats=experiment.formats,
+            metrics=experiment.metrics,
+            solver=experiment.solver,
+            tol=tol,
+        )
+        for k, start in enumerate(range(0, n, size))
+    ]
+
+
+def _manifest(experiment: Experiment, n_chunks: int) -> dict[str, Any]:
+    from .. import __version__
+
+    return {
+        "experiment": experiment.source,
+        "fingerprint": experiment.fingerprint,
+        "grid_points": experiment.n_points,
+        "chunk_size": experiment.chunk_size,
+        "chunks": n_chunks,
+        "chunk_layout": CHUNK_LAYOUT,
+        "negotiation_sim": __version__,
+    }
+
+
+def _timed(task: ChunkTask) -> tuple[dict[str, NDArray[Any]], float]:
+    start = time.perf_counter()
+    arrays = compute_chunk(task)
+    return arrays, time.perf_counter() - start
+
+
+def run_experiment(
+    experiment: Experiment,
+    out: str | PathLike[str],
+    *,
+    executor: Executor | None = None,
+    workers: int = 1,
+    resume: bool = False,
+    overwrite: bool = False,
+    progress: bool | None = None,
+    tol: float = DEFAULT_TOL,
+) -> xr.Dataset:
+    """Run ``experiment``, checkpointing into ``out``; return and save the dataset.
+
+    Parameters
+    ----------
+    experiment : Experiment
+    out : path
+        Output directory: checkpoints and ``results.nc``. It must be new (or
+        empty) unless ``resume``.
+    executor : concurrent.futures.Executor, optional
+        Where chunks run (a ``ProcessPoolExecutor``, Dask's
+        ``client.get_executor()``); in this process when omitted.
+    workers : int
+        How many chunks to keep in flight per worker is derived from it
+        (ignored without ``executor``).
+    resume : bool
+        Continue a run in ``out``: finished chunks are read, not recomputed.
+    overwrite : bool
+        Replace a previous sweep in ``out`` (its chunks, manifest and
+        results; no other file is touched).
+    progress : bool, optional
+        Show a tqdm bar; default: when standard error is a terminal.
+    tol : float
+
+    Returns
+    -------
+    xarray.Dataset
+        Also written to ``out/results.nc`` (see :func:`.dataset.to_dataset`).
+
+    Raises
+    ------
+    RunError
+        ``out`` holds another sweep, results without a manifest, or checkpoints of an
+        older chunk layout (rerun with ``overwrite``).
+    """
+    started = time.perf_counter()
+    out = Path(out)
+    chunks = tasks(experiment, tol=tol)
+    prepare(out, _manifest(experiment, len(chunks)), resume, overwrite)
+    data = _allocate(chunks)
+    seconds: dict[int, float] = {}
+    for task in chunks:
+        done = load_chunk(out, task.index, task.layout)
+        if done is not None:
+            _place(data, done[0], task)
+            seconds[task.index] = done[1]
+    resumed = len(seconds)
+    todo = [task for task in chunks if task.index not in seconds]
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = _progress(len(chunks), resumed, experiment.n_points, show)
+    try:
+        for task, (arrays, elapsed) in _run(todo, executor, max(1, workers)):
+            save_chunk(out, task.index, arrays, elapsed, task.stop - task.start)
+            _place(data, arrays, task)  # kept: no second read of what was just written
+            seconds[task.index] = elapsed
+            bar.update(1)
+    finally:
+        bar.close()
+    timings = {
+        "wall_seconds": round(time.perf_counter() - started, 6),
+        "compute_seconds": round(sum(seconds.values()), 6),
+        "chunks": len(chunks),
+        "chunks_resumed": resumed,
+        "chunks_computed": len(todo),
+        "executor": "in-process" if executor is None else type(executor).__name__,
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    dataset = to_dataset(experiment, data, timings)
+    write_atomically(out / RESULTS, lambda h: h.write(dataset.to_netcdf(engine="scipy")))
+    return dataset
+
+
+def _allocate(chunks: list[ChunkTask]) -> dict[str, NDArray[Any]]:
+    """The whole sweep's arrays, the points axis as long as the grid."""
+    last = chunks[-1]
+    data = {}
+    for name, (shape, dtype) in last.layout.items():
+        at = 1 if name in PER_FORMAT else 0
+        whole = (*shape[:at], last.stop, *shape[at + 1 :])
+        data[name] = np.empty(whole, dtype=dtype)
+    return data
+
+
+def _place(data: dict[str, NDArray[Any]], arrays: dict[str, NDArray[Any]], task: ChunkTask) -> None:
+    for name, array in arrays.items():
+        if name in PER_FORMAT:
+            data[name][:, task.start : task.stop] = array
+        else:
+            data[name][task.start : task.stop] = array
+
+
+def _run(
+    todo: list[ChunkTask], executor: Executor | None, workers: int
+) -> Iterator[tuple[ChunkTask, tuple[dict[str, NDArray[Any]], float]]]:
+    """Results as they finish; at most ``2 * workers`` chunks in flight (bounded memory)."""
+    if executor is None:
+        for task in todo:
+            yield task, _timed(task)
+        return
+    pending: dict[Future[tuple[dict[str, NDArray[Any]], float]], ChunkTask] = {}
+    queue = iter(todo)
+    try:
+        while True:
+            while len(pending) < 2 * workers:
+                following = next(queue, None)
+                if following is None:
+                    break
+                pending[executor.submit(_timed, following)] = following
+            if not pending:
+                return
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield pending.pop(future), future.result()
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int, done: int, points: int, show: bool) -> Any:
+    if not show:
+        return _NoBar()
+    from tqdm import tqdm
+
+    per_chunk = math.ceil(points / max(total, 1))
+    return tqdm(
+        total=total,
+        initial=done,
+        unit="chunk",
+        desc=f"sweep ({points:,} points, {per_chunk:,} per chunk)",
+        file=sys.stderr,
+    )

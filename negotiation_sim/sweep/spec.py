@@ -1,0 +1,341 @@
+"""Experiment files: which scenario, which formats, which grid, which metrics.
+
+An experiment file (TOML, documented in ``docs/experiment-format.md``) is
+data, validated like a scenario: every problem of the file is reported at once
+with its location (``axes.trust.points: expected a whole number >= 1, got
+the number 0``), unknown keys get a did-you-mean, and the scenario it names is
+loaded and checked too (its own problems are reported with its own path).
+
+Checking uses the one toolkit, :mod:`negotiation_sim._checking`; the axes and the
+frontiers have their own modules (:mod:`.axes`, :mod:`.frontiers`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from .._checking import Problems, join, parse_toml, read_text, show, suggest
+from ..errors import ScenarioError
+from ..resources import find_scenario
+from ..scenario import Scenario
+from ..scenario.load import parse_scenario
+from .axes import Axis, check_axes
+from .frontiers import FRONTIER_MODELS, FrontierSpec, check_frontiers
+
+__all__ = [
+    "FRONTIER_MODELS",
+    "METRICS",
+    "SOLVERS",
+    "Axis",
+    "Experiment",
+    "FrontierSpec",
+    "load_experiment",
+    "parse_experiment",
+]
+
+FORMAT_VERSION = 1
+
+#: The metrics with one number per format and grid point.
+SCALAR_METRICS: tuple[str, ...] = (
+    "outcome",
+    "deal_is_equilibrium",
+    "no_deal_is_equilibrium",
+    "n_equilibria",
+    "deal_probability",
+    "welfare",
+)
+#: The metrics with one number per format, grid point and actor.
+ACTOR_METRICS: tuple[str, ...] = ("payoff", "surplus")
+#: Metrics a sweep can record (``metrics = [...]``; default: all of them).
+#: ``zero_sum_share`` records two variables: the raw and the strategic share.
+METRICS: tuple[str, ...] = (*SCALAR_METRICS, *ACTOR_METRICS, "zero_sum_share")
+
+#: ``solver``: ``"pure"`` finds every pure equilibrium over the whole grid at once;
+#: ``"pure+logit"`` also solves, point by point, the games without a pure
+#: equilibrium for their logit (tracing) equilibrium, which gives the deal
+#: probability and expected payoffs there.
+SOLVERS: tuple[str, ...] = ("pure", "pure+logit")
+
+DEFAULT_CHUNK_SIZE = 50_000
+
+_TOP_KEYS = ("format_version", "experiment", "axes", "fixed", "frontiers")
+_EXPERIMENT_KEYS = (
+    "title",
+    "description",
+    "scenario",
+    "formats",
+    "solver",
+    "metrics",
+    "seed",
+    "chunk_size",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Experiment:
+    """A validated experiment file.
+
+    Attributes
+    ----------
+    source : str
+        The file's path (or ``"<experiment>"``).
+    text : str
+        The file as written (stored with the results).
+    title, description : str
+    scenario : Scenario
+    scenario_path : str
+    scenario_text : str
+        The scenario file as read (stored with the results, part of the fingerprint).
+    formats : tuple of str
+    axes : tuple of Axis
+    fixed : mapping of str to float
+        Parameters held at a value other than their default.
+    solver : str
+    metrics : tuple of str
+    seed : int
+        Recorded with the results. The solvers used by sweeps are
+        deterministic; the seed is there for stochastic ones and for
+        reproducible subsampling.
+    chunk_size : int
+        Grid points per checkpointed chunk.
+    frontiers : tuple of FrontierSpec
+    """
+
+    source: str
+    text: str
+    title: str
+    description: str
+    scenario: Scenario
+    scenario_path: str
+    scenario_text: str
+    formats: tuple[str, ...]
+    axes: tuple[Axis, ...]
+    fixed: Mapping[str, float]
+    solver: str
+    metrics: tuple[str, ...]
+    seed: int
+    chunk_size: int
+    frontiers: tuple[FrontierSpec, ...]
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The grid's shape, one length per axis."""
+        return tuple(axis.values.size for axis in self.axes)
+
+    @property
+    def n_points(self) -> int:
+        """The number of grid points."""
+        return math.prod(self.shape)
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the experiment and scenario texts and the fixed values: what a resumed
+        run must match."""
+        digest = hashlib.sha256()
+        fixed = json.dumps(sorted(self.fixed.items()))
+        for part in (self.text, self.scenario_text, fixed):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def with_fixed(self, overrides: Mapping[str, float]) -> Experiment:
+        """This experiment with more parameters fixed (``negotiation-sim sweep --set``).
+
+        Raises
+        ------
+        ScenarioError
+            Every bad override at once: an unknown parameter, a swept axis, a value
+            outside the parameter's range or not finite.
+
+        Examples
+        --------
+        >>> spec = load_experiment("experiments/trust_verification.toml")
+        >>> dict(spec.with_fixed({"rho": 0.5}).fixed)
+        {'rho': 0.5}
+        >>> spec.with_fixed({"trust": 0.5})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        negotiation_sim.errors.ScenarioError: ...: --set trust: 'trust' is a swept axis of this experiment
+        """
+        problems = Problems(self.source)
+        axes = [axis.name for axis in self.axes]
+        for name, value in overrides.items():
+            where = f"--set {name}"
+            if name in axes:
+                problems.add(where, f"{name!r} is a swept axis of this experiment")
+            else:
+                _fixed_value(problems, self.scenario, name, value, where)
+        problems.raise_if_any()
+        fixed = {**self.fixed, **{k: float(v) for k, v in overrides.items()}}
+        return replace(self, fixed=fixed)
+
+
+def load_experiment(path: str | PathLike[str]) -> Experiment:
+    """Read and validate an experiment file (and the scenario it names).
+
+    The scenario path is relative to the experiment file; when no such file
+    exists, a shipped scenario's name or path (``../scenarios/alaska_2025.toml``)
+    reads the shipped scenario. A missing experiment path falls back to the
+    shipped experiments the same way (see :mod:`negotiation_sim.resources`).
+
+    Raises
+    ------
+    ScenarioError
+        Every problem of the file, each with its location; problems of the
+        scenario file are reported with the scenario's path.
+
+    Examples
+    --------
+    >>> spec = load_experiment("experiments/trust_verification.toml")
+    >>> [axis.name for axis in spec.axes], spec.formats, spec.n_points
+    (['trust', 'verification'], ('bilateral', 'multilateral'), 10201)
+    """
+    from ..resources import find_experiment
+
+    found = find_experiment(path)
+    source = str(path if found == Path(path) else found)
+    return parse_experiment(read_text(found), source=source, base=found.parent)
+
+
+def parse_experiment(
+    text: str, *, source: str = "<experiment>", base: str | PathLike[str] = "."
+) -> Experiment:
+    """Validate experiment TOML text; the scenario path is relative to ``base``.
+
+    Examples
+    --------
+    >>> parse_experiment('[experiment]\\nscenario = "alaska_2025"\\n[axes.trst]\\nvalues = [0]\\n')
+    Traceback (most recent call last):
+    ...
+    negotiation_sim.errors.ScenarioError: <experiment>: axes.trst: unknown parameter 'trst' (did you mean 'trust'?)
+    """
+    data = parse_toml(text, source)
+    problems = Problems(source)
+    problems.known_keys(data, _TOP_KEYS, "")
+    version = data.get("format_version", FORMAT_VERSION)
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        problems.add("format_version", f"expected {FORMAT_VERSION}, got {show(version)}")
+    head = problems.table(data.get("experiment", {}), "experiment", optional=_EXPERIMENT_KEYS)
+    head = head or {}
+    settings = _settings(problems, head)
+    scenario, scenario_path, scenario_text = _scenario(problems, head, Path(base))
+    formats = _formats(problems, head, scenario)
+    fixed = _fixed(problems, data.get("fixed", {}), scenario)
+    table = problems.table(data.get("axes", {}), "axes", free_keys=True) or {}
+    axes = check_axes(problems, table, scenario, fixed)
+    names = None if axes is None else tuple(axis.name for axis in axes)
+    frontiers = check_frontiers(problems, data.get("frontiers", []), scenario, names, formats)
+    problems.raise_if_any()
+    # Each of these is None only with a problem recorded, raised just above.
+    assert scenario is not None and formats is not None and axes is not None
+    assert frontiers is not None
+    return Experiment(
+        source=source,
+        text=text,
+        title=settings["title"] or scenario.title,
+        description=settings["description"],
+        scenario=scenario,
+        scenario_path=scenario_path,
+        scenario_text=scenario_text,
+        formats=formats,
+        axes=axes,
+        fixed=fixed,
+        solver=settings["solver"],
+        metrics=settings["metrics"],
+        seed=settings["seed"],
+        chunk_size=settings["chunk_size"],
+        frontiers=frontiers,
+    )
+
+
+def _settings(problems: Problems, head: Mapping[str, Any]) -> dict[str, Any]:
+    """``[experiment]``'s plain settings: title, description, solver, metrics, seed, chunk size."""
+    out: dict[str, Any] = {}
+    for key in ("title", "description"):
+        value = head.get(key, "")
+        if not isinstance(value, str):
+            problems.add(join("experiment", key), f"expected a string, got {show(value)}")
+        out[key] = value if isinstance(value, str) else ""
+    solver = head.get("solver", "pure")
+    if solver not in SOLVERS:
+        known = suggest(str(solver), SOLVERS, listing=True)
+        problems.add("experiment.solver", f"unknown solver {show(solver)}{known}")
+    out["solver"] = solver
+    out["metrics"] = METRICS
+    if "metrics" in head:
+        out["metrics"] = problems.names(head["metrics"], "experiment.metrics", METRICS, "metric")
+    out["seed"] = problems.whole(head.get("seed", 0), "experiment.seed", low=0)
+    out["chunk_size"] = problems.whole(
+        head.get("chunk_size", DEFAULT_CHUNK_SIZE), "experiment.chunk_size", low=1
+    )
+    return out
+
+
+def _scenario(
+    problems: Problems, head: Mapping[str, Any], base: Path
+) -> tuple[Scenario | None, str, str]:
+    """The scenario the experiment names, its path and its text (its problems relocated)."""
+    if "scenario" not in head:
+        problems.add("experiment.scenario", "missing: the path of the scenario file")
+        return None, "", ""
+    given = head["scenario"]
+    if not isinstance(given, str) or not given:
+        problems.add("experiment.scenario", f"expected a file path, got {show(given)}")
+        return None, "", ""
+    # normpath: experiments/../scenarios/x.toml reads as scenarios/x.toml in messages
+    path = Path(given) if Path(given).is_absolute() else Path(os.path.normpath(base / given))
+    try:
+        path = find_scenario(given, relative_to=base)  # the path if it exists, else shipped
+        text = read_text(path)
+        return parse_scenario(text, source=str(path)), str(path), text
+    except ScenarioError as error:
+        for problem in error.problems:
+            where = f"{error.source}: {problem.location}" if problem.location else error.source
+            problems.add("experiment.scenario", f"{where}: {problem.message}")
+        return None, str(path), ""
+
+
+def _formats(
+    problems: Problems, head: Mapping[str, Any], scenario: Scenario | None
+) -> tuple[str, ...] | None:
+    """The formats to sweep: listed, or the scenario's default."""
+    if scenario is None:
+        if "formats" in head and not isinstance(head["formats"], list):
+            problems.add("experiment.formats", f"expected a list, got {show(head['formats'])}")
+        return None
+    if "formats" not in head:
+        return (scenario.format(None).id,)
+    return problems.names(head["formats"], "experiment.formats", tuple(scenario.formats), "format")
+
+
+def _fixed(problems: Problems, table: Any, scenario: Scenario | None) -> dict[str, float]:
+    """``[fixed]``: parameters held at a value, each a finite number in its range."""
+    fixed: dict[str, float] = {}
+    for name, value in (problems.table(table, "fixed", free_keys=True) or {}).items():
+        held = _fixed_value(problems, scenario, name, value, join("fixed", name))
+        if held is not None:
+            fixed[name] = held
+    return fixed
+
+
+def _fixed_value(
+    problems: Problems, scenario: Scenario | None, name: str, value: Any, location: str
+) -> float | None:
+    """One held parameter: a finite number, a parameter of the scenario, in its range."""
+    number = problems.number(value, location)
+    if number is None or scenario is None:
+        return None
+    if not problems.known(name, scenario.parameters, location, "parameter"):
+        return None
+    parameter = scenario.parameters[name]
+    if not problems.in_range(number, parameter.low, parameter.high, location, name=name):
+        return None
+    return number

@@ -15,10 +15,9 @@ choosers as its actors.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -28,6 +27,7 @@ from .._transforms import relative_gains_payoffs
 from ..errors import Problem, ScenarioError
 from ..game import FloatArray, Game
 from . import build
+from ._frozen import FrozenMapping, frozen_mapping
 from .build import BEST_REPLY, Cells, FormatGames, grid_shape, relative_gains_weight
 from .expressions import Expression
 
@@ -35,11 +35,13 @@ __all__ = [
     "BEST_REPLY",
     "Actor",
     "Format",
+    "FrozenMapping",
     "Issue",
     "Option",
     "Outcome",
     "Parameter",
     "Scenario",
+    "frozen_mapping",
 ]
 
 
@@ -390,44 +392,3 @@ class Scenario:
     def _chooser_options(self, chosen: Format) -> tuple[tuple[str, ...], ...]:
         by_id = {actor.id: actor for actor in self.actors}
         return tuple(by_id[a].option_ids for a in chosen.choosers)
-
-
-_K = TypeVar("_K")
-_V = TypeVar("_V")
-
-
-class FrozenMapping(Mapping[_K, _V]):
-    """A read-only mapping that pickles (``types.MappingProxyType`` does not).
-
-    Scenarios travel to worker processes pickled, so every mapping they hold is one of these.
-
-    >>> import pickle
-    >>> frozen = FrozenMapping({"a": 1})
-    >>> pickle.loads(pickle.dumps(frozen)) == {"a": 1}, frozen["a"]
-    (True, 1)
-    """
-
-    __slots__ = ("_items",)
-
-    def __init__(self, items: Mapping[_K, _V]) -> None:
-        self._items = dict(items)
-
-    def __getitem__(self, key: _K) -> _V:
-        return self._items[key]
-
-    def __iter__(self) -> Iterator[_K]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __repr__(self) -> str:
-        return f"FrozenMapping({self._items!r})"
-
-    def __reduce__(self) -> tuple[type[FrozenMapping[_K, _V]], tuple[dict[_K, _V]]]:
-        return FrozenMapping, (self._items,)
-
-
-def frozen_mapping(items: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A read-only copy (picklable)."""
-    return FrozenMapping(items)

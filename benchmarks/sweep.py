@@ -24,6 +24,15 @@ the chunked loop over 10^5 points). For grids of 10^4, 10^5 and 10^6 points
 Targets (sweep issue): the 10^6-point bilateral landscape in < 10 s (multilateral
 reported as measured); >= 1,000x the per-point anchor loop; peak memory growing no
 faster than the grid (chunked: MB per 10^5 points not rising with the grid).
+
+Against a baseline commit (issue 10: ``--baseline 05084e8``, the default; ``--baseline none``
+skips it, ``--compare-only`` runs only this): the 10^6-point multilateral landscape through
+the runner, timed in fresh processes for the baseline's package (``git archive`` of the commit,
+first on ``PYTHONPATH``) and this tree's, alternating, ``--repeat`` times each, both on the
+baseline's scenario file so the results must be identical; it prints the median seconds, the
+ratio (target: >= 2x) and whether the results agree::
+
+    .venv/bin/python benchmarks/sweep.py --compare-only
 """
 
 from __future__ import annotations
@@ -31,12 +40,14 @@ from __future__ import annotations
 import argparse
 import gc
 import hashlib
+import io
 import json
 import os
 import resource
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Callable
@@ -48,15 +59,18 @@ from typing import Any
 import numpy as np
 
 from negotiation_sim import Scenario, load_scenario, pure_equilibria
-from negotiation_sim.experiment import parse_experiment, run_experiment
 from negotiation_sim.game import DEFAULT_TOL
 from negotiation_sim.sweep import Landscape, landscape, landscape_points
 
 SEED = 20250815
-SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "alaska_2025.toml"
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = ROOT / "scenarios" / "alaska_2025.toml"
 FORMATS = ("bilateral", "multilateral", "over_their_heads")
 TARGET_SECONDS = 10.0
 TARGET_SPEEDUP = 1_000.0
+#: The runner against the baseline commit (issue 10): at least this many times faster.
+BASELINE = "05084e8"
+TARGET_RATIO = 2.0
 #: A one-call run goes ahead only if its predicted peak is below available memory / this
 #: (the machine is shared; the full payoff tensor alone is ~4.6 KB per point).
 ONE_CALL_SAFETY = 2.0
@@ -114,11 +128,23 @@ def one_call(scenario: Scenario, points: int, format: str) -> dict[str, np.ndarr
     return summary(landscape(scenario, {"trust": trust, "verification": verification}, format))
 
 
-def runner(points: int, format: str, chunk: int) -> dict[str, np.ndarray]:
+def runner_api() -> tuple[Any, Any]:
+    """``parse_experiment`` and ``run_experiment`` of the package on the path."""
+    try:
+        from negotiation_sim.sweep import parse_experiment, run_experiment
+    except ImportError:  # a baseline commit before the one sweep package (0.2: .experiment)
+        from negotiation_sim.experiment import parse_experiment, run_experiment
+    return parse_experiment, run_experiment
+
+
+def runner(
+    points: int, format: str, chunk: int, scenario: Path = SCENARIO
+) -> dict[str, np.ndarray]:
     """The whole product path: ``run_experiment`` in this process, checkpoints and netCDF included."""
+    parse_experiment, run_experiment = runner_api()
     trust, verification = grid_axes(points)
     text = (
-        f'format_version = 1\n[experiment]\nscenario = "{SCENARIO}"\nformats = ["{format}"]\n'
+        f'format_version = 1\n[experiment]\nscenario = "{scenario}"\nformats = ["{format}"]\n'
         'metrics = ["outcome", "deal_is_equilibrium", "no_deal_is_equilibrium", "n_equilibria", '
         '"deal_probability", "welfare", "payoff", "surplus"]\n'
         f"chunk_size = {chunk}\n"
@@ -136,18 +162,18 @@ def runner(points: int, format: str, chunk: int) -> dict[str, np.ndarray]:
     }
 
 
-def child(format: str, points: int, mode: str, chunk: int) -> None:
+def child(format: str, points: int, mode: str, chunk: int, path: Path = SCENARIO) -> None:
     """Run one path in this (fresh) process; print seconds, peak MB above baseline, digest."""
-    scenario = load_scenario(SCENARIO)
+    scenario = load_scenario(path)
     chunked(scenario, 100, format, 100)  # warm-up: first-call costs out of the timing
     if mode == "runner":
-        runner(100, format, 100)  # imports xarray and the netCDF writer (about 1 s, once)
+        runner(100, format, 100, path)  # imports xarray and the netCDF writer (about 1 s, once)
     baseline = reset_peak_rss()
     start = time.perf_counter()
     if mode == "chunked":
         results = chunked(scenario, points, format, chunk)
     elif mode == "runner":
-        results = runner(points, format, chunk)
+        results = runner(points, format, chunk, path)
     else:
         results = one_call(scenario, points, format)
     seconds = time.perf_counter() - start
@@ -194,12 +220,76 @@ def peak_rss() -> int:
     return proc_status("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def run_child(format: str, points: int, mode: str, chunk: int) -> dict[str, Any]:
-    """One measurement in a fresh subprocess, so sizes don't contaminate each other."""
+def run_child(
+    format: str,
+    points: int,
+    mode: str,
+    chunk: int,
+    scenario: Path = SCENARIO,
+    package: Path | None = None,
+) -> dict[str, Any]:
+    """One measurement in a fresh subprocess, so sizes don't contaminate each other.
+
+    ``package``: a directory whose ``negotiation_sim`` the child imports instead of this tree's.
+    """
     command = [sys.executable, __file__, "--child", format, str(points), mode, str(chunk)]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    command += ["--scenario", str(scenario)]
+    env = dict(os.environ)
+    if package is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(package), env.get("PYTHONPATH")]))
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def baseline_tree(revision: str) -> Path | None:
+    """The files of ``revision`` (``git archive``), extracted once into the temporary directory."""
+    target = Path(tempfile.gettempdir()) / f"negotiation_sim_bench_{revision}"
+    if (target / "negotiation_sim" / "__init__.py").exists():
+        return target
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", revision],
+        capture_output=True,
+        check=False,
+    )
+    if archive.returncode != 0:
+        print(f"baseline {revision}: git archive failed: {archive.stderr.decode().strip()}")
+        return None
+    partial = target.with_name(target.name + ".partial")
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}  # Python >= 3.11.4
+        tar.extractall(partial, **safe)  # type: ignore[arg-type]
+    partial.rename(target)
+    return target
+
+
+def compare(revision: str, repeat: int, chunk: int, points: int = 10**6) -> None:
+    """The multilateral landscape through the runner: the baseline's package against this tree's."""
+    tree = baseline_tree(revision)
+    if tree is None:
+        return
+    scenario = tree / "scenarios" / SCENARIO.name  # the baseline reads only its own format
+    print(
+        f"\nRunner against {revision}: {points:,}-point multilateral landscape, chunks of "
+        f"{chunk:,}, {scenario.name} as of {revision}, fresh processes, {repeat} runs each"
+    )
+    runs: dict[str, list[dict[str, Any]]] = {revision: [], "this tree": []}
+    for _ in range(repeat):  # alternating, so a busy machine slows both alike
+        runs[revision].append(run_child("multilateral", points, "runner", chunk, scenario, tree))
+        runs["this tree"].append(run_child("multilateral", points, "runner", chunk, scenario))
+    medians = {}
+    for name, results in runs.items():
+        medians[name] = statistics.median(r["seconds"] for r in results)
+        shown = ", ".join(f"{r['seconds']:.2f}" for r in results)
+        peak = max(r["peak_mb"] for r in results)
+        print(f"  {name:<12} median {medians[name]:7.2f} s   ({shown})   peak {peak:5.0f} MB")
+    digests = {r["digest"] for results in runs.values() for r in results}
+    ratio = medians[revision] / medians["this tree"]
+    goal = "met" if ratio >= TARGET_RATIO else "NOT met"
+    print(
+        f"  ratio {ratio:.2f}x (target >= {TARGET_RATIO:g}x: {goal}); identical results: "
+        f"{'yes' if len(digests) == 1 else 'NO'}"
+    )
 
 
 @dataclass
@@ -346,14 +436,27 @@ def main() -> None:
         metavar="FORMAT",
         help="only cProfile the chunked loop over 10^5 points of FORMAT (top 15 by own time)",
     )
+    parser.add_argument(
+        "--baseline",
+        default=BASELINE,
+        help=f"commit to compare the runner with (default {BASELINE}; 'none' skips it)",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each side in --baseline")
+    parser.add_argument(
+        "--compare-only", action="store_true", help="only the runner against --baseline"
+    )
     parser.add_argument("--child", nargs=4, metavar=("FORMAT", "POINTS", "MODE", "CHUNK"))
+    parser.add_argument("--scenario", type=Path, default=SCENARIO, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         format, points, mode, chunk = args.child
-        child(format, int(points), mode, int(chunk))
+        child(format, int(points), mode, int(chunk), args.scenario)
         return
     if args.profile:
         profile(args.profile, args.chunk)
+        return
+    if args.compare_only:
+        compare(args.baseline, args.repeat, args.chunk)
         return
     sizes = [10**4, 10**5] if args.quick else [10**4, 10**5, 10**6]
     formats = [f for f in args.formats.split(",") if f]
@@ -426,6 +529,8 @@ def main() -> None:
                 (format, points, measured["seconds"], measured["peak_mb"], loop_estimate)
             )
     print_targets(summary_rows, sizes)
+    if args.baseline != "none":
+        compare(args.baseline, args.repeat, args.chunk, 10**5 if args.quick else 10**6)
 
 
 def print_targets(rows: list[tuple[str, int, float, float, float]], sizes: list[int]) -> None:

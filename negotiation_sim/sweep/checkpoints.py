@@ -21,9 +21,10 @@ import json
 import os
 import zipfile
 from collections.abc import Callable, Mapping
+from io import BufferedWriter
 from os import PathLike
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -50,7 +51,7 @@ CHUNK_LAYOUT = 2
 Layout = Mapping[str, tuple[tuple[int, ...], np.dtype[Any]]]
 
 
-def write_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+def write_atomically(path: Path, write: Callable[[BufferedWriter], object]) -> None:
     """Write through a temporary file in the same directory, fsync it, rename it into place."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(temporary, "wb") as handle:

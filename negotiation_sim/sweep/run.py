@@ -286,7 +286,8 @@ def run_experiment(
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     dataset = to_dataset(experiment, data, timings)
-    write_atomically(out / RESULTS, lambda h: h.write(dataset.to_netcdf(engine="scipy")))
+    # Straight into the file (scipy's writer takes a file object): no copy of it in memory.
+    write_atomically(out / RESULTS, lambda h: dataset.to_netcdf(h, engine="scipy"))
     return dataset
 
 

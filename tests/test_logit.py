@@ -231,7 +231,7 @@ def test_a_branch_that_folds_twice():
 
 def test_exact_bifurcation_keeps_a_symmetric_game_symmetric():
     # Shapley's game itself is symmetric (B = A^T); the principal branch meets a bifurcation
-    # point at lambda ~ 1.72 and the tracer goes straight on (see the module docstring).
+    # point at lambda ~ 1.72 and the tracer goes straight on (solvers/logit/_path.py).
     a = np.array([[0, 3, 0], [2, 2, 0], [3, 0, 1]])
     game = Game.from_bimatrix(a, a.T)
     result = solve_logit(game)

@@ -3,7 +3,14 @@
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .errors import GameError, NegotiationSimError, ScenarioError, UnsupportedGameError
+from .errors import (
+    GameError,
+    InputError,
+    NegotiationSimError,
+    RunError,
+    ScenarioError,
+    UnsupportedGameError,
+)
 from .game import DEFAULT_TOL, Game
 from .interop.nfg import read_nfg, write_nfg
 from .scenario import Scenario, load_scenario
@@ -38,9 +45,11 @@ __all__ = [
     "EquilibriumBatch",
     "Game",
     "GameError",
+    "InputError",
     "LogitPath",
     "NegotiationSimError",
     "Reduction",
+    "RunError",
     "Scenario",
     "ScenarioError",
     "SolverResult",

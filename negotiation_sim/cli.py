@@ -8,10 +8,11 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import NegotiationSimError, RunError
@@ -66,10 +67,10 @@ def _demo(_: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from ._checking import parse_toml, read_text
     from .errors import ScenarioError
     from .resources import find_experiment, find_scenario
     from .scenario import load_scenario
-    from .scenario.load import parse_toml, read_text
 
     try:  # a path, or the name of a shipped scenario or experiment
         path = find_scenario(args.scenario)
@@ -284,8 +285,8 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _plot(args: argparse.Namespace) -> int:
-    from .sweep import check_output
     from .plotting.landscape import save_landscape
+    from .sweep import check_output
 
     path = check_output(args.results)
     select = _parse_settings(args.select or [], str(path))
@@ -313,49 +314,71 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="solve the built-in example games")
-    demo.set_defaults(run=_demo)
-    validate = commands.add_parser("validate", help="check a scenario file; report every problem")
-    validate.add_argument("scenario", help="a scenario TOML file")
-    validate.set_defaults(run=_validate)
-    solver = commands.add_parser(
-        "solve",
-        help="solve a scenario and report its equilibria",
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    _command(commands, "demo", "solve the built-in example games", _demo)
+    validate = _command(
+        commands, "validate", "check a scenario or experiment file; report every problem", _validate
     )
-    solver.add_argument("scenario", help="a scenario TOML file")
-    solver.add_argument("--format", help="a format of the scenario (default: every format)")
-    solver.add_argument(
+    validate.add_argument("scenario", help="a scenario or experiment TOML file, or a shipped name")
+    _add_solve(commands)
+    _add_plot_bargaining(commands)
+    _add_export(commands)
+    _add_sweep(commands)
+    _add_plot(commands)
+    return parser
+
+
+def _command(
+    commands: Any, name: str, help: str, run: Callable[[argparse.Namespace], int]
+) -> argparse.ArgumentParser:
+    """A subcommand that shows the examples after its options."""
+    command: argparse.ArgumentParser = commands.add_parser(
+        name, help=help, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    command.set_defaults(run=run)
+    return command
+
+
+def _scenario_arguments(command: argparse.ArgumentParser, format_help: str | None) -> None:
+    """The scenario file, its format (if the command takes one) and ``--set``."""
+    command.add_argument("scenario", help="a scenario TOML file")
+    if format_help:
+        command.add_argument("--format", help=format_help)
+    command.add_argument(
         "--set", action="append", metavar="NAME=VALUE", help="set a parameter (repeatable)"
     )
+
+
+def _add_solve(commands: Any) -> None:
+    solver = _command(commands, "solve", "solve a scenario and report its equilibria", _solve)
+    _scenario_arguments(solver, "a format of the scenario (default: every format)")
     solver.add_argument(
         "--method",
         default="auto",
         help="solver method (default: auto; see negotiation_sim.METHODS)",
     )
     solver.add_argument("--json", action="store_true", help="print JSON instead of text")
-    solver.set_defaults(run=_solve)
-    picture = commands.add_parser(
-        "plot-bargaining", help="draw outcomes, Pareto frontier, no deal and bargaining solutions"
+
+
+def _add_plot_bargaining(commands: Any) -> None:
+    picture = _command(
+        commands,
+        "plot-bargaining",
+        "draw outcomes, Pareto frontier, no deal and bargaining solutions",
+        _plot_bargaining,
     )
-    picture.add_argument("scenario", help="a scenario TOML file")
+    _scenario_arguments(picture, None)
     picture.add_argument("-o", "--output", required=True, help="PNG file to write")
     picture.add_argument("--actors", help="two actor ids, comma-separated (default: the first two)")
-    picture.add_argument("--set", action="append", metavar="NAME=VALUE", help="set a parameter")
-    picture.set_defaults(run=_plot_bargaining)
-    export = commands.add_parser(
-        "export",
-        help="write a scenario's game for another program (Gambit .nfg)",
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+
+
+def _add_export(commands: Any) -> None:
+    export = _command(
+        commands, "export", "write a scenario's game for another program (Gambit .nfg)", _export
     )
-    export.add_argument("scenario", help="a scenario TOML file")
+    _scenario_arguments(export, "a format of the scenario (default: its default format)")
     export.add_argument(
         "--to", choices=["nfg"], default="nfg", help="the file format (default: nfg, Gambit's)"
     )
-    export.add_argument("--format", help="a format of the scenario (default: its default format)")
-    export.add_argument("--set", action="append", metavar="NAME=VALUE", help="set a parameter")
     export.add_argument(
         "--version",
         dest="nfg_version",
@@ -364,12 +387,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="the .nfg body: every payoff (default), or an outcome list and outcome indices",
     )
     export.add_argument("-o", "--output", required=True, help="the file to write")
-    export.set_defaults(run=_export)
-    sweep = commands.add_parser(
+
+
+def _add_sweep(commands: Any) -> None:
+    sweep = _command(
+        commands,
         "sweep",
-        help="run an experiment file: a parameter grid, chunked, checkpointed, resumable",
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "run an experiment file: a parameter grid, chunked, checkpointed, resumable",
+        _sweep,
     )
     sweep.add_argument("experiment", help="an experiment TOML file (see experiments/)")
     sweep.add_argument(
@@ -404,12 +429,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="progress bar (default: when standard error is a terminal)",
     )
-    sweep.set_defaults(run=_sweep)
-    plot = commands.add_parser(
+
+
+def _add_plot(commands: Any) -> None:
+    plot = _command(
+        commands,
         "plot",
-        help="draw a sweep's landscape (outcome map, welfare, surplus, ...) with its frontiers",
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "draw a sweep's landscape (outcome map, welfare, surplus, ...) with its frontiers",
+        _plot,
     )
     plot.add_argument("results", help="a sweep's output directory or its results.nc")
     plot.add_argument(
@@ -431,8 +458,6 @@ def build_parser() -> argparse.ArgumentParser:
     plot.add_argument(
         "--select", action="append", metavar="NAME=VALUE", help="fix another axis at a value"
     )
-    plot.set_defaults(run=_plot)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -157,3 +157,43 @@ def test_batch_last_grid_axes_equal_per_game_loop(shape, seed):
         assert {tuple(int(v) for v in s) for s in np.argwhere(mask[(Ellipsis, *index)])} == (
             _brute_force_pure(game)
         )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    gs.shapes(max_actors=3, max_options=3),
+    st.integers(1, 6),
+    st.integers(1, 5),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([0.0, 1e-9, 1.0]),
+)
+def test_node_form_equals_brute_force_on_the_expanded_games(shape, n_nodes, games, seed, tol):
+    # Node form: profile s leads to node[s]; small integer payoffs so ties are common. The
+    # oracle expands every game to its payoff table and checks each unilateral deviation.
+    from negotiation_sim.solvers.pure import node_pure_equilibria
+
+    rng = np.random.default_rng(seed)
+    n = len(shape) + 1  # one bystander row the game's actors do not read
+    rows = tuple(int(r) for r in rng.permutation(n)[: len(shape)])
+    node = rng.integers(0, n_nodes, size=shape)
+    payoffs = rng.integers(-2, 3, size=(n, n_nodes, games)).astype(float)
+    mask = node_pure_equilibria(node, payoffs, rows, tol=tol)
+    assert mask.shape == (*shape, games)
+    for b in range(games):
+        for s in itertools.product(*[range(k) for k in shape]):
+            stable = all(
+                payoffs[row, node[s], b]
+                >= max(payoffs[row, node[(*s[:i], j, *s[i + 1 :])], b] for j in range(shape[i]))
+                - tol
+                for i, row in enumerate(rows)
+            )
+            assert bool(mask[(*s, b)]) == stable
+
+
+def test_node_form_shape_errors():
+    from negotiation_sim.solvers.pure import node_pure_equilibria
+
+    with pytest.raises(GameError, match="node form"):
+        node_pure_equilibria([[0, 1]], np.zeros((2, 2, 1)), (0,))
+    with pytest.raises(GameError, match="tol"):
+        node_pure_equilibria([[0, 1]], np.zeros((2, 2, 1)), (0, 1), tol=-1.0)

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 from negotiation_sim import ScenarioError, load_scenario
-from negotiation_sim.sweep import load_experiment, parse_experiment
 from negotiation_sim.resources import (
     find_experiment,
     find_scenario,
@@ -13,6 +12,7 @@ from negotiation_sim.resources import (
     shipped_experiments,
     shipped_scenarios,
 )
+from negotiation_sim.sweep import load_experiment, parse_experiment
 
 ROOT = Path(__file__).resolve().parent.parent
 

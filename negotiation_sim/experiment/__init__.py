@@ -6,31 +6,7 @@ from :mod:`negotiation_sim.errors`.
 """
 
 from ..errors import RunError
-from ..sweep import (
-    FRONTIER_MODELS,
-    METRICS,
-    SOLVERS,
-    Axis,
-    ChunkTask,
-    Experiment,
-    FrontierSpec,
-    compute_chunk,
-    load_experiment,
-    parse_experiment,
-    run_experiment,
-)
+from ..sweep import *  # noqa: F403  (the alias re-exports the whole public sweep API)
+from ..sweep import __all__ as _SWEEP
 
-__all__ = [
-    "FRONTIER_MODELS",
-    "METRICS",
-    "SOLVERS",
-    "Axis",
-    "ChunkTask",
-    "Experiment",
-    "FrontierSpec",
-    "RunError",
-    "compute_chunk",
-    "load_experiment",
-    "parse_experiment",
-    "run_experiment",
-]
+__all__ = [*_SWEEP, "RunError"]

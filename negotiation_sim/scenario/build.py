@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 from .._transforms import relative_gains_payoffs
 from ..errors import Problem, ScenarioError
 from ..game import DEFAULT_TOL, FloatArray
-from ..solvers._checks import check_tol
+from ..solvers.pure import node_pure_equilibria
 
 if TYPE_CHECKING:
     from .model import Format, Scenario
@@ -214,42 +214,10 @@ class FormatGames:
     def pure_equilibria(self, tol: float = DEFAULT_TOL) -> NDArray[np.bool_]:
         """Which profiles are pure equilibria at each grid point, shape (k_c..., B).
 
-        The same as :func:`~negotiation_sim.pure_equilibria` on the expanded games
-        (``u_i(s) >= max_j u_i(j, s_-i) - tol``, bit for bit), but each chooser's test
-        depends only on the node at ``s`` and the tuple of nodes along its own axis: each
-        distinct tuple's best payoff and each distinct (node, tuple) test is computed once.
+        The same as :func:`~negotiation_sim.pure_equilibria` on the expanded games, bit for
+        bit, computed on the node form (:func:`~negotiation_sim.solvers.pure.node_pure_equilibria`).
         """
-        tol = check_tol(tol)
-        size = self.payoffs.shape[-1]
-        tests: list[tuple[IntArray, NDArray[np.bool_]]] = []
-        for axis, row in enumerate(self.rows):
-            own = self.payoffs[row]
-            moved = np.moveaxis(self.node, axis, -1)
-            along = moved.reshape(-1, moved.shape[-1])
-            tuples, which = np.unique(along, axis=0, return_inverse=True)
-            best = np.empty((len(tuples), size))
-            for u, candidates in enumerate(tuples.tolist()):
-                distinct = list(dict.fromkeys(candidates))
-                np.copyto(best[u], own[distinct[0]])
-                for v in distinct[1:]:
-                    np.maximum(best[u], own[v], out=best[u])
-            best -= tol
-            keys = np.stack([along.ravel(), np.repeat(which.ravel(), along.shape[1])], 1)
-            pairs, pair_of = np.unique(keys, axis=0, return_inverse=True)
-            ok = np.empty((len(pairs), size), dtype=bool)
-            for p, (v, u) in enumerate(pairs.tolist()):
-                np.greater_equal(own[v], best[u], out=ok[p])
-            tests.append((np.moveaxis(pair_of.reshape(moved.shape), -1, axis), ok))
-        # A profile is an equilibrium iff every chooser's test passes: one AND per distinct
-        # combination of tests, then laid out per profile.
-        keys = np.stack([pair.ravel() for pair, _ in tests], 1)
-        combos, combo_of = np.unique(keys, axis=0, return_inverse=True)
-        passed = np.empty((len(combos), size), dtype=bool)
-        for k, combo in enumerate(combos.tolist()):
-            np.copyto(passed[k], tests[0][1][combo[0]])
-            for (_, ok), p in zip(tests[1:], combo[1:], strict=True):
-                np.logical_and(passed[k], ok[p], out=passed[k])
-        return np.take(passed, combo_of.reshape(self.node.shape), axis=0)
+        return node_pure_equilibria(self.node, self.payoffs, self.rows, tol=tol)
 
 
 def reduce(

@@ -21,9 +21,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from .._checking import Problems
-from .._checking import parse_toml as parse_toml  # re-exported with read_text for cli.py, until
-from .._checking import read_text as read_text  # it imports them from negotiation_sim._checking
+from .._checking import Problems, parse_toml, read_text
 from ..errors import ScenarioError
 from ._check_actors import MAX_ACTORS, check_actors, check_formats
 from ._check_expressions import Scope, check_definitions, check_matrices

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
@@ -23,7 +23,7 @@ from ..game import DEFAULT_TOL, Game
 from ._checks import check_tol
 from .result import SolverResult, verified_equilibria
 
-__all__ = ["pure_equilibria", "solve_pure"]
+__all__ = ["node_pure_equilibria", "pure_equilibria", "solve_pure"]
 
 
 def pure_equilibria(
@@ -94,6 +94,87 @@ def pure_equilibria(
             f"payoffs: expected shape (..., n, k_1, ..., k_n) with n = {n} actors, got {tensor.shape}"
         )
     return _pure_mask(tensor, n, tol, threads)
+
+
+def node_pure_equilibria(
+    node: ArrayLike, payoffs: ArrayLike, rows: Sequence[int], *, tol: float = DEFAULT_TOL
+) -> NDArray[np.bool_]:
+    """:func:`pure_equilibria` of a batch of games given in *node form*.
+
+    A scenario's games reach few distinct payoff vectors: many profiles lead to the same
+    outcome on the same terms. In node form, ``node[s]`` names the node profile ``s`` leads
+    to and ``payoffs[:, v, b]`` is every actor's payoff at node ``v`` in game ``b``; the
+    game's actors are ``rows`` of ``payoffs``. The test is the same, bit for bit, as
+    :func:`pure_equilibria` on the expanded games (``u_i(s) >= max_j u_i(j, s_-i) - tol``),
+    but actor ``i``'s test depends only on the node at ``s`` and the tuple of nodes along
+    its own axis, so each distinct tuple's best payoff and each distinct (node, tuple) test
+    is computed once, for the whole batch.
+
+    Parameters
+    ----------
+    node : array_like of int, shape (k_1, ..., k_c)
+    payoffs : array_like, shape (n, V, B)
+    rows : sequence of int
+        The row of ``payoffs`` of each of the game's ``c`` actors, in axis order.
+    tol : float
+
+    Returns
+    -------
+    ndarray of bool, shape (k_1, ..., k_c, B)
+
+    Examples
+    --------
+    A coordination game whose off-diagonal profiles share one node (0, 0), in two games:
+
+    >>> import numpy as np
+    >>> node = [[1, 0], [0, 2]]
+    >>> payoffs = np.array([[[0, 0], [2, 2], [1, 3]], [[0, 0], [2, 2], [1, 3]]], dtype=float)
+    >>> mask = node_pure_equilibria(node, payoffs, (0, 1))
+    >>> mask[..., 0].astype(int).tolist(), mask[..., 1].astype(int).tolist()
+    ([[1, 0], [0, 1]], [[1, 0], [0, 1]])
+    """
+    tol = check_tol(tol)
+    nodes = np.asarray(node, dtype=np.intp)
+    table = np.asarray(payoffs, dtype=np.float64)
+    if table.ndim != 3 or nodes.ndim != len(rows) or nodes.size == 0:
+        raise GameError(
+            f"node form: expected node (k_1..k_c) with c = len(rows) = {len(rows)} axes and "
+            f"payoffs (n, V, B), got node {nodes.shape} and payoffs {table.shape}"
+        )
+    tests = [_node_tests(nodes, table[row], axis, tol) for axis, row in enumerate(rows)]
+    # A profile is an equilibrium iff every actor's test passes: one AND per distinct
+    # combination of tests, then laid out per profile.
+    keys = np.stack([pair.ravel() for pair, _ in tests], 1)
+    combos, combo_of = np.unique(keys, axis=0, return_inverse=True)
+    passed = np.empty((len(combos), table.shape[-1]), dtype=bool)
+    for k, combo in enumerate(combos.tolist()):
+        np.copyto(passed[k], tests[0][1][combo[0]])
+        for (_, ok), p in zip(tests[1:], combo[1:], strict=True):
+            np.logical_and(passed[k], ok[p], out=passed[k])
+    return np.take(passed, combo_of.reshape(nodes.shape), axis=0)
+
+
+def _node_tests(
+    node: NDArray[np.intp], own: NDArray[np.float64], axis: int, tol: float
+) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    """One actor's best-reply test in node form: (test index per profile, tests (T, B))."""
+    size = own.shape[-1]
+    moved = np.moveaxis(node, axis, -1)
+    along = moved.reshape(-1, moved.shape[-1])
+    tuples, which = np.unique(along, axis=0, return_inverse=True)
+    best = np.empty((len(tuples), size))
+    for u, candidates in enumerate(tuples.tolist()):
+        distinct = list(dict.fromkeys(candidates))
+        np.copyto(best[u], own[distinct[0]])
+        for v in distinct[1:]:
+            np.maximum(best[u], own[v], out=best[u])
+    best -= tol
+    keys = np.stack([along.ravel(), np.repeat(which.ravel(), along.shape[1])], 1)
+    pairs, pair_of = np.unique(keys, axis=0, return_inverse=True)
+    ok = np.empty((len(pairs), size), dtype=bool)
+    for p, (v, u) in enumerate(pairs.tolist()):
+        np.greater_equal(own[v], best[u], out=ok[p])
+    return np.moveaxis(pair_of.reshape(moved.shape), -1, axis), ok
 
 
 def _pure_mask_last(

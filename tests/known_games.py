@@ -9,10 +9,12 @@ the indifference conditions (the derivation is in the comment).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction as F
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from negotiation_sim import Game, SolverResult
 
@@ -200,22 +202,39 @@ N_ACTOR = tuple(k for k in KNOWN if k.game.n_actors > 2)
 ZERO_SUM = tuple(k for k in KNOWN if k.value is not None)
 
 
+#: A mixed profile to compare: one probability vector per actor, as floats or arrays.
+Comparable = Sequence[ArrayLike]
+
+
+def close(a: Comparable, b: Comparable, tol: float = 1e-6) -> bool:
+    """Whether two mixed profiles are equal within ``tol``, actor by actor."""
+    return all(np.allclose(x, y, atol=tol, rtol=0) for x, y in zip(a, b, strict=True))
+
+
+def subset(mine: Sequence[Comparable], theirs: Sequence[Comparable], tol: float = 1e-6) -> bool:
+    """Whether every profile of ``mine`` is one of ``theirs``, within ``tol``."""
+    return all(any(close(p, q, tol) for q in theirs) for p in mine)
+
+
 def same_profile_sets(
-    found: list[Profile] | tuple[Profile, ...], expected: tuple[Profile, ...], tol: float = 1e-6
+    found: Sequence[Comparable], expected: Sequence[Comparable], tol: float = 1e-6
 ) -> bool:
     """Whether two collections of mixed profiles are equal as sets, within ``tol``."""
-
-    def close(a: Profile, b: Profile) -> bool:
-        return all(np.allclose(x, y, atol=tol, rtol=0) for x, y in zip(a, b, strict=True))
-
-    return all(any(close(f, e) for e in expected) for f in found) and all(
-        any(close(f, e) for f in found) for e in expected
-    )
+    return subset(found, expected, tol) and subset(expected, found, tol)
 
 
 def found(result: SolverResult) -> list[Profile]:
     """The strategies of a result's equilibria, for set comparisons."""
     return [tuple(tuple(float(v) for v in s) for s in eq.strategies) for eq in result.equilibria]
+
+
+def pure_profiles(result: SolverResult) -> list[tuple[int, ...]]:
+    """The profiles of a result's equilibria, which must all be pure."""
+    profiles = []
+    for eq in result.equilibria:
+        assert eq.profile is not None, f"not a pure equilibrium: {eq.strategies}"
+        profiles.append(eq.profile)
+    return profiles
 
 
 def is_degenerate(result: SolverResult) -> bool:

@@ -52,8 +52,10 @@ def _first_line(obj: object) -> str:
 
 
 def _signature(obj: object) -> str:
+    if not callable(obj):
+        return ""
     try:
-        signature = inspect.signature(obj)  # type: ignore[arg-type]
+        signature = inspect.signature(obj)
     except (TypeError, ValueError):
         return ""
     full = str(signature).replace("'", "")

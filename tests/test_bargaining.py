@@ -67,7 +67,7 @@ def _nash_pair_oracle(points: np.ndarray, d: np.ndarray) -> float:
 
 @pytest.mark.parametrize("solve", SOLUTIONS)
 @pytest.mark.parametrize("lotteries", [False, True])
-def test_no_gain_for_everyone_returns_disagreement(solve, lotteries):  # type: ignore[no-untyped-def]
+def test_no_gain_for_everyone_returns_disagreement(solve, lotteries):
     points = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 3.0]])
     solution = solve(points, [0.5, 0.5] if not lotteries else [0.6, 0.6], lotteries=lotteries)
     assert not solution.feasible
@@ -86,7 +86,7 @@ def test_no_gain_for_everyone_returns_disagreement(solve, lotteries):  # type: i
         ([[1, 2]], [0, 0, 0]),
     ],
 )
-def test_malformed_input_raises(solve, points, d):  # type: ignore[no-untyped-def]
+def test_malformed_input_raises(solve, points, d):
     with pytest.raises(GameError):
         solve(points, d)
 
@@ -94,7 +94,7 @@ def test_malformed_input_raises(solve, points, d):  # type: ignore[no-untyped-de
 @pytest.mark.parametrize("solve", SOLUTIONS)
 @given(problem=bargaining_problems())
 @FAST
-def test_pure_solutions_are_feasible_points(solve, problem):  # type: ignore[no-untyped-def]
+def test_pure_solutions_are_feasible_points(solve, problem):
     points, d = problem
     solution = solve(points, d)
     _consistent(solution, points)
@@ -107,7 +107,7 @@ def test_pure_solutions_are_feasible_points(solve, problem):  # type: ignore[no-
 @pytest.mark.parametrize("solve", SOLUTIONS)
 @given(problem=bargaining_problems(max_actors=3, max_points=6))
 @LOTTERY
-def test_lottery_solutions_are_consistent_and_pareto(solve, problem):  # type: ignore[no-untyped-def]
+def test_lottery_solutions_are_consistent_and_pareto(solve, problem):
     points, d = problem
     solution = solve(points, d, lotteries=True)
     _consistent(solution, points)
@@ -123,7 +123,7 @@ def test_lottery_solutions_are_consistent_and_pareto(solve, problem):  # type: i
 
 @given(problem=bargaining_problems(), data=st.data())
 @FAST
-def test_nash_pure_is_affine_invariant(problem, data):  # type: ignore[no-untyped-def]
+def test_nash_pure_is_affine_invariant(problem, data):
     points, d = problem
     scales, shifts = data.draw(affine_maps(n_actors=points.shape[1]))
     base = nash_bargaining(points, d)
@@ -136,7 +136,7 @@ def test_nash_pure_is_affine_invariant(problem, data):  # type: ignore[no-untype
 
 @given(problem=bargaining_problems(max_actors=3, max_points=6), data=st.data())
 @LOTTERY
-def test_nash_lottery_is_affine_invariant(problem, data):  # type: ignore[no-untyped-def]
+def test_nash_lottery_is_affine_invariant(problem, data):
     points, d = problem
     scales, shifts = data.draw(affine_maps(n_actors=points.shape[1]))
     base = nash_bargaining(points, d, lotteries=True)
@@ -149,7 +149,7 @@ def test_nash_lottery_is_affine_invariant(problem, data):  # type: ignore[no-unt
 
 @given(problem=bargaining_problems())
 @FAST
-def test_nash_pure_maximises_product_and_is_pareto(problem):  # type: ignore[no-untyped-def]
+def test_nash_pure_maximises_product_and_is_pareto(problem):
     points, d = problem
     solution = nash_bargaining(points, d)
     if not solution.feasible:
@@ -165,7 +165,7 @@ def test_nash_pure_maximises_product_and_is_pareto(problem):  # type: ignore[no-
 
 @given(problem=bargaining_problems(min_actors=2, max_actors=2, max_points=6, real=True))
 @settings(max_examples=30, deadline=None)
-def test_nash_lottery_matches_closed_form_for_two_actors(problem):  # type: ignore[no-untyped-def]
+def test_nash_lottery_matches_closed_form_for_two_actors(problem):
     points, d = problem
     solution = nash_bargaining(points, d, lotteries=True)
     oracle = _nash_pair_oracle(points, d)
@@ -178,7 +178,7 @@ def test_nash_lottery_matches_closed_form_for_two_actors(problem):  # type: igno
 
 @given(points=payoff_point_sets(min_actors=2, max_actors=3, max_points=4), c=st.integers(-2, 1))
 @LOTTERY
-def test_lottery_solutions_are_symmetric(points, c):  # type: ignore[no-untyped-def]
+def test_lottery_solutions_are_symmetric(points, c):
     n = points.shape[1]
     symmetric = np.array(
         [row[list(perm)] for row in points for perm in itertools.permutations(range(n))]
@@ -242,7 +242,7 @@ def _with_repeats(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 @pytest.mark.parametrize("solve", SOLUTIONS)
 @given(case=_with_repeats())
 @LOTTERY
-def test_repeated_points_change_no_lottery_solution(solve, case):  # type: ignore[no-untyped-def]
+def test_repeated_points_change_no_lottery_solution(solve, case):
     points, d, repeated = case
     base = solve(points, d, lotteries=True)
     solution = solve(repeated, d, lotteries=True)
@@ -262,7 +262,7 @@ def test_repeated_points_change_no_lottery_solution(solve, case):  # type: ignor
 @pytest.mark.parametrize("lotteries", [False, True])
 @given(problem=bargaining_problems(max_actors=3, max_points=6), data=st.data())
 @LOTTERY
-def test_kalai_smorodinsky_is_scale_invariant(lotteries, problem, data):  # type: ignore[no-untyped-def]
+def test_kalai_smorodinsky_is_scale_invariant(lotteries, problem, data):
     points, d = problem
     scales, shifts = data.draw(affine_maps(n_actors=points.shape[1]))
     base = kalai_smorodinsky(points, d, lotteries=lotteries)
@@ -292,7 +292,7 @@ def test_kalai_smorodinsky_on_the_ray_to_the_ideal_point() -> None:
 
 @given(problem=bargaining_problems())
 @FAST
-def test_egalitarian_pure_matches_brute_force(problem):  # type: ignore[no-untyped-def]
+def test_egalitarian_pure_matches_brute_force(problem):
     points, d = problem
     solution = egalitarian(points, d)
     if not solution.feasible:
@@ -304,7 +304,7 @@ def test_egalitarian_pure_matches_brute_force(problem):  # type: ignore[no-untyp
 
 @given(problem=bargaining_problems(max_actors=3, max_points=6))
 @LOTTERY
-def test_egalitarian_lottery_has_a_dual_certificate(problem):  # type: ignore[no-untyped-def]
+def test_egalitarian_lottery_has_a_dual_certificate(problem):
     points, d = problem
     solution = egalitarian(points, d, lotteries=True)
     if not solution.feasible:
@@ -331,7 +331,7 @@ discounts = st.floats(0.0, 0.999)
 
 
 @given(d1=discounts, d2=discounts)
-def test_rubinstein_shares_sum_to_one(d1, d2):  # type: ignore[no-untyped-def]
+def test_rubinstein_shares_sum_to_one(d1, d2):
     split = rubinstein(d1, d2)
     assert math.isclose(split.proposer + split.responder, 1.0)
     assert split.binding == (False, False)
@@ -344,7 +344,7 @@ def test_rubinstein_shares_sum_to_one(d1, d2):  # type: ignore[no-untyped-def]
 
 
 @given(d=discounts)
-def test_rubinstein_equal_discounts(d):  # type: ignore[no-untyped-def]
+def test_rubinstein_equal_discounts(d):
     assert math.isclose(rubinstein(d, d).proposer, 1 / (1 + d))
 
 
@@ -358,7 +358,7 @@ def test_rubinstein_limits() -> None:
 
 
 @given(d1=discounts, d2=discounts, w2=st.floats(0.0, 1.0))
-def test_rubinstein_outside_option_principle(d1, d2, w2):  # type: ignore[no-untyped-def]
+def test_rubinstein_outside_option_principle(d1, d2, w2):
     plain = rubinstein(d1, d2)
     split = rubinstein(d1, d2, outside_options=(0.0, w2))
     assert math.isclose(split.responder, max(plain.responder, w2), abs_tol=1e-12)
@@ -387,7 +387,7 @@ def test_rubinstein_outside_option_binding_and_not() -> None:
         (0.5, 0.5, (0, -0.1)),
     ],
 )
-def test_rubinstein_rejects_bad_inputs(d1, d2, options):  # type: ignore[no-untyped-def]
+def test_rubinstein_rejects_bad_inputs(d1, d2, options):
     with pytest.raises(GameError):
         rubinstein(d1, d2, outside_options=options)
 
@@ -396,7 +396,7 @@ def test_rubinstein_rejects_bad_inputs(d1, d2, options):  # type: ignore[no-unty
 
 
 @given(p=st.floats(0.0, 1.0), cost_a=st.floats(0.0, 1.0), cost_b=st.floats(0.0, 1.0))
-def test_fearon_range_contains_p(p, cost_a, cost_b):  # type: ignore[no-untyped-def]
+def test_fearon_range_contains_p(p, cost_a, cost_b):
     low, high = fearon_range(p, cost_a, cost_b)
     assert 0.0 <= low <= p <= high <= 1.0
     if p - cost_a >= 0 and p + cost_b <= 1:
@@ -409,6 +409,6 @@ def test_fearon_range_contains_p(p, cost_a, cost_b):  # type: ignore[no-untyped-
 @pytest.mark.parametrize(
     ("p", "a", "b"), [(1.2, 0.1, 0.1), (0.5, -0.1, 0.1), (0.5, 0.1, math.inf), (math.nan, 0, 0)]
 )
-def test_fearon_rejects_bad_inputs(p, a, b):  # type: ignore[no-untyped-def]
+def test_fearon_rejects_bad_inputs(p, a, b):
     with pytest.raises(GameError):
         fearon_range(p, a, b)

@@ -24,6 +24,8 @@ from negotiation_sim.errors import GameError
 from negotiation_sim.scenario import parse_scenario
 
 Value = Callable[[frozenset[str]], float]
+#: A coalition game: its actors and the value of every coalition.
+TUGame = tuple[list[str], dict[frozenset[str], float]]
 FOUR = ["US", "Russia", "Ukraine", "EU"]
 
 
@@ -32,9 +34,7 @@ def _coalitions(actors: list[str]) -> list[frozenset[str]]:
 
 
 @st.composite
-def tu_games(
-    draw: st.DrawFn, *, max_actors: int = 5
-) -> tuple[list[str], dict[frozenset[str], float]]:
+def tu_games(draw: st.DrawFn, *, max_actors: int = 5) -> TUGame:
     """A coalition game with integer values on 1..max_actors actors (v(empty) arbitrary)."""
     n = draw(st.integers(1, max_actors))
     actors = [f"a{i}" for i in range(n)]
@@ -59,7 +59,7 @@ def _by_permutations(actors: list[str], value: Value) -> dict[str, Fraction]:
 
 @given(game=tu_games())
 @settings(max_examples=60, deadline=None)
-def test_efficiency_and_permutation_formula(game):  # type: ignore[no-untyped-def]
+def test_efficiency_and_permutation_formula(game):
     actors, table = game
     phi = shapley_value(actors, table.__getitem__)
     assert list(phi) == actors
@@ -72,7 +72,7 @@ def test_efficiency_and_permutation_formula(game):  # type: ignore[no-untyped-de
 
 @given(game=tu_games(max_actors=4))
 @settings(max_examples=40, deadline=None)
-def test_null_actor_gets_zero(game):  # type: ignore[no-untyped-def]
+def test_null_actor_gets_zero(game):
     actors, table = game
     phi = shapley_value([*actors, "dummy"], lambda s: table[s - {"dummy"}])
     assert abs(phi["dummy"]) <= 1e-12
@@ -83,7 +83,7 @@ def test_null_actor_gets_zero(game):  # type: ignore[no-untyped-def]
 
 @given(game=tu_games(max_actors=4))
 @settings(max_examples=40, deadline=None)
-def test_symmetric_actors_get_equal_values(game):  # type: ignore[no-untyped-def]
+def test_symmetric_actors_get_equal_values(game: TUGame):
     actors, table = game
     actors = [*actors, "twin"]  # "twin" plays the same role as actors[0]
     first = actors[0]
@@ -106,7 +106,7 @@ def test_symmetric_actors_get_equal_values(game):  # type: ignore[no-untyped-def
 
 @given(a=tu_games(max_actors=4), data=st.data())
 @settings(max_examples=40, deadline=None)
-def test_additivity(a, data):  # type: ignore[no-untyped-def]
+def test_additivity(a, data):
     actors, table_a = a
     table_b = {s: float(data.draw(st.integers(-5, 10))) for s in table_a}
     phi_a = shapley_value(actors, table_a.__getitem__)
@@ -122,7 +122,7 @@ def test_additivity(a, data):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     "required", [{"US"}, {"US", "Russia"}, {"US", "Russia", "Ukraine"}, set(FOUR)]
 )
-def test_unanimity_game_gives_one_over_t(required):  # type: ignore[no-untyped-def]
+def test_unanimity_game_gives_one_over_t(required):
     # Shapley (1953): in the unanimity game u_T each member of T gets 1/|T|, others 0.
     phi = shapley_value(FOUR, unanimity_game(required))
     for actor in FOUR:
@@ -290,7 +290,7 @@ def test_who_must_agree_in_alaska_by_hand():
     section = analyse_scenario(load_scenario(SCENARIOS / "alaska_2025.toml"))
     games = section["who_must_agree"]
     third = Fraction(1, 3)
-    expected = {
+    expected: dict[str, list[Fraction | int]] = {
         "us and russia decide": [Fraction(1, 2), Fraction(1, 2), 0, 0],
         "us, russia and ukraine can each block a deal alone": [third, third, third, 0],
         # Ukraine or the EU is pivotal in 2 of 24 orders: 1/12 each; 5/12 to each principal.

@@ -42,9 +42,9 @@ def sessions(text: str) -> list[list[tuple[str, str]]]:
     return [_steps(match) for match in FENCE.finditer(text)]
 
 
-def steps_in_order(text: str) -> list[tuple[str, str] | tuple[str, str, str]]:
+def steps_in_order(text: str) -> list[tuple[str, str, str]]:
     """Files to write ("file", name, content) and commands ("run", command, expected), in page order."""
-    found: list[tuple[int, list[tuple[str, str] | tuple[str, str, str]]]] = []
+    found: list[tuple[int, list[tuple[str, str, str]]]] = []
     for match in FILE.finditer(text):
         found.append((match.start(), [("file", match.group(1), match.group(2))]))
     for match in FENCE.finditer(text):
@@ -116,12 +116,12 @@ PAGES_WITH_SESSIONS = [p for p in PAGES if sessions(p.read_text(encoding="utf-8"
 @pytest.mark.parametrize("page", PAGES_WITH_SESSIONS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_documented_sessions_print_what_the_page_shows(page, tmp_path):
     cwd = workspace(tmp_path)
-    for step in steps_in_order(page.read_text(encoding="utf-8")):
-        if step[0] == "file":
-            (cwd / step[1]).parent.mkdir(parents=True, exist_ok=True)
-            (cwd / step[1]).write_text(step[2], encoding="utf-8")
+    for kind, command, expected in steps_in_order(page.read_text(encoding="utf-8")):
+        if kind == "file":
+            # A file step: command is the file's name, expected its content.
+            (cwd / command).parent.mkdir(parents=True, exist_ok=True)
+            (cwd / command).write_text(expected, encoding="utf-8")
             continue
-        _, command, expected = step
         output = run(command, cwd)
         assert matches(expected, output), (
             f"{page.relative_to(ROOT)}: `{command}` printed\n{output}\n--- the page shows ---\n"

@@ -9,11 +9,12 @@ from hypothesis import given, settings
 from negotiation_sim import Game, solve
 from negotiation_sim.solvers.dominance import iterated_dominance
 from tests import strategies as gs
-from tests.known_games import KNOWN
+from tests.known_games import KNOWN, pure_profiles
 
 
 def test_prisoners_dilemma_reduces_to_defection():
     result = solve(KNOWN[0].game, "dominance")
+    assert result.reduction is not None
     assert result.reduction.kept == ((1,), (1,))
     assert [eq.profile for eq in result.equilibria] == [(1, 1)]
 
@@ -71,8 +72,8 @@ def test_pure_equilibria_survive_elimination(game):
     reduction = iterated_dominance(game)
     original = {eq.profile for eq in solve(game, "pure").equilibria}
     reduced = {
-        tuple(reduction.kept[i][j] for i, j in enumerate(eq.profile))
-        for eq in solve(reduction.game, "pure").equilibria
+        tuple(reduction.kept[i][j] for i, j in enumerate(profile))
+        for profile in pure_profiles(solve(reduction.game, "pure"))
     }
     assert original == reduced
 

@@ -344,7 +344,7 @@ def test_inspection_broadcast_and_validation() -> None:
     with pytest.raises(GameError, match="cost < "):
         inspection_game(1, 3, 0.5, 0.1, 2, loss=1, cost=0.6)
     with pytest.raises(GameError, match="scalar"):
-        inspection_game(1, 3, [0.5, 0.6], 0.1, 2)  # type: ignore[arg-type]
+        inspection_game(1, 3, [0.5, 0.6], 0.1, 2)  # type: ignore[arg-type]  # wrong on purpose
 
 
 def test_inspection_game_labels() -> None:

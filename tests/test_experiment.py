@@ -192,9 +192,10 @@ def test_experiment_scripts_run(path, tmp_path):
     """Each experiment's Python script runs the experiment and draws its landscape."""
     import importlib.util
 
-    loader = importlib.util.spec_from_file_location(f"script_{path.stem}", path.with_suffix(".py"))
-    module = importlib.util.module_from_spec(loader)
-    loader.loader.exec_module(module)
+    spec = importlib.util.spec_from_file_location(f"script_{path.stem}", path.with_suffix(".py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
     picture = module.main(tmp_path / path.stem)
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     ds = xr.load_dataset(tmp_path / path.stem / "results.nc")

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from numpy.typing import ArrayLike
 
 from negotiation_sim.errors import Problem, ScenarioError
 from negotiation_sim.scenario.expressions import (
@@ -153,7 +154,7 @@ def test_undefined_parameter_without_declarations() -> None:
 )
 def test_non_expression_values_are_rejected(value: object, message: str) -> None:
     with pytest.raises(ScenarioError, match=message) as info:
-        parse(value)  # type: ignore[arg-type]
+        parse(value)  # type: ignore[arg-type]  # wrong on purpose
     assert info.value.problems[0].location == LOCATION
 
 
@@ -198,6 +199,7 @@ def test_arbitrary_text_only_raises_scenario_error(text: str) -> None:
     | st.binary(max_size=5)
 )
 def test_check_expression_never_raises_on_other_values(value: object) -> None:
+    # Wrong on purpose.
     expression, problems = check_expression(value, parameters=PARAMETERS)  # type: ignore[arg-type]
     assert (expression is None) == bool(problems)
     if expression is not None:
@@ -394,7 +396,7 @@ def test_random_expressions_broadcast_like_elementwise_scalars(
     # valid somewhere, so every parameter-free part is finite and the text parses
     assume(reference_value(case, point(0, 0)) is not None)
     expression = parse(case.text)
-    values = {"x": x, "y": y, "trust": trust}
+    values: dict[str, ArrayLike] = {"x": x, "y": y, "trust": trust}
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # evaluation never warns, even on 0-division
         grid = expression.evaluate(values)
@@ -452,7 +454,8 @@ def test_plain_numbers_become_constant_expressions() -> None:
     assert parse(3).constant_value == 3.0
     assert parse(-2.5).text == "-2.5"
     assert parse(np.float64(0.25)).constant_value == 0.25
-    assert parse(np.int64(7)).constant_value == 7.0
+    # numpy integers are accepted at run time; the annotation says int.
+    assert parse(np.int64(7)).constant_value == 7.0  # type: ignore[arg-type]
     assert parse(" 4 ").text == "4"
 
 
@@ -483,7 +486,11 @@ def test_constant_exponents_up_to_the_limit_are_allowed() -> None:
 
 
 def test_min_max_and_clip_are_elementwise() -> None:
-    values = {"x": np.array([1.0, 5.0, -2.0]), "y": np.array([[3.0], [0.0]]), "trust": 2.0}
+    values: dict[str, ArrayLike] = {
+        "x": np.array([1.0, 5.0, -2.0]),
+        "y": np.array([[3.0], [0.0]]),
+        "trust": 2.0,
+    }
     np.testing.assert_array_equal(
         parse("min(x, y, trust)").evaluate(values), [[1.0, 2.0, -2.0], [0.0, 0.0, -2.0]]
     )
@@ -558,7 +565,7 @@ def test_expressions_pickle_for_process_pools() -> None:
         copy = pickle.loads(pickle.dumps(expression))
         assert copy == expression
         assert copy.is_constant == expression.is_constant
-        values = {"trust": np.array([0.5, 2.0]), "x": 3.0}
+        values: dict[str, ArrayLike] = {"trust": np.array([0.5, 2.0]), "x": 3.0}
         np.testing.assert_array_equal(copy.evaluate(values), expression.evaluate(values))
     assert pickle.loads(pickle.dumps(parse(np.float64(0.1)))).constant_value == 0.1
 
@@ -573,7 +580,13 @@ def test_assurance_is_the_value_of_entering_a_deal() -> None:
         "assurance(r, p, s, trust, verification)",
         parameters={"r", "p", "s", "trust", "verification"},
     )
-    values = {"r": 4.0, "p": 2.0, "s": -1.0, "trust": trust, "verification": verification}
+    values: dict[str, ArrayLike] = {
+        "r": 4.0,
+        "p": 2.0,
+        "s": -1.0,
+        "trust": trust,
+        "verification": verification,
+    }
     got = expression.evaluate(values)
     np.testing.assert_allclose(
         got, trust * 4 + (1 - trust) * (verification * 2 - (1 - verification))
@@ -642,7 +655,7 @@ def test_an_expression_with_definitions_pickles() -> None:
     e = parse_expression("d2 - d1 / y", parameters=DEFINED, definitions=definitions())
     copy = pickle.loads(pickle.dumps(e))
     assert copy == e and hash(copy) == hash(e)
-    values = {"x": np.array([0.5, 2.0]), "y": 3.0}
+    values: dict[str, ArrayLike] = {"x": np.array([0.5, 2.0]), "y": 3.0}
     np.testing.assert_array_equal(copy.evaluate(values), e.evaluate(values))
 
 

@@ -15,7 +15,7 @@ def test_game_is_immutable():
     with pytest.raises(ValueError):
         game.payoffs[0, 0, 0] = 1.0
     with pytest.raises(AttributeError):
-        game.actors = ("a", "b")  # type: ignore[misc]
+        game.actors = ("a", "b")  # type: ignore[misc]  # wrong on purpose
 
 
 def test_input_array_is_copied():

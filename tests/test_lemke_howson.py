@@ -21,22 +21,8 @@ from negotiation_sim import Game, GameError, SolverResult, UnsupportedGameError,
 from negotiation_sim.solvers.lemke_howson import solve_lemke_howson
 from negotiation_sim.solvers.vertex import solve_vertex_enumeration
 from tests import strategies as gs
-from tests.known_games import TWO_ACTOR, KnownGame
+from tests.known_games import TWO_ACTOR, KnownGame, close, found, subset
 from tests.oracles import brute_force_regret, gambit_extreme
-
-Profile = tuple[np.ndarray, ...]
-
-
-def found(result: SolverResult) -> list[Profile]:
-    return [eq.strategies for eq in result.equilibria]
-
-
-def close(p: Profile, q: Profile, tol: float = 1e-6) -> bool:
-    return all(np.allclose(u, v, atol=tol, rtol=0) for u, v in zip(p, q, strict=True))
-
-
-def subset(mine: list[Profile], theirs: list[Profile]) -> bool:
-    return all(any(close(p, q) for q in theirs) for p in mine)
 
 
 def check_equilibria(game: Game, result: SolverResult) -> None:

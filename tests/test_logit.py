@@ -27,6 +27,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from numpy.typing import NDArray
 
 from negotiation_sim import Game, GameError, solve
 from negotiation_sim.solvers.logit import LogitPath, logit_path, logit_qre, solve_logit
@@ -37,9 +38,9 @@ from tests.oracles import brute_force_regret, gambit_logit, is_probability_profi
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def softmax(values: np.ndarray) -> np.ndarray:
-    weights = np.exp(values - values.max())
-    return weights / weights.sum()
+def softmax(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    weights = np.exp(values - float(values.max()))
+    return weights / float(weights.sum())
 
 
 def assert_qre(game: Game, profile: tuple[np.ndarray, ...], lam: float, tol: float) -> None:
@@ -277,7 +278,7 @@ def test_the_qre_at_a_given_lambda_is_logit_qre_alone():
     # solve_logit returns equilibria only; a QRE (not a Nash equilibrium) comes from logit_qre.
     game = CASES[1].game
     with pytest.raises(TypeError, match="lam"):
-        solve_logit(game, lam=1.0)
+        solve_logit(game, lam=1.0)  # type: ignore[call-arg]  # wrong on purpose
     assert_qre(game, logit_qre(game, 1.0), 1.0, 1e-12)
 
 
@@ -412,7 +413,7 @@ def test_bad_arguments(kwargs):
 
 def test_not_a_game():
     with pytest.raises(GameError, match=r"expected a negotiation_sim\.Game"):
-        logit_qre(np.zeros((2, 2, 2)), 1.0)  # type: ignore[arg-type]
+        logit_qre(np.zeros((2, 2, 2)), 1.0)  # type: ignore[arg-type]  # wrong on purpose
 
 
 def test_giving_up_early_is_reported():

@@ -15,6 +15,7 @@ from tests.oracles import brute_force_regret
 @pytest.mark.parametrize("known", ZERO_SUM, ids=lambda k: k.name)
 def test_known_values_and_strategies(known):
     result = solve(known.game, "minimax")
+    assert result.value is not None
     assert result.value[0] == pytest.approx(known.value, abs=1e-12)
     assert result.value[1] == pytest.approx(-known.value, abs=1e-12)
     # These games have a unique equilibrium, so the optimal strategies are known.
@@ -29,6 +30,7 @@ def test_value_is_certified_by_both_strategies(game):
     (equilibrium,) = result.equilibria
     x, y = equilibrium.strategies
     a = game.payoffs[0]
+    assert result.value is not None
     v = result.value[0]
     # x guarantees at least v against every column; y concedes at most v against every row.
     assert (a.T @ x).min() >= v - 1e-9
@@ -41,9 +43,9 @@ def test_value_is_certified_by_both_strategies(game):
 def test_value_moves_with_positive_affine_maps(game, scale, shift):
     # Row gets scale*A + shift, column gets -scale*A - shift: still zero-sum.
     moved = Game.zero_sum(scale * game.payoffs[0] + shift)
-    assert solve(moved, "minimax").value[0] == pytest.approx(
-        scale * solve(game, "minimax").value[0] + shift, abs=1e-8
-    )
+    moved_value, value = solve(moved, "minimax").value, solve(game, "minimax").value
+    assert moved_value is not None and value is not None
+    assert moved_value[0] == pytest.approx(scale * value[0] + shift, abs=1e-8)
 
 
 def test_constant_sum_games_are_accepted():
@@ -64,6 +66,7 @@ def test_constant_sum_values_are_certified(game, shift, total):
     assert constant_sum(moved) == pytest.approx(total)
     result = solve(moved, "minimax")
     x, y = result.equilibria[0].strategies
+    assert result.value is not None
     v = result.value[0]
     assert ((a + shift).T @ x).min() >= v - 1e-9
     assert ((a + shift) @ y).max() <= v + 1e-9

@@ -10,6 +10,7 @@ import math
 import tempfile
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -35,7 +36,7 @@ names = st.text(_NAME_CHARS, min_size=1, max_size=8)
 gambit_names = st.text(st.sampled_from(list('ab Z9"{},.-_~')), min_size=1, max_size=8).filter(
     lambda name: GAMBIT_LABEL.fullmatch(name) is not None
 )
-texts = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\\\r"))
+texts = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\\\r"))
 
 
 @st.composite
@@ -57,14 +58,17 @@ def assert_same_game(read: Game, game: Game) -> None:
     assert read.payoffs.tobytes() == game.payoffs.tobytes()
 
 
-def gambit_payoffs(gbt_game: object) -> tuple[list[str], list[list[str]], np.ndarray]:
-    """Player labels, strategy labels and the payoff tensor (n, k_1, ..., k_n) of a pygambit game."""
-    players = list(gbt_game.players)  # type: ignore[attr-defined]
+def gambit_payoffs(gbt_game: Any) -> tuple[list[str], list[list[str]], np.ndarray]:
+    """Player labels, strategy labels and the payoff tensor (n, k_1, ..., k_n) of a pygambit game.
+
+    ``Any``: pygambit ships no type information.
+    """
+    players = list(gbt_game.players)
     shape = tuple(len(player.strategies) for player in players)
     tensor = np.empty((len(players), *shape))
-    for profile in gbt_game.contingencies:  # type: ignore[attr-defined]
+    for profile in gbt_game.contingencies:
         for i, player in enumerate(players):
-            tensor[(i, *profile)] = float(gbt_game[profile][player])  # type: ignore[index]
+            tensor[(i, *profile)] = float(gbt_game[profile][player])
     return (
         [player.label for player in players],
         [[strategy.label for strategy in player.strategies] for player in players],
@@ -177,6 +181,7 @@ def test_names_gambit_cannot_read_back_are_refused():
             format_nfg(game)
         assert parse_nfg(format_nfg(game, strict=False)).options[1] == (name,)
     with pytest.raises(GameError, match="version"):
+        # Versions that do not exist: wrong on purpose.
         format_nfg(Game(np.zeros((2, 1, 1))), version="tree")  # type: ignore[arg-type]
     with pytest.raises(GameError, match=r"got 'payof' \(did you mean 'payoff'\?\)"):
         format_nfg(Game(np.zeros((2, 1, 1))), version="payof")  # type: ignore[arg-type]

@@ -107,7 +107,8 @@ def test_lottery_frontier_known_example():
     points = np.array([[0, 1], [1, 0], [0.4, 0.4], [0, 0]])
     assert pareto_frontier(points).indices == (0, 1, 2)
     assert pareto_frontier(points, lotteries=True).indices == (0, 1)
-    assert pareto_frontier([[0, 1], [1, 0], [0.5, 0.5]], lotteries=True).indices == (0, 1, 2)
+    with_midpoint = [[0.0, 1.0], [1.0, 0.0], [0.5, 0.5]]  # a plain list, not an array
+    assert pareto_frontier(with_midpoint, lotteries=True).indices == (0, 1, 2)
 
 
 def test_duplicates_are_all_kept():

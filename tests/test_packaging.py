@@ -33,7 +33,9 @@ NETWORK = re.compile(
 )
 
 
-def _run(argv: Sequence[str | Path], cwd: Path, env: dict[str, str] | None = None):
+def _run(
+    argv: Sequence[str | Path], cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(a) for a in argv], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
     )

@@ -98,7 +98,7 @@ def at(ds: xr.Dataset, metric: str, panel: LandscapePanel, i: int, j: int, **ext
         sel["format"] = panel.format
     if panel.facet is not None:
         sel[panel.facet] = panel.facet_value
-    return ds[metric].sel(sel).item()
+    return float(ds[metric].sel(sel).item())
 
 
 @pytest.mark.parametrize(

@@ -140,7 +140,8 @@ def test_batch_last_layout_names_bad_games_and_shapes():
     with pytest.raises(GameError, match="batch-last shape"):
         pure_equilibria(np.zeros((2, 2, 2, 5)), n_actors=3, batch_axis="last")
     with pytest.raises(GameError, match="batch_axis"):
-        pure_equilibria(np.zeros((2, 2, 2, 5)), batch_axis="middle")
+        # Not a batch axis: wrong on purpose.
+        pure_equilibria(np.zeros((2, 2, 2, 5)), batch_axis="middle")  # type: ignore[arg-type]
 
 
 @settings(max_examples=30, deadline=None)

@@ -31,6 +31,7 @@ def test_the_documented_example_loads_and_solves(tmp_path):
     assert game.actors == ("a", "b")
     assert game.options == (("restrain", "arm"), ("restrain", "arm"))
     (equilibrium,) = solve(game, "pure").equilibria
+    assert equilibrium.profile is not None
     assert scenario.outcome_of(None, equilibrium.profile) == scenario.no_deal == "arms_race"
     # gain = 2 by default: A arming on a restrained B gets 3 + 2.
     assert game.payoff((1, 0)).tolist() == [5.0, 0.0]
@@ -61,7 +62,7 @@ def backward_induction(
     """a0 and a1 choose; a2 replies anticipating a3; a3 replies last. Ties to the first option."""
     k0, k1, k2, k3 = payoffs.shape[1:]
     game = np.zeros((2, k0, k1))
-    paths = {}
+    paths: dict[tuple[int, int], tuple[int, ...]] = {}
     for s0, s1 in itertools.product(range(k0), range(k1)):
 
         def reply3(s2: int, s0: int = s0, s1: int = s1) -> int:
@@ -191,7 +192,7 @@ def test_every_shipped_scenario_loads_and_solves_in_every_format(path):
         result = solve(game, "pure" if game.n_actors > 2 else "vertex_enumeration")
         for eq in result.equilibria:
             assert game.is_nash(eq.strategies, tol=result.tol)
-            if eq.is_pure:
+            if eq.profile is not None:  # a pure equilibrium
                 assert scenario.outcome_of(name, eq.profile) in scenario.outcomes
         # A grid over the first parameter builds as one batch consistent with game().
         if scenario.parameters:
@@ -330,7 +331,8 @@ def test_resolve_over_a_grid_equals_point_by_point():
             assert scenario.outcome_ids[outcomes[(*profile, b)]] == expected
             full = scenario.profile_of("bilateral", profile, params)
             point = scenario.full_payoffs(scenario.values(params))
-            assert np.array_equal(everyone[(slice(None), *profile, b)], point[(slice(None), *full)])
+            every_actor: tuple[slice | int, ...] = (slice(None), *full)
+            assert np.array_equal(everyone[(slice(None), *profile, b)], point[every_actor])
 
 
 def _brute_force_table(scenario, values, b):

@@ -17,13 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-negotiation_sim = pytest.importorskip("negotiation_sim")
-# getattr rather than __dict__: it also finds a lazily exported name (module __getattr__).
-load_scenario = getattr(negotiation_sim, "load_scenario", None)
-if load_scenario is None:
-    pytest.skip("negotiation_sim.load_scenario has not landed yet", allow_module_level=True)
-
-from negotiation_sim import pure_equilibria, solve  # noqa: E402
+from negotiation_sim import load_scenario, pure_equilibria, solve
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 FORMATS = ("bilateral", "multilateral")

@@ -16,20 +16,15 @@ from negotiation_sim import Game, UnsupportedGameError, solve
 from negotiation_sim.solvers.support import solve_support_enumeration
 from negotiation_sim.solvers.vertex import solve_vertex_enumeration
 from tests import strategies as gs
-from tests.known_games import TWO_ACTOR, KnownGame, found, is_degenerate, same_profile_sets
+from tests.known_games import (
+    TWO_ACTOR,
+    KnownGame,
+    found,
+    is_degenerate,
+    same_profile_sets,
+    subset,
+)
 from tests.oracles import brute_force_regret, gambit_extreme
-
-Profile = tuple[np.ndarray, ...]
-
-
-def subset(mine: list[Profile], theirs: list[Profile], tol: float = 1e-6) -> bool:
-    return all(
-        any(
-            all(np.allclose(u, v, atol=tol, rtol=0) for u, v in zip(p, q, strict=True))
-            for q in theirs
-        )
-        for p in mine
-    )
 
 
 @settings(max_examples=60, deadline=None)

@@ -9,7 +9,9 @@ deviation with itertools, and selects the one with the largest total payoff.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -21,11 +23,15 @@ from tests.oracles import landscape_point
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
 CASES = [
-    (path, format) for path in SCENARIOS for format in (list(load_scenario(path).formats) or [None])
+    (path, format)
+    for path in SCENARIOS
+    for format in (tuple(load_scenario(path).formats) or (None,))
 ]
 
 
-def _check_point(view: Landscape, j: tuple[int, ...], expected: dict, outcome_ids) -> None:
+def _check_point(
+    view: Landscape, j: tuple[int, ...], expected: dict[str, Any], outcome_ids: Sequence[str]
+) -> None:
     """The metrics of ``view`` at index ``j`` equal the oracle's."""
     assert view.n_equilibria[j] == expected["n_equilibria"]
     assert view.deal_is_equilibrium[j] == expected["deal_is_equilibrium"]

@@ -22,6 +22,7 @@ from negotiation_sim.cli import main
 from negotiation_sim.errors import RunError
 from negotiation_sim.sweep import landscape, load_experiment, parse_experiment, run_experiment
 from negotiation_sim.sweep import run as runner_module
+from tests.known_games import pure_profiles
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data" / "experiments"
@@ -67,8 +68,8 @@ def test_sweep_points_agree_with_solving_each_game(ceasefire_run):
         point = ds.sel(trust=t, verification=v).isel(format=0)
         assert int(point.n_equilibria) == len(result.equilibria)
         deal = any(
-            scenario.outcome_of(None, e.profile, {"trust": t, "verification": v}) == "ceasefire"
-            for e in result.equilibria
+            scenario.outcome_of(None, p, {"trust": t, "verification": v}) == "ceasefire"
+            for p in pure_profiles(result)
         )
         assert bool(point.deal_is_equilibrium) == deal
 
@@ -147,7 +148,7 @@ def test_interrupted_sweep_resumes_without_recomputing_or_losing_chunks(tmp_path
     spec = load_experiment(CEASEFIRE)
     reference = run_experiment(spec, tmp_path / "reference")
     real = runner_module.compute_chunk
-    calls = []
+    calls: list[int] = []
 
     def flaky(task):
         if len(calls) == 4:
@@ -365,7 +366,8 @@ def test_zero_sum_shares_equal_the_oracle_point_by_point(ceasefire_run):
         table = scenario_table(scenario, params)
         u = np.empty((len(scenario.actors), *scenario.shape))
         for profile, payoffs in table.items():
-            u[(slice(None), *profile)] = payoffs
+            every_actor: tuple[slice | int, ...] = (slice(None), *profile)
+            u[every_actor] = payoffs
         raw, strategic = zero_sum_shares_reference(u)
         point = ds.sel(params)
         assert float(point.zero_sum_share) == pytest.approx(raw, abs=1e-12)

@@ -246,7 +246,9 @@ def test_coco_of_symmetric_games_is_max_cooperative_each(game):
 @given(gs.zero_sum_games())
 def test_coco_of_zero_sum_games_is_the_value(game):
     coco = coco_value(game)
-    v = solve(game, "minimax").value[0]
+    value = solve(game, "minimax").value
+    assert value is not None
+    v = value[0]
     assert coco.value[0] == pytest.approx(v, abs=1e-9)
     assert coco.value[1] == pytest.approx(-v, abs=1e-9)
 

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
+import stat
 import sys
 import tomllib
 from collections.abc import Collection, Iterable, Mapping
 from os import PathLike
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,7 @@ from numpy.typing import ArrayLike, NDArray
 from .errors import InputError, Problem, ScenarioError
 
 __all__ = [
+    "MAX_FILE_BYTES",
     "NAME",
     "Problems",
     "describe",
@@ -47,6 +49,8 @@ __all__ = [
     "suggest",
 ]
 
+#: The largest input file read (scenario and experiment TOML files; ``.nfg`` files have their own).
+MAX_FILE_BYTES = 16 * 2**20
 #: A name: letters, digits and ``_``, not starting with a digit (use with ``fullmatch``).
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -160,12 +164,62 @@ def range_message(value: float, low: float, high: float, name: str | None = None
 # -- files and TOML ---------------------------------------------------------------------------
 
 
-def read_bytes(path: str | PathLike[str]) -> bytes:
-    """A data file's bytes; an unreadable file raises a :class:`ScenarioError` naming it."""
+def read_bytes(path: str | PathLike[str], *, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A data file's bytes, at most ``limit`` of them; a located :class:`ScenarioError` otherwise.
+
+    Only regular files are read: a directory, a FIFO, a socket or a device (``/dev/zero``)
+    is refused before it is opened, and again on the opened descriptor (opened without
+    blocking, so a FIFO swapped in meanwhile cannot hang the reader). A file larger than
+    ``limit`` is refused without reading more than ``limit + 1`` bytes.
+
+    >>> read_bytes("/dev/null")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    negotiation_sim.errors.ScenarioError: /dev/null: cannot read the file: it is a character device, not a regular file
+    >>> len(read_bytes("pyproject.toml")) > 0
+    True
+    """
+    source = str(path)
     try:
-        return Path(path).read_bytes()
+        _require_regular(source, os.stat(path).st_mode)
+        descriptor = os.open(path, _READ_FLAGS)
     except OSError as exc:
-        raise ScenarioError.at(str(path), "", f"cannot read the file: {exc.strerror}") from None
+        raise ScenarioError.at(source, "", f"cannot read the file: {exc.strerror}") from None
+    try:
+        with os.fdopen(descriptor, "rb") as handle:  # closes the descriptor
+            _require_regular(source, os.fstat(handle.fileno()).st_mode)
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise ScenarioError.at(source, "", f"cannot read the file: {exc.strerror}") from None
+    if len(data) > limit:
+        raise ScenarioError.at(
+            source, "", f"the file is larger than {limit:,} bytes, the most this reader accepts"
+        )
+    return data
+
+
+#: Open for reading without blocking (a FIFO), in binary mode, not inherited by children.
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _require_regular(source: str, mode: int) -> None:
+    """Raise the located error for anything but a regular file."""
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a file")
+    raise ScenarioError.at(source, "", f"cannot read the file: it is {kind}, not a regular file")
 
 
 def read_text(path: str | PathLike[str]) -> str:

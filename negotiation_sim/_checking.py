@@ -9,7 +9,8 @@ mistake gets the same message everywhere:
 * :func:`suggest`: the did-you-mean hint;
 * :func:`describe`, :func:`show`, :func:`shorten`, :func:`join`: values and
   locations in messages;
-* :func:`outside_range`, :func:`range_message`: the range check;
+* :func:`outside_range`, :func:`range_message`: the range check; :func:`magnitude_message`
+  for numbers beyond :data:`MAX_MAGNITUDE`;
 * :class:`Problems`: a collector of located problems with typed readers
   (``table``, ``string``, ``number``, ``whole``, ``strings``, ``names``,
   ``in_range``, ``float_array``), raised all at once by :meth:`Problems.raise_if_any`.
@@ -35,10 +36,12 @@ from .errors import InputError, Problem, ScenarioError
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "MAX_MAGNITUDE",
     "NAME",
     "Problems",
     "describe",
     "join",
+    "magnitude_message",
     "outside_range",
     "parse_toml",
     "range_message",
@@ -51,6 +54,9 @@ __all__ = [
 
 #: The largest input file read (scenario and experiment TOML files; ``.nfg`` files have their own).
 MAX_FILE_BYTES = 16 * 2**20
+#: The largest magnitude of a number in an input file (parameter ranges and defaults, payoffs,
+#: grid values): sums and products of two such numbers stay finite in 64-bit floats.
+MAX_MAGNITUDE = 1e150
 #: A name: letters, digits and ``_``, not starting with a digit (use with ``fullmatch``).
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -159,6 +165,19 @@ def range_message(value: float, low: float, high: float, name: str | None = None
     if name is None:
         return f"value {value:g} is outside its range [{low:g}, {high:g}]"
     return f"value {value:g} is outside the range of {name!r}, [{low:g}, {high:g}]"
+
+
+def magnitude_message(value: float) -> str:
+    """The one message for a finite number beyond :data:`MAX_MAGNITUDE`.
+
+    >>> print(magnitude_message(-1e308))  # doctest: +NORMALIZE_WHITESPACE
+    value -1e+308 is too large: numbers are at most 1e+150 in magnitude
+    (so that sums and products of two stay finite)
+    """
+    return (
+        f"value {value:g} is too large: numbers are at most {MAX_MAGNITUDE:g} in magnitude "
+        "(so that sums and products of two stay finite)"
+    )
 
 
 # -- files and TOML ---------------------------------------------------------------------------
@@ -373,7 +392,8 @@ class Problems:
         return tuple(s for k, v in enumerate(value) if (s := self.string(v, join(location, k))))
 
     def number(self, value: Any, location: str) -> float | None:
-        """A finite number (an int too large for a float is refused, not overflowed)."""
+        """A finite number of magnitude at most :data:`MAX_MAGNITUDE` (an int too large for a
+        float is refused, not overflowed)."""
         if not is_number(value):
             self.add(location, f"expected a number, got {describe(value)}")
             return None
@@ -387,6 +407,9 @@ class Problems:
             return None
         if not math.isfinite(number):
             self.add(location, f"expected a finite number, got {value}")
+            return None
+        if abs(number) > MAX_MAGNITUDE:
+            self.add(location, magnitude_message(number))
             return None
         return number
 

@@ -19,8 +19,12 @@ import pytest
 
 from negotiation_sim import ScenarioError
 from negotiation_sim._checking import MAX_FILE_BYTES, read_bytes, read_text
+from negotiation_sim.cli import main
+from negotiation_sim.sweep import load_experiment, parse_experiment, run_experiment
+from negotiation_sim.sweep.spec import MAX_SEED
 
 ROOT = Path(__file__).resolve().parent.parent
+EXPERIMENTS = ROOT / "tests" / "data" / "experiments"
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -87,3 +91,65 @@ def test_a_file_over_the_cap_is_refused_whole(tmp_path):
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(ScenarioError, match="cannot read the file: No such file or directory"):
         read_bytes(tmp_path / "missing.toml")
+
+
+# -- experiment files: numbers and sizes ------------------------------------------------------
+
+BAD_EXPERIMENTS = sorted((ROOT / "tests" / "data" / "bad_experiments").glob("*.toml"))
+
+
+def expected_problem(path: Path) -> tuple[str, str]:
+    """A corpus file's expected (location, message fragment), from its second line."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# Defect: ")
+    prefix = "# Expected problem at "
+    assert lines[1].startswith(prefix)
+    location, message = lines[1][len(prefix) :].split(": ", 1)
+    return location, message
+
+
+def test_the_experiment_corpus_has_at_least_ten_defects():
+    assert len(BAD_EXPERIMENTS) >= 10
+    assert len({expected_problem(path) for path in BAD_EXPERIMENTS}) == len(BAD_EXPERIMENTS)
+
+
+@pytest.mark.parametrize("path", BAD_EXPERIMENTS, ids=lambda path: path.stem)
+def test_a_bad_experiment_is_refused_at_its_location(path, capsys):
+    location, message = expected_problem(path)
+    with pytest.raises(ScenarioError) as caught:
+        load_experiment(path)
+    assert any(p.location == location and message in p.message for p in caught.value.problems), str(
+        caught.value
+    )
+    assert main(["validate", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("negotiation-sim: error: ") == 1
+    assert err.startswith(f"negotiation-sim: error: {path}: {location}: ")
+
+
+def test_a_trillion_points_is_refused_in_a_subprocess_without_a_traceback():
+    path = ROOT / "tests" / "data" / "bad_experiments" / "points_too_many.toml"
+    assert_one_located_message(run_cli("validate", str(path)), f"{path}: axes.trust.points: ")
+
+
+def test_an_overflowing_range_warns_nothing(recwarn):
+    path = ROOT / "tests" / "data" / "bad_experiments" / "range_overflows.toml"
+    with pytest.raises(ScenarioError) as caught:
+        load_experiment(path)
+    assert "nan" not in str(caught.value)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_the_largest_seed_reaches_the_results_file(tmp_path):
+    text = (ROOT / "tests" / "data" / "experiments" / "ceasefire_sweep.toml").read_text("utf-8")
+    text = text.replace("chunk_size = 97", f"chunk_size = 97\nseed = {MAX_SEED}")
+    text = text.replace("points = 41", "points = 3").replace("points = 23", "points = 2")
+    path = tmp_path / "sweep.toml"
+    path.write_text(text.replace('"ceasefire.toml"', f'"{EXPERIMENTS / "ceasefire.toml"}"'))
+    dataset = run_experiment(load_experiment(path), tmp_path / "out", progress=False)
+    assert int(dataset.attrs["seed"]) == MAX_SEED
+    with pytest.raises(ScenarioError, match=f"<= {MAX_SEED}, got the number {MAX_SEED + 1}"):
+        parse_experiment(
+            path.read_text().replace(f"seed = {MAX_SEED}", f"seed = {MAX_SEED + 1}"),
+            source="x.toml",
+        )

@@ -2,7 +2,8 @@
 
 An axis gives its grid either as ``values = [...]`` (strictly increasing) or as
 ``range = [low, high]`` and ``points = n`` (evenly spaced, both ends included);
-every value must lie in the parameter's range.
+every value must lie in the parameter's range. The number of grid points is checked
+(with Python integers) before any grid is built.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -66,7 +67,7 @@ def check_axes(
     if not table:
         problems.add("axes", "missing: at least one swept parameter, e.g. [axes.trust]")
         return None
-    axes: list[Axis] = []
+    grids: list[_Grid] = []
     for name, spec in table.items():
         location = join("axes", name)
         if problems.table(spec, location, optional=_AXIS_KEYS) is None:
@@ -76,52 +77,76 @@ def check_axes(
         )
         if name in fixed:
             problems.add(location, f"{name!r} is also in [fixed]: sweep it or fix it")
-        values = _axis_values(problems, spec, location)
-        if values is None:
+        grid = _axis_grid(problems, name, spec, location)
+        if grid is None:
             continue
         if known and scenario is not None:
             parameter = scenario.parameters[name]
-            if not problems.in_range(values, parameter.low, parameter.high, location, name=name):
+            ends = grid.listed if grid.listed is not None else (grid.low, grid.high)
+            if not problems.in_range(ends, parameter.low, parameter.high, location, name=name):
                 continue
-        axes.append(Axis(name, frozen_array(values)))
-    if len(axes) != len(table):
+        grids.append(grid)
+    if len(grids) != len(table):
         return None
-    points = math.prod(axis.values.size for axis in axes)
+    points = math.prod(grid.points for grid in grids)  # Python ints: before any allocation
     if points > MAX_POINTS:
         problems.add("axes", f"{points:,} grid points; at most {MAX_POINTS:,} in one experiment")
         return None
-    return tuple(axes)
+    return tuple(Axis(grid.name, frozen_array(grid.values())) for grid in grids)
 
 
-def _axis_values(problems: Problems, spec: Mapping[str, Any], location: str) -> FloatArray | None:
+class _Grid(NamedTuple):
+    """An axis's grid before it is built: listed values, or ``points`` from ``low`` to ``high``."""
+
+    name: str
+    listed: FloatArray | None
+    low: float
+    high: float
+    points: int
+
+    def values(self) -> FloatArray:
+        if self.listed is not None:
+            return self.listed
+        # Both ends are at most MAX_MAGNITUDE in size: high - low cannot overflow.
+        return np.linspace(self.low, self.high, self.points)
+
+
+def _axis_grid(
+    problems: Problems, name: str, spec: Mapping[str, Any], location: str
+) -> _Grid | None:
     """An axis's grid from ``values``, or from ``range`` and ``points``."""
     if "values" in spec:
         if "range" in spec or "points" in spec:
             problems.add(location, "give either values or range and points, not both")
             return None
-        return _listed_values(problems, spec["values"], join(location, "values"))
+        listed = _listed_values(problems, spec["values"], join(location, "values"))
+        return None if listed is None else _Grid(name, listed, 0.0, 0.0, listed.size)
     if "range" not in spec or "points" not in spec:
         missing = "range" if "range" not in spec else "points"
         problems.add(location, f"missing {missing!r}: give values, or range and points")
         return None
-    bounds = spec["range"]
-    if (
-        not isinstance(bounds, list)
-        or len(bounds) != 2
-        or not all(is_number(b) and math.isfinite(b) for b in bounds)
-        or bounds[0] > bounds[1]
-    ):
-        problems.add(
-            join(location, "range"), f"expected [low, high] with low <= high, got {show(bounds)}"
-        )
-        return None
-    points = problems.whole(spec["points"], join(location, "points"), low=1)
-    if points is None:
+    bounds = _range(problems, spec["range"], join(location, "range"))
+    points = problems.whole(spec["points"], join(location, "points"), low=1, high=MAX_POINTS)
+    if bounds is None or points is None:
         return None
     if points > 1 and bounds[0] == bounds[1]:
         problems.add(join(location, "points"), "a range of zero width holds one point")
         return None
-    return np.linspace(float(bounds[0]), float(bounds[1]), points)
+    return _Grid(name, None, *bounds, points)
+
+
+def _range(problems: Problems, bounds: Any, location: str) -> tuple[float, float] | None:
+    """``range = [low, high]``: two numbers (at most ``MAX_MAGNITUDE`` in size), low <= high."""
+    if not isinstance(bounds, list) or len(bounds) != 2 or not all(map(is_number, bounds)):
+        problems.add(location, f"expected [low, high] with low <= high, got {show(bounds)}")
+        return None
+    low, high = (problems.number(b, join(location, k)) for k, b in enumerate(bounds))
+    if low is None or high is None:
+        return None
+    if low > high:
+        problems.add(location, f"expected [low, high] with low <= high, got [{low:g}, {high:g}]")
+        return None
+    return low, high
 
 
 def _listed_values(problems: Problems, given: Any, location: str) -> FloatArray | None:

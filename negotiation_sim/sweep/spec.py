@@ -27,11 +27,12 @@ from ..errors import ScenarioError
 from ..resources import find_scenario
 from ..scenario import Scenario
 from ..scenario.load import parse_scenario
-from .axes import Axis, check_axes
+from .axes import MAX_POINTS, Axis, check_axes
 from .frontiers import FRONTIER_MODELS, FrontierSpec, check_frontiers
 
 __all__ = [
     "FRONTIER_MODELS",
+    "MAX_SEED",
     "METRICS",
     "SOLVERS",
     "Axis",
@@ -65,6 +66,8 @@ METRICS: tuple[str, ...] = (*SCALAR_METRICS, *ACTOR_METRICS, "zero_sum_share")
 SOLVERS: tuple[str, ...] = ("pure", "pure+logit")
 
 DEFAULT_CHUNK_SIZE = 50_000
+#: The largest seed: the results file stores it as a 32-bit signed integer.
+MAX_SEED = 2**31 - 1
 
 _TOP_KEYS = ("format_version", "experiment", "axes", "fixed", "frontiers")
 _EXPERIMENT_KEYS = (
@@ -101,7 +104,7 @@ class Experiment:
     solver : str
     metrics : tuple of str
     seed : int
-        Recorded with the results. The solvers used by sweeps are
+        In ``[0, MAX_SEED]``. Recorded with the results. The solvers used by sweeps are
         deterministic; the seed is there for stochastic ones and for
         reproducible subsampling.
     chunk_size : int
@@ -272,9 +275,9 @@ def _settings(problems: Problems, head: Mapping[str, Any]) -> dict[str, Any]:
     out["metrics"] = METRICS
     if "metrics" in head:
         out["metrics"] = problems.names(head["metrics"], "experiment.metrics", METRICS, "metric")
-    out["seed"] = problems.whole(head.get("seed", 0), "experiment.seed", low=0)
+    out["seed"] = problems.whole(head.get("seed", 0), "experiment.seed", low=0, high=MAX_SEED)
     out["chunk_size"] = problems.whole(
-        head.get("chunk_size", DEFAULT_CHUNK_SIZE), "experiment.chunk_size", low=1
+        head.get("chunk_size", DEFAULT_CHUNK_SIZE), "experiment.chunk_size", low=1, high=MAX_POINTS
     )
     return out
 

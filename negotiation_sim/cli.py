@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import multiprocessing
-import os
 import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import NegotiationSimError, RunError
+from .errors import NegotiationSimError
 
 EXAMPLES = """\
 examples:
@@ -201,48 +198,13 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _executor(args: argparse.Namespace, stack: ExitStack) -> tuple[Executor | None, int]:
-    """The executor the options ask for (closed with ``stack``), and its worker count."""
-    if args.dask:
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:
-            raise RunError(
-                "--dask needs dask.distributed: pip install 'negotiation_sim[dask]'"
-            ) from None
-        if args.dask == "local" or args.dask.startswith("local:"):
-            count = args.dask.partition(":")[2]
-            if count and not count.isdigit():
-                raise RunError(f"--dask {args.dask}: expected local or local:N, N a whole number")
-            workers = int(count) if count else (os.cpu_count() or 1)
-            cluster = stack.enter_context(
-                LocalCluster(  # type: ignore[no-untyped-call]
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    host="127.0.0.1",
-                    dashboard_address=None,
-                    processes=True,
-                )
-            )
-            client = stack.enter_context(Client(cluster))  # type: ignore[no-untyped-call]
-        else:
-            client = stack.enter_context(Client(args.dask))  # type: ignore[no-untyped-call]
-            workers = max(1, len(client.scheduler_info().get("workers", {})))
-        return client.get_executor(), workers
-    if args.workers and args.workers > 1:
-        context = multiprocessing.get_context("spawn")  # no fork of a threaded process
-        pool = ProcessPoolExecutor(max_workers=args.workers, mp_context=context)
-        stack.callback(pool.shutdown, wait=True, cancel_futures=True)
-        return pool, args.workers
-    return None, 1
-
-
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
 def _sweep(args: argparse.Namespace) -> int:
     from .sweep import load_experiment, run_experiment
+    from .sweep.executors import open_executor
 
     spec = load_experiment(args.experiment)
     if args.set:
@@ -252,7 +214,7 @@ def _sweep(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         with ExitStack() as stack:
-            executor, workers = _executor(args, stack)
+            executor, workers = open_executor(stack, workers=args.workers, dask=args.dask)
             dataset = run_experiment(
                 spec,
                 out,
@@ -402,7 +364,7 @@ def _add_sweep(commands: Any) -> None:
     )
     where = sweep.add_mutually_exclusive_group()
     where.add_argument(
-        "--workers", type=int, default=1, metavar="N", help="run chunks in N processes"
+        "--workers", type=_count, default=1, metavar="N", help="run chunks in N processes"
     )
     where.add_argument(
         "--dask",
@@ -429,6 +391,14 @@ def _add_sweep(commands: Any) -> None:
         default=None,
         help="progress bar (default: when standard error is a terminal)",
     )
+
+
+def _count(text: str) -> int:
+    """A whole number >= 1 (``--workers``)."""
+    count = int(text) if text.strip().isdigit() else 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return count
 
 
 def _add_plot(commands: Any) -> None:

@@ -20,12 +20,16 @@ Layout (``docs/experiment-format.md`` has the full description):
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from .._checking import join, shorten
+from ..errors import GameError, Problem, ScenarioError
 from ..game import FloatArray
 from .frontiers import FrontierSpec, threshold
 from .spec import ACTOR_METRICS, SCALAR_METRICS, Experiment
@@ -33,7 +37,15 @@ from .spec import ACTOR_METRICS, SCALAR_METRICS, Experiment
 if TYPE_CHECKING:
     import xarray as xr
 
-__all__ = ["DTYPES", "PER_FORMAT", "frontier_values", "to_dataset", "variables"]
+__all__ = [
+    "DTYPES",
+    "PER_FORMAT",
+    "check_writable",
+    "chunk_layout",
+    "frontier_values",
+    "to_dataset",
+    "variables",
+]
 
 #: The variables a sweep computes, in the dataset's order, with their dtypes.
 DTYPES: dict[str, type[np.generic]] = {
@@ -63,12 +75,37 @@ def variables(metrics: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name for name in DTYPES if name in wanted)
 
 
+def chunk_layout(
+    metrics: tuple[str, ...], formats: int, actors: int, points: int
+) -> dict[str, tuple[tuple[int, ...], np.dtype[Any]]]:
+    """The arrays recording ``metrics`` at ``points`` grid points: name -> (shape, dtype).
+
+    >>> layout = chunk_layout(("outcome", "payoff", "zero_sum_share"), 2, 4, 10)
+    >>> {name: shape for name, (shape, _) in layout.items()}
+    {'outcome': (2, 10), 'payoff': (2, 10, 4), 'zero_sum_share': (10,), 'strategic_zero_sum_share': (10,)}
+    """
+    per_actor = {name: (points, actors) for name in ACTOR_METRICS}
+    return {
+        name: (
+            (formats, *per_actor.get(name, (points,))) if name in PER_FORMAT else (points,),
+            np.dtype(DTYPES[name]),
+        )
+        for name in variables(metrics)
+    }
+
+
 def frontier_values(
     experiment: Experiment, frontier: FrontierSpec
 ) -> tuple[tuple[str, ...], FloatArray]:
     """A frontier's threshold over its x axis and the sweep axes other than x and y.
 
     Returns the dimension names and the values (``inf`` where no threshold exists).
+
+    Raises
+    ------
+    ScenarioError
+        Located at the frontier's coefficients in the experiment file: a coefficient that is
+        not finite somewhere on the grid, or values outside the model's conditions.
     """
     axes = {axis.name: axis.values for axis in experiment.axes}
     dims = (
@@ -82,9 +119,168 @@ def frontier_values(
         shaped[name] = axes[name].reshape(shape)
     x = shaped.pop(frontier.x)
     values = experiment.scenario.values({**experiment.fixed, **shaped})
-    y = threshold(frontier, values, x)
+    where = join("frontiers", _position(experiment, frontier))
+    _check_coefficients(experiment, frontier, values, dims, join(where, "coefficients"))
+    try:
+        y = threshold(frontier, values, x)
+    except GameError as error:
+        raise ScenarioError(
+            experiment.source,
+            [
+                Problem(
+                    join(where, "coefficients"), f"{error} (the index runs over {', '.join(dims)})"
+                )
+            ],
+        ) from None
     full = tuple(axes[name].size for name in dims)
     return dims, np.broadcast_to(np.asarray(y, dtype=np.float64), full).copy()
+
+
+#: The most bytes one variable of a netCDF3 file (64-bit offset, scipy's writer) can hold.
+NETCDF3_VARIABLE_BYTES = 2**32 - 4
+#: Where in an experiment file the attributes of its results come from.
+_ATTRIBUTE_SOURCES = {
+    "title": "experiment.title",
+    "description": "experiment.description",
+    "seed": "experiment.seed",
+    "solver": "experiment.solver",
+    "fixed": "fixed",
+}
+
+
+def check_writable(experiment: Experiment) -> None:
+    """Raise now what would stop the results from being written once the whole grid is done.
+
+    Every frontier is evaluated over its whole grid, each variable's size is checked against
+    what a netCDF3 file holds, and a one-point version of the results (the real attributes,
+    coordinates and types) is written to memory.
+
+    Raises
+    ------
+    ScenarioError
+        Located in the experiment file (``frontiers[0].coefficients.R``, ``experiment.seed``,
+        ``axes``).
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from negotiation_sim.sweep import load_experiment
+    >>> spec = load_experiment("experiments/trust_verification.toml")
+    >>> check_writable(spec)
+    >>> check_writable(replace(spec, seed=2**31))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    negotiation_sim.errors.ScenarioError: experiments/trust_verification.toml: experiment.seed: the results cannot store 2147483648 as 'seed': a netCDF3 file stores whole numbers from -2147483648 to 2147483647
+    """
+    for frontier in experiment.frontiers:
+        frontier_values(experiment, frontier)
+    n_formats, n_actors = len(experiment.formats), len(experiment.scenario.actors)
+    layout = chunk_layout(experiment.metrics, n_formats, n_actors, experiment.n_points)
+    for name, (shape, dtype) in layout.items():
+        size = math.prod(shape) * dtype.itemsize
+        if size > NETCDF3_VARIABLE_BYTES:
+            raise ScenarioError(
+                experiment.source,
+                [
+                    Problem(
+                        "axes",
+                        f"{experiment.n_points:,} points make the variable {name!r} of the "
+                        f"results {size / 2**30:.1f} GiB, more than a netCDF3 file holds in one "
+                        "variable (4 GiB): use fewer points, formats or metrics",
+                    )
+                ],
+            )
+    one = replace(
+        experiment, axes=tuple(replace(axis, values=axis.values[:1]) for axis in experiment.axes)
+    )
+    data = {
+        name: np.zeros(shape, dtype)
+        for name, (shape, dtype) in chunk_layout(experiment.metrics, n_formats, n_actors, 1).items()
+    }
+    sample = to_dataset(one, data, {"wall_seconds": 0.0, "chunks": 1, "executor": "in-process"})
+    try:
+        sample.to_netcdf(engine="scipy")
+    except _UNWRITABLE as exc:
+        raise _unwritable(experiment, sample, exc) from None
+
+
+_UNWRITABLE = (ValueError, TypeError, OverflowError, UnicodeError)
+
+
+def _unwritable(experiment: Experiment, sample: xr.Dataset, exc: Exception) -> ScenarioError:
+    """The located error of results that netCDF3 cannot store: which attribute or variable."""
+    import xarray as xr
+
+    def fails(part: xr.Dataset) -> str | None:
+        try:
+            part.to_netcdf(engine="scipy")
+        except _UNWRITABLE as found:
+            return str(found).split(". ")[0]
+        return None
+
+    for key, value in sample.attrs.items():
+        reason = fails(xr.Dataset(attrs={key: value}))
+        if reason is None:
+            continue
+        if isinstance(value, int):  # the usual case: netCDF3 has no 64-bit integers
+            reason = f"a netCDF3 file stores whole numbers from {-(2**31)} to {2**31 - 1}"
+        message = f"the results cannot store {shorten(str(value))} as {key!r}: {reason}"
+        return ScenarioError(experiment.source, [Problem(_ATTRIBUTE_SOURCES.get(key, ""), message)])
+    places = {
+        f"frontier_{f.id}": join(join("frontiers", k), "id")
+        for k, f in enumerate(experiment.frontiers)
+    }
+    places.update({axis.name: join("axes", axis.name) for axis in experiment.axes})
+    for name, variable in sample.variables.items():
+        reason = fails(xr.Dataset({str(name): variable}))
+        if reason:
+            where = places.get(str(name), "")
+            return ScenarioError(
+                experiment.source,
+                [Problem(where, f"the results cannot store the variable {str(name)!r}: {reason}")],
+            )
+    return ScenarioError(
+        experiment.source, [Problem("", f"the results cannot be written as netCDF3: {exc}")]
+    )
+
+
+def _position(experiment: Experiment, frontier: FrontierSpec) -> int:
+    return next(k for k, f in enumerate(experiment.frontiers) if f is frontier)
+
+
+def _check_coefficients(
+    experiment: Experiment,
+    frontier: FrontierSpec,
+    values: Mapping[str, FloatArray],
+    dims: tuple[str, ...],
+    location: str,
+) -> None:
+    """Every coefficient finite over the frontier's whole grid, or the first point where not."""
+    axes = {axis.name: axis.values for axis in experiment.axes}
+    problems = []
+    for name, expression in frontier.coefficients.items():
+        c = np.asarray(expression.evaluate(values), dtype=np.float64)
+        bad = np.argwhere(~np.isfinite(c))
+        if not bad.size:
+            continue
+        at = tuple(bad[0])
+        # c broadcasts against the frontier grid (dims): the axes it varies along are those
+        # of length > 1, aligned from the right.
+        index = (0,) * (len(dims) - c.ndim) + at
+        point = ", ".join(
+            f"{dim} = {axes[dim][i]:g}"
+            for dim, i, n in zip(dims, index, (1,) * (len(dims) - c.ndim) + c.shape, strict=True)
+            if n > 1
+        )
+        problems.append(
+            Problem(
+                join(location, name),
+                f"{expression.text!r} is {c[at]} at {point or 'the fixed values'}: "
+                "a frontier's coefficients must be finite on the whole grid",
+            )
+        )
+    if problems:
+        raise ScenarioError(experiment.source, problems)
 
 
 def _descriptions(experiment: Experiment) -> dict[str, str]:

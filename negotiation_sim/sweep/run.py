@@ -15,6 +15,7 @@ into one labelled dataset (:mod:`.dataset`), saved as netCDF.
 from __future__ import annotations
 
 import math
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -28,10 +29,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._files import disk_error, write_atomically
+from ..errors import InputError
 from ..game import DEFAULT_TOL, FloatArray, Game
 from ..scenario import Scenario
-from .checkpoints import CHUNK_LAYOUT, RESULTS, load_chunk, prepare, save_chunk, write_atomically
-from .dataset import DTYPES, PER_FORMAT, to_dataset, variables
+from .checkpoints import (
+    CHUNK_LAYOUT,
+    RESULTS,
+    chunk_file,
+    load_chunk,
+    prepare,
+    save_chunk,
+    say,
+)
+from .dataset import PER_FORMAT, check_writable, chunk_layout, to_dataset, variables
+from .lock import locked
 from .measure import measure
 from .spec import Experiment
 
@@ -62,15 +74,8 @@ class ChunkTask:
     @property
     def layout(self) -> dict[str, tuple[tuple[int, ...], np.dtype[Any]]]:
         """The chunk's arrays: name -> (shape, dtype)."""
-        m, n = self.stop - self.start, len(self.scenario.actors)
-        shapes = {"payoff": (m, n), "surplus": (m, n)}
-        return {
-            name: (
-                (len(self.formats), *shapes.get(name, (m,))) if name in PER_FORMAT else (m,),
-                np.dtype(DTYPES[name]),
-            )
-            for name in variables(self.metrics)
-        }
+        n_actors, points = len(self.scenario.actors), self.stop - self.start
+        return chunk_layout(self.metrics, len(self.formats), n_actors, points)
 
 
 def compute_chunk(task: ChunkTask) -> dict[str, NDArray[Any]]:
@@ -192,7 +197,7 @@ def _manifest(experiment: Experiment, n_chunks: int) -> dict[str, Any]:
     from .. import __version__
 
     return {
-        "experiment": experiment.source,
+        "experiment": os.path.normpath(experiment.source),  # for people: not compared
         "fingerprint": experiment.fingerprint,
         "grid_points": experiment.n_points,
         "chunk_size": experiment.chunk_size,
@@ -220,6 +225,13 @@ def run_experiment(
     tol: float = DEFAULT_TOL,
 ) -> xr.Dataset:
     """Run ``experiment``, checkpointing into ``out``; return and save the dataset.
+
+    Everything that can be checked is checked before the first chunk: the frontiers over
+    their whole grid and whether the results can be written (:func:`.dataset.check_writable`).
+    The directory is locked while the sweep runs (:mod:`.lock`). On resume every finished
+    chunk is verified against its ledger entry (:func:`.checkpoints.load_chunk`); a chunk that
+    fails is recomputed, said on standard error and counted (``chunks_rejected`` in the
+    timings).
 
     Parameters
     ----------
@@ -249,46 +261,103 @@ def run_experiment(
 
     Raises
     ------
+    ScenarioError
+        The results could not be written (a frontier not finite somewhere, an attribute
+        netCDF3 cannot store), located in the experiment file, before any chunk.
     RunError
-        ``out`` holds another sweep, results without a manifest, or checkpoints of an
-        older chunk layout (rerun with ``overwrite``).
+        ``out`` holds another sweep, results without a manifest, checkpoints of an
+        older chunk layout (rerun with ``overwrite``), or another sweep runs in it.
+    InputError
+        ``out`` cannot be written (not a directory, read-only, the disk full): one located
+        message; when chunks were computed they are kept, and ``resume`` finishes the run.
     """
     started = time.perf_counter()
     out = Path(out)
     chunks = tasks(experiment, tol=tol)
-    prepare(out, _manifest(experiment, len(chunks)), resume, overwrite)
+    check_writable(experiment)  # before the directory is touched
+    with locked(out):
+        try:
+            prepare(out, _manifest(experiment, len(chunks)), resume, overwrite)
+        except OSError as exc:
+            raise disk_error(exc.filename or out, exc) from None
+        data, seconds, rejected = _resume(out, chunks, experiment.fingerprint)
+        resumed = len(seconds)
+        todo = [task for task in chunks if task.index not in seconds]
+        show = sys.stderr.isatty() if progress is None else progress
+        bar = _progress(len(chunks), resumed, experiment.n_points, show)
+        try:
+            for task, (arrays, elapsed) in _run(todo, executor, max(1, workers)):
+                try:
+                    save_chunk(
+                        out,
+                        task.index,
+                        arrays,
+                        seconds=elapsed,
+                        points=task.stop - task.start,
+                        fingerprint=experiment.fingerprint,
+                    )
+                except OSError as exc:
+                    raise _stopped(out, chunk_file(out, task.index), exc, len(seconds)) from None
+                _place(data, arrays, task)  # kept: no second read of what was just written
+                seconds[task.index] = elapsed
+                bar.update(1)
+        finally:
+            bar.close()
+        timings = {
+            "wall_seconds": round(time.perf_counter() - started, 6),
+            "compute_seconds": round(sum(seconds.values()), 6),
+            "chunks": len(chunks),
+            "chunks_resumed": resumed,
+            "chunks_computed": len(todo),
+            "chunks_rejected": rejected,
+            "executor": "in-process" if executor is None else type(executor).__name__,
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        dataset = to_dataset(experiment, data, timings)
+        try:
+            # Straight into the file (scipy's writer takes a file object): no copy in memory.
+            write_atomically(out / RESULTS, lambda h: dataset.to_netcdf(h, engine="scipy"))
+        except OSError as exc:
+            raise _stopped(out, out / RESULTS, exc, len(chunks)) from None
+    return dataset
+
+
+def _resume(
+    out: Path, chunks: list[ChunkTask], fingerprint: str
+) -> tuple[dict[str, NDArray[Any]], dict[int, float], int]:
+    """The whole sweep's arrays with the verified finished chunks in place, their compute
+    seconds by index, and how many chunks marked done were rejected (each one said)."""
     data = _allocate(chunks)
     seconds: dict[int, float] = {}
+    rejected = []
     for task in chunks:
-        done = load_chunk(out, task.index, task.layout)
-        if done is not None:
-            _place(data, done[0], task)
-            seconds[task.index] = done[1]
-    resumed = len(seconds)
-    todo = [task for task in chunks if task.index not in seconds]
-    show = sys.stderr.isatty() if progress is None else progress
-    bar = _progress(len(chunks), resumed, experiment.n_points, show)
-    try:
-        for task, (arrays, elapsed) in _run(todo, executor, max(1, workers)):
-            save_chunk(out, task.index, arrays, elapsed, task.stop - task.start)
-            _place(data, arrays, task)  # kept: no second read of what was just written
-            seconds[task.index] = elapsed
-            bar.update(1)
-    finally:
-        bar.close()
-    timings = {
-        "wall_seconds": round(time.perf_counter() - started, 6),
-        "compute_seconds": round(sum(seconds.values()), 6),
-        "chunks": len(chunks),
-        "chunks_resumed": resumed,
-        "chunks_computed": len(todo),
-        "executor": "in-process" if executor is None else type(executor).__name__,
-        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-    dataset = to_dataset(experiment, data, timings)
-    # Straight into the file (scipy's writer takes a file object): no copy of it in memory.
-    write_atomically(out / RESULTS, lambda h: dataset.to_netcdf(h, engine="scipy"))
-    return dataset
+        points = task.stop - task.start
+        stored = load_chunk(out, task.index, task.layout, fingerprint=fingerprint, points=points)
+        if stored.arrays is not None:
+            _place(data, stored.arrays, task)
+            seconds[task.index] = stored.seconds
+        elif stored.rejected:
+            rejected.append(stored.rejected)
+    for message in rejected[:_SAID]:
+        say(f"{message}: recomputing the chunk")
+    if len(rejected) > _SAID:
+        say(f"... and {len(rejected) - _SAID} more chunks rejected: recomputing them")
+    return data, seconds, len(rejected)
+
+
+#: Rejected chunks said one by one; the rest are counted.
+_SAID = 10
+
+
+def _stopped(out: Path, path: Path, exc: OSError, finished: int) -> InputError:
+    """A write that failed mid-sweep: what failed, and that ``--resume`` finishes the run."""
+    said = disk_error(path, exc).problems[0].message
+    return InputError.at(
+        str(path),
+        "",
+        f"{said}; the {finished} finished chunks are kept in {out}: once fixed, run the same "
+        "command with --resume to finish",
+    )
 
 
 def _allocate(chunks: list[ChunkTask]) -> dict[str, NDArray[Any]]:

@@ -30,6 +30,11 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "actor_id_trailing_newline": ("actors[1].id", "expected a name of letters, digits and _"),
     "deeply_nested_array": ("line 8", "TOML nesting is too deep"),
     "default_out_of_range": ("parameters.gain.default", "value 20 is outside its range [0, 10]"),
+    "constant_expression_too_large": (
+        "outcomes.a_ahead.payoffs.a",
+        "expression '1e100 * 1e100': value 1e+200 is too large",
+    ),
+    "default_too_large": ("parameters.gain.default", "value 2e+150 is too large"),
     "definition_cycle": ("definitions.edge", "definitions form a cycle: edge -> bonus -> edge"),
     "definition_not_finite": (
         "definitions.edge",
@@ -82,7 +87,12 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "nan_payoff": ("outcomes.treaty.payoffs.a", "expected a finite number, got nan"),
     "no_deal_unknown_outcome": ("scenario.no_deal", "unknown outcome 'war'"),
     "not_utf8": ("line 6", "the file is not UTF-8"),
+    "payoff_too_large": ("outcomes.treaty.payoffs.a", "value 1e+200 is too large"),
     "range_low_above_high": ("parameters.gain.range", "low 10 is above high 0"),
+    "range_too_large": (
+        "parameters.gain.range[1]",
+        "value 1e+308 is too large: numbers are at most 1e+150 in magnitude",
+    ),
     "reserved_actor_id": ("actors[1].id", "'outcome' is reserved"),
     "reserved_parameter_name": ("parameters.max", "a parameter name is letters, digits and _"),
     "single_actor": ("actors", "expected at least two actors, got 1"),

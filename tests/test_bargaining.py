@@ -287,6 +287,34 @@ def test_kalai_smorodinsky_on_the_ray_to_the_ideal_point() -> None:
     )
 
 
+# -- huge but finite payoffs --------------------------------------------------------------------
+
+#: Scale of the payoffs below: gains between them and sums of them overflow to inf.
+HUGE = 1.6e308
+
+#: (solution, points, disagreement, lotteries, expected payoffs over HUGE): closed forms of the
+#: docstrings' examples (the dollar split; KS half-way to the ideal point; equal gains).
+HUGE_CASES = [
+    (nash_bargaining, [[1, 0], [0.5, 0.5], [0.8, 0.1]], [0, 0], False, [0.5, 0.5]),
+    (nash_bargaining, [[1, 0], [0, 1]], [0, 0], True, [0.5, 0.5]),
+    (kalai_smorodinsky, [[1, 0], [0.6, 0.5], [0.5, 0.9]], [0, 0], False, [0.6, 0.5]),
+    (kalai_smorodinsky, [[1, 0], [0, 0.5]], [0, 0], True, [0.5, 0.25]),
+    (egalitarian, [[1, 0.25], [0.5, 0.5], [0.75, 0.5]], [0, 0], False, [0.75, 0.5]),
+    (egalitarian, [[1, 0], [0, 0.5]], [0, 0], True, [1 / 3, 1 / 3]),
+    # The disagreement point on the far side: every gain is about 1.6 * HUGE, beyond float range.
+    (egalitarian, [[1, 0], [0.5, 0.5], [0.3, 0.8]], [-1, -1], False, [0.5, 0.5]),
+    (nash_bargaining, [[1, -1], [0, 0], [-1, 1]], [-1, -1], False, [0, 0]),
+]
+
+
+@pytest.mark.parametrize(("solve", "points", "d", "lotteries", "expected"), HUGE_CASES)
+def test_huge_finite_payoffs_give_the_closed_form(solve, points, d, lotteries, expected):
+    with np.errstate(all="raise"):  # no overflow anywhere, not even silently
+        solution = solve(np.array(points) * HUGE, np.array(d) * HUGE, lotteries=lotteries)
+    assert solution.feasible
+    np.testing.assert_allclose(np.array(solution.payoffs) / HUGE, expected, atol=1e-7)
+
+
 # -- egalitarian ----------------------------------------------------------------------------
 
 

@@ -20,8 +20,10 @@ import pytest
 from negotiation_sim import ScenarioError
 from negotiation_sim._checking import MAX_FILE_BYTES, read_bytes, read_text
 from negotiation_sim.cli import main
+from negotiation_sim.scenario import parse_scenario
 from negotiation_sim.sweep import load_experiment, parse_experiment, run_experiment
 from negotiation_sim.sweep.spec import MAX_SEED
+from tests.test_scenario import documented_example
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPERIMENTS = ROOT / "tests" / "data" / "experiments"
@@ -153,3 +155,63 @@ def test_the_largest_seed_reaches_the_results_file(tmp_path):
             path.read_text().replace(f"seed = {MAX_SEED}", f"seed = {MAX_SEED + 1}"),
             source="x.toml",
         )
+
+
+# -- scenario numbers -------------------------------------------------------------------------
+
+
+def arms_race(old: str = "", new: str = "") -> str:
+    """The documented example scenario, with ``old`` replaced by ``new`` (exactly once)."""
+    text = documented_example()
+    if old:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def test_a_payoff_growing_past_the_bound_is_located_at_evaluation():
+    scenario = parse_scenario(arms_race('a = "3 + gain"', 'a = "3 + gain * 1.5e149"'), source="x")
+    assert scenario.game().payoffs.max() == pytest.approx(3e149)  # gain = 2: within the bound
+    with pytest.raises(ScenarioError) as caught:
+        scenario.game({"gain": 10.0})
+    (problem,) = caught.value.problems
+    assert problem.location == "outcomes.a_ahead.payoffs.a"
+    assert problem.message.startswith("payoff at gain=10: value 1.5e+150 is too large")
+
+
+def test_the_disagreement_point_is_checked_like_every_payoff():
+    text = arms_race("payoffs = { a = 1, b = 1 }", 'payoffs = { a = "1 / (gain - 2)", b = 1 }')
+    text = text.replace(
+        'b = "arm"\noutcome = "arms_race"',
+        'b = "arm"\noutcome = "arms_race"\npayoffs = { a = 1 }',
+        1,
+    )
+    scenario = parse_scenario(text, source="x.toml")
+    assert scenario.game().payoffs[0, 1, 1] == 1.0  # the rule's payoff: no cell uses 1 / 0
+    with pytest.raises(ScenarioError) as caught:
+        scenario.no_deal_point(scenario.values())
+    assert (
+        str(caught.value) == "x.toml: outcomes.arms_race.payoffs.a: payoff is not finite at gain=2"
+    )
+
+
+@pytest.mark.parametrize("value", [10**400, 1e200, float("nan"), "high"])
+def test_parameter_values_given_in_code_are_checked(value):
+    scenario = parse_scenario(arms_race(), source="x.toml")
+    with pytest.raises(ScenarioError) as caught:
+        scenario.values({"gain": value})
+    (problem,) = caught.value.problems
+    assert problem.location == "parameters.gain"
+
+
+def test_the_issue_reproduction_trust_up_to_1e308_is_refused_at_load(tmp_path):
+    text = (ROOT / "scenarios" / "alaska_2025.toml").read_text("utf-8")
+    head, rest = text.split("[parameters.trust]\n", 1)
+    section, tail = rest.split("[parameters.verification]", 1)
+    section = section.replace("default = 0.2", "default = 1e308")
+    section = section.replace("range = [0.0, 1.0]", "range = [0, 1e308]")
+    path = tmp_path / "alaska.toml"
+    path.write_text(f"{head}[parameters.trust]\n{section}[parameters.verification]{tail}", "utf-8")
+    completed = run_cli("solve", str(path))
+    assert_one_located_message(completed, f"{path}: parameters.trust.")
+    assert "too large: numbers are at most 1e+150 in magnitude" in completed.stderr

@@ -206,8 +206,31 @@ class _Setup:
 
 def _setup(points: ArrayLike, disagreement: ArrayLike, name: str, lotteries: bool) -> _Setup:
     p, d = _problem(points, disagreement)
-    gains = p - d
+    factor = _shrink(p, d)
+    gains = p * factor - d * factor
     return _Setup(p, d, gains, _scale(gains), f"{name}/lotteries" if lotteries else name)
+
+
+#: Payoffs beyond this size are scaled down before gains are taken (see :func:`_shrink`).
+_LARGE = 2.0**500
+
+
+def _shrink(p: FloatArray, d: FloatArray) -> float:
+    """A power of two bringing payoffs beyond ``_LARGE`` to below 1 (else 1).
+
+    Differences and sums of huge but finite payoffs overflow to ``inf`` and ``nan``;
+    scaled by a power of two (exact), every gain is at most 2 and every sum at most
+    ``2 n``. Each solution is invariant under this common scaling (Nash and
+    Kalai-Smorodinsky under any positive scaling per actor, egalitarian under a common one);
+    the tolerances then apply to the scaled gains, i.e. relative to the largest payoff.
+
+    >>> _shrink(np.array([[3.0, 1.0]]), np.zeros(2))
+    1.0
+    >>> 1e308 * _shrink(np.array([[1e308, -1e308]]), np.array([-1e308, 1e308]))
+    0.5562684646268003
+    """
+    top = max(float(np.abs(p).max()), float(np.abs(d).max()))
+    return 1.0 if top <= _LARGE else math.ldexp(1.0, -math.frexp(top)[1])
 
 
 def _over_lotteries(

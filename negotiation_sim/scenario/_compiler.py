@@ -14,7 +14,7 @@ from typing import Any, NamedTuple, TypeAlias
 
 import numpy as np
 
-from .._checking import suggest
+from .._checking import MAX_MAGNITUDE, magnitude_message, suggest
 from ..errors import Problem
 from ._grammar import (
     ALLOWED,
@@ -98,6 +98,9 @@ def compile_expression(
             "(division by zero, overflow or a fractional power of a negative number)"
         )
         return None, [Problem(location, message)]
+    if compiled.constant is not None and abs(compiled.constant) > MAX_MAGNITUDE:
+        message = f"expression {flat(stripped)!r}: {magnitude_message(compiled.constant)}"
+        return None, [Problem(location, message)]
     used = frozenset(compiler.used_definitions)
     return Result(stripped, compiled, frozenset(compiler.used), used), []
 
@@ -121,6 +124,8 @@ def _number(
         return problem(f"number of {int(text).bit_length()} bits is too large for a 64-bit float")
     if not math.isfinite(value):
         return problem(f"expected a finite number, got {value}")
+    if abs(value) > MAX_MAGNITUDE:
+        return problem(magnitude_message(value))
     written = str(text) if isinstance(text, (int, np.integer)) else repr(value)
     return Result(written, Compiled(constant_node(value), value), frozenset(), frozenset()), []
 
@@ -190,9 +195,12 @@ class _Compiler:
                 number = float(value)
             except OverflowError:
                 number = math.inf
-            if math.isfinite(number):
+            if math.isfinite(number) and abs(number) <= MAX_MAGNITUDE:
                 return Compiled(constant_node(number), number)
-            self.fail(f"number {self.snippet(node)!r} is too large for a 64-bit float")
+            if math.isfinite(number):
+                self.fail(f"number {self.snippet(node)!r}: {magnitude_message(number)}")
+            else:
+                self.fail(f"number {self.snippet(node)!r} is too large for a 64-bit float")
         elif isinstance(value, complex):
             self.fail(f"complex number {self.snippet(node)!r} is not allowed; {ALLOWED}")
         elif isinstance(value, (str, bytes)):

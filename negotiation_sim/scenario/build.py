@@ -26,12 +26,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from .._checking import MAX_MAGNITUDE, magnitude_message
 from .._transforms import relative_gains_payoffs
 from ..errors import Problem, ScenarioError
 from ..game import DEFAULT_TOL, FloatArray
 from ..solvers.pure import node_pure_equilibria
 
 if TYPE_CHECKING:
+    from .expressions import Expression
     from .model import Format, Scenario
 
 __all__ = ["BEST_REPLY", "Cells", "FormatGames", "cell_payoffs", "format_games", "full_payoffs"]
@@ -97,9 +99,9 @@ def cell_payoffs(scenario: Scenario, values: Mapping[str, FloatArray]) -> FloatA
         # Each expression once, on its own (unbroadcast) shape; written into every cell using it.
         evaluated = [np.asarray(e.evaluate(values)) for e in expressions]
         for k, value in enumerate(evaluated):
-            bad = ~np.isfinite(value)
-            if bad.any() and np.broadcast_to(bad, shape).any():
-                _not_finite(scenario, i, k, np.broadcast_to(bad, shape), values, shape)
+            locations = scenario.expression_locations
+            location = locations[i][k] if locations else ""
+            require_bounded(value, expressions[k], location, scenario.source, values)
         for d, k in enumerate(cells.expression[i].tolist()):
             out[i, d] = evaluated[k]
     rho = relative_gains_weight(scenario, values)
@@ -118,25 +120,30 @@ def relative_gains_weight(
     return rho if np.any(rho != 0) else None
 
 
-def _not_finite(
-    scenario: Scenario,
-    actor: int,
-    expression: int,
-    bad: NDArray[np.bool_],
+def require_bounded(
+    value: FloatArray,
+    expression: Expression,
+    location: str,
+    source: str,
     values: Mapping[str, FloatArray],
-    shape: tuple[int, ...],
 ) -> None:
-    """Raise the error for the first grid point where an expression is not finite."""
-    where = tuple(int(w) for w in np.argwhere(bad)[0])
+    """Raise the located error at the first grid point where a payoff is not finite, or is
+    beyond :data:`~negotiation_sim._checking.MAX_MAGNITUDE` in size."""
+    bad = ~(np.abs(value) <= MAX_MAGNITUDE)  # NaN too
+    shape = grid_shape(values)
+    if not (bad.any() and np.broadcast_to(bad, shape).any()):
+        return
+    where = tuple(int(w) for w in np.argwhere(np.broadcast_to(bad, shape))[0])
+    found = float(np.broadcast_to(value, shape)[where])
     at = {name: float(np.broadcast_to(v, shape)[where]) for name, v in values.items()}
-    locations = scenario.expression_locations
-    location = locations[actor][expression] if locations else ""
-    used = scenario.expressions[actor][expression].parameters
-    point = ", ".join(f"{k}={v:g}" for k, v in at.items() if k in used)
-    raise ScenarioError(
-        scenario.source,
-        [Problem(location, f"payoff is not finite at {point or 'the given values'}")],
+    point = ", ".join(f"{k}={v:g}" for k, v in at.items() if k in expression.parameters)
+    point = point or "the given values"
+    message = (
+        f"payoff is not finite at {point}"
+        if not np.isfinite(found)
+        else f"payoff at {point}: {magnitude_message(found)}"
     )
+    raise ScenarioError(source, [Problem(location, message)])
 
 
 def full_payoffs(scenario: Scenario, values: Mapping[str, FloatArray]) -> FloatArray:

@@ -34,7 +34,8 @@ warnings: division by zero, overflow and powers of negative numbers with
 fractional exponents give ``inf``, ``-inf`` or ``nan`` in the result instead of
 raising. Only sub-expressions without parameters are computed at parse time
 (constant folding), and an expression that is constant as a whole must be
-finite; for all others the *caller* checks the finiteness of the result and
+finite and, like every number in it, at most
+:data:`~negotiation_sim._checking.MAX_MAGNITUDE` (1e150) in magnitude; for all others the *caller* checks the finiteness of the result and
 reports the location with the offending parameter values.
 
 Examples

@@ -200,15 +200,11 @@ class Scenario:
             where = f"parameters.{name}"
             if not problems.known(name, self.parameters, where, "parameter"):
                 continue
-            try:
-                array = np.asarray(given, dtype=np.float64)
-            except (TypeError, ValueError):
-                problems.add(where, f"expected a number, got {given!r}")
+            array = problems.float_array(given, where)
+            if array is None:
                 continue
             spec = self.parameters[name]
-            if not np.all(np.isfinite(array)):
-                problems.add(where, "expected finite values")
-            elif array.size:
+            if array.size:
                 problems.in_range(array, spec.low, spec.high, where)
             values[name] = array
         problems.raise_if_any()
@@ -261,9 +257,11 @@ class Scenario:
             )
         shape = grid_shape(values)
         payoffs = self.outcomes[self.no_deal].payoffs
-        point = np.stack(
-            [np.broadcast_to(payoffs[a].evaluate(values), shape) for a in self.actor_ids]
-        )
+        evaluated = [payoffs[a].evaluate(values) for a in self.actor_ids]
+        for actor, value in zip(self.actor_ids, evaluated, strict=True):
+            where = f"outcomes.{self.no_deal}.payoffs.{actor}"
+            build.require_bounded(value, payoffs[actor], where, self.source, values)
+        point = np.stack([np.broadcast_to(value, shape) for value in evaluated])
         rho = relative_gains_weight(self, values)
         if rho is not None:
             point = relative_gains_payoffs(point, np.broadcast_to(rho, shape))

@@ -15,11 +15,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from negotiation_sim import ScenarioError
 from negotiation_sim._checking import MAX_FILE_BYTES, read_bytes, read_text
 from negotiation_sim.cli import main
+from negotiation_sim.interop.nfg import MAX_NFG_BYTES, parse_nfg, read_nfg
 from negotiation_sim.scenario import parse_scenario
 from negotiation_sim.sweep import load_experiment, parse_experiment, run_experiment
 from negotiation_sim.sweep.spec import MAX_SEED
@@ -215,3 +217,63 @@ def test_the_issue_reproduction_trust_up_to_1e308_is_refused_at_load(tmp_path):
     completed = run_cli("solve", str(path))
     assert_one_located_message(completed, f"{path}: parameters.trust.")
     assert "too large: numbers are at most 1e+150 in magnitude" in completed.stderr
+
+
+# -- .nfg files -------------------------------------------------------------------------------
+
+
+def nfg_players(n: int) -> str:
+    return "{ " + " ".join(f'"P{i}"' for i in range(1, n + 1)) + " }"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (  # the reproduction: 40 players x 10^7 strategies in a few hundred bytes
+            f'NFG 1 R "t" {nfg_players(40)} {{ {" ".join(["10000000"] * 40)} }} 1 2',
+            "at most 32 players are supported, got 40",
+        ),
+        (  # more than numpy's 64 dimensions used to escape as ValueError
+            f'NFG 1 R "t" {nfg_players(70)} {{ {" ".join(["1"] * 70)} }} {" ".join(["1"] * 70)}',
+            "at most 32 players are supported, got 70",
+        ),
+        (
+            f'NFG 1 R "t" {nfg_players(32)} {{ {" ".join(["2"] * 32)} }} 1',
+            "the game has 4,294,967,296 profiles x 32 players",
+        ),
+        (
+            'NFG 1 R "t" { "A" "B" } { { "a" "b" } { "x" } } 1 2 4 ' + "3/" + "7" * 5000,
+            "has a part of more than 4,300 digits",
+        ),
+        ('NFG 1 R "t" { "A" "B" } { 1 1 } 1 2' + " 3" * 100_000, "got more than 1002"),
+    ],
+    ids=["40_players", "70_players", "2_to_the_32_profiles", "long_rational", "long_body"],
+)
+def test_nfg_sizes_are_checked_before_building(text, message):
+    with pytest.raises(ScenarioError) as caught:
+        parse_nfg(text, source="x.nfg")
+    (problem,) = caught.value.problems
+    assert problem.location.startswith("line 1, column ")
+    assert message in problem.message
+
+
+def test_an_nfg_file_over_its_cap_is_refused(tmp_path):
+    sparse = tmp_path / "sparse.nfg"
+    with sparse.open("wb") as handle:
+        handle.truncate(MAX_NFG_BYTES + 1)
+    with pytest.raises(ScenarioError, match="larger than 268,435,456 bytes"):
+        read_nfg(sparse)
+
+
+def test_the_plain_body_reads_as_the_token_by_token_one():
+    rng = np.random.default_rng(11)
+    numbers = [repr(float(x)) for x in rng.normal(scale=1e6, size=3 * 4 * 5 * 3)]
+    numbers[::7] = [str(int(x)) for x in rng.integers(-9, 9, size=len(numbers[::7]))]
+    numbers[1] = "+.5e-3"
+    header = 'NFG 1 R "t" { "A" "B" "C" } { 3 4 5 }\n'
+    plain = parse_nfg(header + " ".join(numbers))
+    as_rational = parse_nfg(header + " ".join([*numbers[:-1], "1/1"]))  # token by token
+    expected = np.array([float(x) for x in numbers])  # Python's float() as the oracle
+    assert np.array_equal(plain.payoffs.T.reshape(-1), expected)
+    assert np.array_equal(as_rational.payoffs.T.reshape(-1)[:-1], expected[:-1])
+    assert as_rational.payoffs.T.reshape(-1)[-1] == 1.0

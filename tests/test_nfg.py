@@ -330,11 +330,25 @@ BAD = [
     ("bad_zero_strategies.nfg", "line 1, column 41", "player 'B' needs at least one strategy, got 0"),
     ("bad_negative_strategies.nfg", "line 1, column 45", "player 'A' needs at least one strategy, got -1"),
     ("bad_one_player.nfg", "line 1, column 32", "a game needs at least 2 players, got 1"),
+    ("bad_too_many_players.nfg", "line 1, column 273", "at most 32 players are supported, got 40"),
+    ("bad_too_many_payoffs.nfg", "line 2, column 273", "the game has 1e+210 profiles x 30 players = 3e+211 payoffs; at most 10,000,000 are supported"),
+    ("bad_long_strategy_count.nfg", "line 2, column 3", "player 'A' has 99999999999999999999... (5,000 digits) strategies"),
+    ("bad_long_rational.nfg", "line 3, column 1", "has a part of more than 4,300 digits"),
+    ("bad_long_outcome_index.nfg", "line 3, column 1", "outcome index 99999999999999999999... (5,000 digits) is out of range"),
 ]  # fmt: skip
 
 
-#: Valid for Gambit (exact rationals, one-player games), not for a float :class:`Game`.
-ONLY_WE_REFUSE = {"bad_overflow.nfg", "bad_one_player.nfg"}
+#: Valid for Gambit (exact rationals, one-player games), not for a float :class:`Game`; and
+#: files over our size limits, never given to Gambit (it would try to build the game).
+ONLY_WE_REFUSE = {
+    "bad_overflow.nfg",
+    "bad_one_player.nfg",
+    "bad_too_many_players.nfg",
+    "bad_too_many_payoffs.nfg",
+    "bad_long_strategy_count.nfg",
+    "bad_long_rational.nfg",
+    "bad_long_outcome_index.nfg",
+}
 
 
 def test_every_bad_file_is_tested():

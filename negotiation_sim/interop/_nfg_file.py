@@ -13,6 +13,12 @@ from ..game import Game
 
 #: Payoff entries (profiles x players) a file may have: the game is built in memory.
 MAX_PAYOFFS = 10_000_000
+#: Players a file may have (as many as a scenario's actors).
+MAX_PLAYERS = 32
+#: The largest file read: room for MAX_PAYOFFS payoffs written in full (about 25 bytes each).
+MAX_NFG_BYTES = 256 * 2**20
+#: Tokens lexed past the expected end of a body, to say how many there are (no more are read).
+MAX_EXTRA = 1000
 #: Number problems reported one by one before the rest are only counted.
 MAX_REPORTED = 10
 DEFAULT_TITLE = "Untitled strategic game"

@@ -18,7 +18,7 @@ class Fatal(Exception):
     """Parsing cannot go on; the problems gathered so far are reported."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     """One token: punctuation, a (decoded) string, a word, or the end of the file."""
 
@@ -36,7 +36,11 @@ class Token:
 
 
 class Lexer:
-    """The tokens of a text, a cursor over them, and the problems found (each located)."""
+    """The tokens of a text, lexed as they are needed, a cursor over them, and the problems found.
+
+    Tokens are lexed on demand, so a file that goes wrong early is refused without lexing the
+    rest of it, and a body is lexed only once its size is known to be within the limits.
+    """
 
     def __init__(self, text: str, source: str) -> None:
         self.text = text
@@ -45,6 +49,7 @@ class Lexer:
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.tokens: list[Token] = []
         self.position = 0
+        self.offset = 0  # where lexing goes on
 
     # -- errors -------------------------------------------------------------------------------
     def where(self, offset: int) -> str:
@@ -64,23 +69,39 @@ class Lexer:
         raise Fatal
 
     # -- lexing -------------------------------------------------------------------------------
-    def lex(self) -> None:
-        text, offset = self.text, 0
-        while offset < len(text):
-            match = TOKEN.match(text, offset)
-            assert match is not None  # the last alternative matches any other character
+    def lex_one(self) -> Token:
+        """The next token of the text (the end of the file once there is none), appended."""
+        text, offset = self.text, self.offset
+        while True:
+            match = TOKEN.match(text, offset) if offset < len(text) else None
+            if match is None:
+                token = Token("eof", "", len(text), len(text))
+                break
             if match.group("punct"):
-                self.tokens.append(
-                    Token(match.group("punct"), match.group(), offset, offset + 1)  # type: ignore[arg-type]
-                )
-            elif match.group("word"):
-                self.tokens.append(Token("word", match.group(), offset, match.end()))
-            elif match.group("quote"):
+                kind = match.group("punct")
+                token = Token(kind, kind, offset, offset + 1)  # type: ignore[arg-type]
+                offset = match.end()
+                break
+            if match.group("word"):
+                token = Token("word", match.group(), offset, match.end())
+                offset = match.end()
+                break
+            if match.group("quote"):
                 token, offset = self.string(offset)
-                self.tokens.append(token)
-                continue
-            offset = match.end()
-        self.tokens.append(Token("eof", "", len(text), len(text)))
+                break
+            offset = match.end()  # whitespace
+        self.offset = offset
+        self.tokens.append(token)
+        return token
+
+    def rest(self, limit: int) -> tuple[list[Token], bool]:
+        """The tokens from the cursor to the end of the file, at most ``limit`` of them, and
+        whether there are more (then they are not lexed)."""
+        while not self.tokens or self.tokens[-1].kind != "eof":
+            if len(self.tokens) - self.position >= limit:
+                return self.tokens[self.position :], True
+            self.lex_one()
+        return self.tokens[self.position : -1], False
 
     def string(self, start: int) -> tuple[Token, int]:
         """The quoted string at ``start``, decoded as Gambit's reader does, and where it ends."""
@@ -107,10 +128,12 @@ class Lexer:
 
     # -- token stream -------------------------------------------------------------------------
     def peek(self) -> Token:
+        while self.position >= len(self.tokens):
+            self.lex_one()
         return self.tokens[self.position]
 
     def next(self) -> Token:
-        token = self.tokens[self.position]
+        token = self.peek()
         if token.kind != "eof":
             self.position += 1
         return token

@@ -23,6 +23,12 @@ Gambit's reader, a backslash before any other character is kept with that charac
 accepts as player, strategy and outcome labels only printable ASCII without leading, trailing or
 double spaces (:data:`GAMBIT_LABEL`); the writer checks that unless told otherwise.
 
+Limits, checked before anything is built (each a located error): at most :data:`MAX_PLAYERS`
+(32) players and :data:`MAX_PAYOFFS` (10,000,000) payoffs, profiles x players, computed from
+the header as Python integers; integers of at most 4,300 digits in rationals (Python's limit);
+a regular file of at most :data:`MAX_NFG_BYTES` (256 MiB). A body of plain decimal numbers is
+read in one pass; any other body token by token.
+
 A :class:`Game` needs at least 2 actors and non-empty, distinct names: an empty player name
 becomes ``Player i``, an empty strategy name its number, and repeated names get Gambit's
 ``_1``, ``_2`` suffixes. The names as written in the file stay in :class:`NfgFile`.
@@ -55,13 +61,15 @@ from os import PathLike
 
 from .._checking import read_bytes
 from ..game import Game
-from ._nfg_file import GAMBIT_LABEL, MAX_PAYOFFS, NfgFile
+from ._nfg_file import GAMBIT_LABEL, MAX_NFG_BYTES, MAX_PAYOFFS, MAX_PLAYERS, NfgFile
 from ._nfg_reader import Parser
 from ._nfg_writer import format_nfg, write_nfg
 
 __all__ = [
     "GAMBIT_LABEL",
+    "MAX_NFG_BYTES",
     "MAX_PAYOFFS",
+    "MAX_PLAYERS",
     "NfgFile",
     "format_nfg",
     "parse_nfg",
@@ -109,7 +117,7 @@ def read_nfg_file(path: str | PathLike[str]) -> NfgFile:
         As :func:`read_nfg`.
     """
     source = str(path)
-    raw = read_bytes(path)
+    raw = read_bytes(path, limit=MAX_NFG_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -81,11 +81,23 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "huge_integer_payoff": ("outcomes.treaty.payoffs.a", "too large for a 64-bit float"),
     "inf_payoff": ("outcomes.arms_race.payoffs.b", "expected a finite number, got inf"),
     "keyword_parameter_name": ("parameters.lambda", "a parameter name is letters, digits and _"),
+    "lookalike_bold_name": (
+        "outcomes.b_ahead.payoffs.b",
+        "'\U0001d420\U0001d41a\U0001d422\U0001d427' is not 'gain': names must be ASCII letters, digits and _",
+    ),
+    "lookalike_fullwidth_name": (
+        "outcomes.a_ahead.payoffs.a",
+        "'\uff47ain' is not 'gain': names must be ASCII letters, digits and _",
+    ),
     "missing_payoff": ("profiles[0]", "no payoff for b at profile (restrain, restrain)"),
     "missing_profile": ("profiles", "no rule matches profile(s) (restrain, arm)"),
     "missing_required_key": ("scenario.no_deal", "required key is missing"),
     "nan_payoff": ("outcomes.treaty.payoffs.a", "expected a finite number, got nan"),
     "no_deal_unknown_outcome": ("scenario.no_deal", "unknown outcome 'war'"),
+    "non_ascii_operator": (
+        "outcomes.a_ahead.payoffs.a",
+        "character '\u2212' (U+2212) is not allowed in '3 \u2212 gain'",
+    ),
     "not_utf8": ("line 6", "the file is not UTF-8"),
     "payoff_too_large": ("outcomes.treaty.payoffs.a", "value 1e+200 is too large"),
     "range_low_above_high": ("parameters.gain.range", "low 10 is above high 0"),
@@ -160,7 +172,7 @@ def test_the_folder_covers_at_least_15_kinds_of_defect():
 @pytest.mark.parametrize("path", BAD_FILES, ids=lambda path: path.stem)
 def test_the_defect_is_reported_at_its_location(path):
     location, message = EXPECTED[path.stem]
-    header = path.read_bytes().decode("ascii", errors="replace").splitlines()[:2]
+    header = path.read_bytes().decode("utf-8", errors="replace").splitlines()[:2]
     assert header[0].startswith("# Defect: ")
     assert header[1] == f"# Expected problem at {location}: {message}"
     with pytest.raises(ScenarioError) as caught:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ from negotiation_sim._checking import MAX_FILE_BYTES, read_bytes, read_text
 from negotiation_sim.cli import main
 from negotiation_sim.interop.nfg import MAX_NFG_BYTES, parse_nfg, read_nfg
 from negotiation_sim.scenario import parse_scenario
+from negotiation_sim.scenario.expressions import check_expression
 from negotiation_sim.sweep import load_experiment, parse_experiment, run_experiment
 from negotiation_sim.sweep.spec import MAX_SEED
 from tests.test_scenario import documented_example
@@ -277,3 +279,67 @@ def test_the_plain_body_reads_as_the_token_by_token_one():
     assert np.array_equal(plain.payoffs.T.reshape(-1), expected)
     assert np.array_equal(as_rational.payoffs.T.reshape(-1)[:-1], expected[:-1])
     assert as_rational.payoffs.T.reshape(-1)[-1] == 1.0
+
+
+# -- look-alike names -------------------------------------------------------------------------
+
+
+def fullwidth(text: str) -> str:
+    """ASCII letters and digits as their full-width forms (U+FF01 block)."""
+    return "".join(chr(ord(c) + 0xFEE0) if c.isalnum() else c for c in text)
+
+
+def math_bold(text: str) -> str:
+    """Lower-case letters as mathematical bold letters (U+1D41A block)."""
+    return "".join(chr(0x1D41A + ord(c) - ord("a")) if "a" <= c <= "z" else c for c in text)
+
+
+@pytest.mark.parametrize("disguise", [fullwidth, math_bold, lambda s: fullwidth(s[0]) + s[1:]])
+@pytest.mark.parametrize("name", ["gain", "trust", "c_war", "x2"])
+def test_a_look_alike_of_a_declared_name_is_refused(disguise, name):
+    look_alike = disguise(name)
+    assert look_alike != name and unicodedata.normalize("NFKC", look_alike) == name  # the trap
+    expression, problems = check_expression(
+        f"1 + {look_alike} * 2", parameters={"gain", "trust", "c_war", "x2"}, location="here"
+    )
+    assert expression is None
+    assert [str(p) for p in problems] == [
+        f"here: {look_alike!r} is not {name!r}: names must be ASCII letters, digits and _"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("trüst", "'trüst' is not a name: names must be ASCII letters, digits and _"),
+        ("\u0442rust", "'тrust' is not a name"),  # a Cyrillic te
+        ("gain\u00a0+ 1", "character '\\xa0' (U+00A0) is not allowed"),
+        ("gain \u00d7 2", "character '\u00d7' (U+00D7) is not allowed"),  # a times sign
+        ("\uff11 + gain", "'\uff11' is not '1': names must be ASCII"),  # a full-width one
+    ],
+)
+def test_other_non_ascii_text_is_refused_with_what_it_is(text, message):
+    _, problems = check_expression(text, parameters={"gain"}, location="here")
+    (problem,) = problems
+    assert message in problem.message
+
+
+def test_the_issue_reproduction_bold_trust_in_alaska_is_refused(tmp_path):
+    text = (ROOT / "scenarios" / "alaska_2025.toml").read_text("utf-8")
+    old = 'ukraine = "assurance(1 - 0.1, war_ukraine, 1 - q_up - c_ukraine, trust, verification)"'
+    assert text.count(old) == 1
+    path = tmp_path / "alaska.toml"
+    path.write_text(text.replace(old, old.replace("trust", math_bold("trust"))), "utf-8")
+    completed = run_cli("validate", str(path))
+    assert_one_located_message(completed, f"{path}: outcomes.")
+    assert f"{math_bold('trust')!r} is not 'trust'" in completed.stderr
+
+
+def test_a_look_alike_in_a_frontier_coefficient_is_refused():
+    text = (EXPERIMENTS / "ceasefire_sweep.toml").read_text("utf-8")
+    text = text.replace('R = "r_north"', f'R = "{fullwidth("r_north")}"')
+    with pytest.raises(ScenarioError) as caught:
+        parse_experiment(text, source="x.toml", base=EXPERIMENTS)
+    (problem,) = caught.value.problems
+    assert problem.location == "frontiers[0].coefficients.R"
+    assert "is not 'r_north': names must be ASCII" in problem.message

@@ -7,6 +7,8 @@ allowed functions and operators, and the steps from text to Python's syntax tree
 from __future__ import annotations
 
 import ast
+import re
+import unicodedata
 
 import numpy as np
 
@@ -114,6 +116,8 @@ def parse_text(text: str) -> tuple[str, ast.Expression] | str:
         return "expected a number or an expression, got an empty string"
     if "#" in stripped:
         return f"comments ('#') are not allowed in an expression: {flat(stripped)!r}"
+    if not stripped.isascii():
+        return non_ascii(stripped)
     try:
         # Line breaks count as spaces; the replacement keeps every character's index.
         tree = ast.parse(stripped.replace("\n", " ") + "\n", mode="eval")
@@ -130,6 +134,33 @@ def parse_text(text: str) -> tuple[str, ast.Expression] | str:
             f"{MAX_DEPTH} terms is too deep too): simplify it"
         )
     return stripped, tree
+
+
+def non_ascii(text: str) -> str:
+    """The problem with the first character of ``text`` outside ASCII.
+
+    Python's parser reads identifiers NFKC-normalised (``ｔrust`` and ``𝐭𝐫𝐮𝐬𝐭`` as ``trust``),
+    so a name that only looks like a parameter would silently become it: names must match
+    the file's names exactly, and those are ASCII.
+
+    >>> print(non_ascii("ｔrust * 2"))
+    'ｔrust' is not 'trust': names must be ASCII letters, digits and _
+    >>> print(non_ascii("trust − 1"))  # a minus sign, not a hyphen
+    character '−' (U+2212) is not allowed in 'trust − 1': expressions are written in ASCII
+    """
+    index = next(k for k, char in enumerate(text) if not char.isascii())
+    word = next((w for w in re.finditer(r"\w+", text) if w.start() <= index < w.end()), None)
+    if word is None:
+        char = text[index]
+        return (
+            f"character {char!r} (U+{ord(char):04X}) is not allowed in {flat(text)!r}: "
+            "expressions are written in ASCII"
+        )
+    name = word.group()
+    normalised = unicodedata.normalize("NFKC", name)
+    if normalised != name and normalised.isascii():
+        return f"{name!r} is not {normalised!r}: names must be ASCII letters, digits and _"
+    return f"{name!r} is not a name: names must be ASCII letters, digits and _"
 
 
 def flat(text: str) -> str:

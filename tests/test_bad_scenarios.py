@@ -110,6 +110,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "single_actor": ("actors", "expected at least two actors, got 1"),
     "toml_syntax_error": ("line 11, column 17", "TOML syntax error"),
     "too_many_actors": ("actors", "at most 32 actors are supported, got 42"),
+    "too_many_profiles": ("actors", "100,489 profiles: at most 100,000 are supported"),
+    "too_many_rules": ("profiles", "1,001 rules: at most 1,000 are supported"),
     "too_many_digits": ("line 12", "TOML value error: an integer has more than 4300 digits"),
     "undefined_parameter": (
         "outcomes.a_ahead.payoffs.a",

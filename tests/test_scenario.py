@@ -486,3 +486,54 @@ def test_the_reference_lists_every_key_the_loader_accepts():
     }
     for section in top - {"format_version", "scenario"}:
         assert f"\n## `[{section}" in DOCS.read_text() or f"\n## `[[{section}" in DOCS.read_text()
+
+
+# -- profile rules: first match wins ------------------------------------------------------------
+
+
+@st.composite
+def rule_sets(draw):
+    """A scenario text of 2-3 actors and random rules (a catch-all last), and the rules."""
+    sizes = draw(st.lists(st.integers(1, 3), min_size=2, max_size=3))
+    actors = [f"p{i}" for i in range(len(sizes))]
+    rules = []
+    for _ in range(draw(st.integers(0, 8))):
+        choice = {
+            a: draw(st.sampled_from(["*", *[f"o{j}" for j in range(k)]]))
+            for a, k in zip(actors, sizes, strict=True)
+        }
+        outcome = draw(st.sampled_from(["x", "y", "z"]))
+        paid = draw(st.lists(st.sampled_from(actors), unique=True, max_size=len(actors)))
+        rules.append((choice, outcome, {a: f"{len(rules)} + 0.25" for a in paid}))
+    rules.append(({a: "*" for a in actors}, "x", {}))
+    text = 'format_version = 1\n[scenario]\ntitle = "t"\nno_deal = "x"\n'
+    for a, k in zip(actors, sizes, strict=True):
+        options = ", ".join(f'{{ id = "o{j}", description = "d" }}' for j in range(k))
+        text += f'[[actors]]\nid = "{a}"\nname = "{a}"\noptions = [{options}]\n'
+    for o in ("x", "y", "z"):
+        payoffs = ", ".join(f"{a} = {ord(o)}" for a in actors)
+        text += f'[outcomes.{o}]\nlabel = "{o}"\npayoffs = {{ {payoffs} }}\n'
+    for choice, outcome, paid in rules:
+        text += "[[profiles]]\n" + "".join(f'{a} = "{c}"\n' for a, c in choice.items())
+        text += f'outcome = "{outcome}"\n'
+        if paid:
+            text += "payoffs = { " + ", ".join(f'{a} = "{e}"' for a, e in paid.items()) + " }\n"
+    return text, actors, sizes, rules
+
+
+@given(case=rule_sets())
+@settings(max_examples=60, deadline=None)
+def test_rules_decide_every_profile_as_a_loop_over_profiles_would(case):
+    text, actors, sizes, rules = case
+    scenario = parse_scenario(text, source="rules.toml")
+    for profile in itertools.product(*(range(k) for k in sizes)):
+        # The oracle: the first rule whose every choice is '*' or the profile's option.
+        outcome, paid = next(
+            (o, p)
+            for c, o, p in rules
+            if all(c[a] in ("*", f"o{s}") for a, s in zip(actors, profile, strict=True))
+        )
+        assert scenario.outcome_ids[scenario.profile_outcomes[profile]] == outcome
+        for i, actor in enumerate(actors):
+            expression = scenario.expressions[i][scenario.expression_index[i][profile]]
+            assert expression.text == paid.get(actor, str(ord(outcome)))

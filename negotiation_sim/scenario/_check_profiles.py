@@ -7,7 +7,6 @@ applied in file order, the first match deciding each profile's outcome and payof
 
 from __future__ import annotations
 
-import itertools
 import math
 from typing import Any, NamedTuple
 
@@ -25,6 +24,8 @@ from .model import Actor
 WILDCARD = "*"
 #: Profiles a scenario may have (the payoff tensor is built in memory).
 MAX_PROFILES = 100_000
+#: Rules a scenario may have (each is matched against the whole profile table).
+MAX_RULES = 1_000
 
 
 class ProfileTable(NamedTuple):
@@ -59,6 +60,9 @@ def check_profiles(
     if not isinstance(value, list) or not value:
         problems.add("profiles", f"expected a list of [[profiles]] rules, got {describe(value)}")
         return None
+    if len(value) > MAX_RULES:
+        problems.add("profiles", f"{len(value):,} rules: at most {MAX_RULES:,} are supported")
+        return None
     shape = tuple(len(actor.options) for actor in actors.found)
     if actors.complete and math.prod(shape) > MAX_PROFILES:
         problems.add(
@@ -75,8 +79,7 @@ def check_profiles(
         return None  # matching would only add consequences of these problems
     tables = _Tables(actors.found, outcomes, matrices, problems)
     for rule in rules:
-        for profile in itertools.product(*rule.matches):
-            tables.decide(profile, rule)
+        tables.apply(rule)
     _report_unmatched(tables.outcomes, actors.found, problems)
     return None if problems else tables.result()
 
@@ -163,44 +166,62 @@ class _Tables:
         # Per actor: location -> position in its list of distinct expressions.
         self.positions: list[dict[str, int]] = [{} for _ in actors]
         self.expressions: list[list[Expression]] = [[] for _ in actors]
-        self.unpaid: set[tuple[str, str]] = set()  # (rule, actor) reported without a payoff
 
-    def decide(self, profile: tuple[int, ...], rule: _Rule) -> None:
-        """Give ``profile`` the rule's outcome and payoffs, unless an earlier rule did."""
-        if self.outcomes[profile] >= 0:
+    def apply(self, rule: _Rule) -> None:
+        """Give the rule's outcome and payoffs to the profiles it matches that no earlier rule
+        decided: whole blocks of the tables at once (a rule may match every profile)."""
+        block = np.ix_(*rule.matches)
+        outcomes = self.outcomes[block]  # a copy: written back below
+        new = outcomes < 0
+        if not new.any():
             return
-        self.outcomes[profile] = self.outcome_ids.index(rule.outcome)
+        outcomes[new] = self.outcome_ids.index(rule.outcome)
+        self.outcomes[block] = outcomes
+        decided = np.argwhere(new)  # in profile order, as the rule lists them
         for i, actor in enumerate(self.actors):
-            found = self.payoff(actor, profile, rule)
-            if found is None:
+            if actor.id in self.matrices:  # a payoff of its own at every profile
+                for at in decided.tolist():
+                    profile = tuple(m[k] for m, k in zip(rule.matches, at, strict=True))
+                    r, c = profile
+                    where = f"matrices.{actor.id}[{r}][{c}]"
+                    self.place(i, self.matrices[actor.id][r][c], where, profile)
                 continue
-            expression, location = found
-            if expression is None:
-                continue  # its problems are reported
-            if location not in self.positions[i]:
-                self.positions[i][location] = len(self.expressions[i])
-                self.expressions[i].append(expression)
-            self.index[i][profile] = self.positions[i][location]
+            found = self.payoff(actor, rule, decided[0])
+            if found is not None and found[0] is not None:
+                index = self.index[i][block]
+                index[new] = self.position(i, found[0], found[1])
+                self.index[i][block] = index
+
+    def place(
+        self, actor: int, expression: Expression | None, location: str, profile: tuple[int, ...]
+    ) -> None:
+        """One profile's payoff for one actor (a matrix entry)."""
+        if expression is not None:  # else its problems are reported
+            self.index[actor][profile] = self.position(actor, expression, location)
+
+    def position(self, actor: int, expression: Expression, location: str) -> int:
+        """The index of the expression at ``location`` among the actor's distinct ones."""
+        if location not in self.positions[actor]:
+            self.positions[actor][location] = len(self.expressions[actor])
+            self.expressions[actor].append(expression)
+        return self.positions[actor][location]
 
     def payoff(
-        self, actor: Actor, profile: tuple[int, ...], rule: _Rule
+        self, actor: Actor, rule: _Rule, first: NDArray[np.intp]
     ) -> tuple[Expression | None, str] | None:
-        """An actor's payoff at a profile and where it is written: matrix, rule, then outcome."""
+        """An actor's payoff under a rule and where it is written: the rule's, then the
+        outcome's; ``None`` after reporting that there is none (at the ``first`` profile)."""
         defaults = self.drafts[rule.outcome].payoffs
-        if actor.id in self.matrices:
-            r, c = profile
-            return self.matrices[actor.id][r][c], f"matrices.{actor.id}[{r}][{c}]"
         if actor.id in rule.payoffs:
             return rule.payoffs[actor.id], f"{rule.location}.payoffs.{actor.id}"
         if actor.id in defaults:
             return defaults[actor.id], f"outcomes.{rule.outcome}.payoffs.{actor.id}"
-        if (rule.location, actor.id) not in self.unpaid:  # once per rule, not per profile
-            self.unpaid.add((rule.location, actor.id))
-            self.problems.add(
-                rule.location,
-                f"no payoff for {actor.id} at profile ({_named(self.actors, profile)}): "
-                f"give one in outcomes.{rule.outcome}.payoffs or in this rule's payoffs",
-            )
+        profile = tuple(m[k] for m, k in zip(rule.matches, first.tolist(), strict=True))
+        self.problems.add(
+            rule.location,
+            f"no payoff for {actor.id} at profile ({_named(self.actors, profile)}): "
+            f"give one in outcomes.{rule.outcome}.payoffs or in this rule's payoffs",
+        )
         return None
 
     def result(self) -> ProfileTable:

@@ -35,11 +35,11 @@ from ._check_meta import (
     check_top,
 )
 from ._check_outcomes import Outcomes, check_issues, check_outcomes
-from ._check_profiles import MAX_PROFILES, WILDCARD, check_profiles
+from ._check_profiles import MAX_PROFILES, MAX_RULES, WILDCARD, check_profiles
 from .model import Outcome, Scenario, frozen_mapping
 
 __all__ = ["load_scenario", "parse_scenario"]
-__all__ += ["FORMAT_VERSION", "MAX_ACTORS", "MAX_PROFILES", "WILDCARD"]  # the format's limits
+__all__ += ["FORMAT_VERSION", "MAX_ACTORS", "MAX_PROFILES", "MAX_RULES", "WILDCARD"]  # limits
 
 
 def load_scenario(path: str | PathLike[str]) -> Scenario:

@@ -496,7 +496,7 @@ def rule_sets(draw):
     """A scenario text of 2-3 actors and random rules (a catch-all last), and the rules."""
     sizes = draw(st.lists(st.integers(1, 3), min_size=2, max_size=3))
     actors = [f"p{i}" for i in range(len(sizes))]
-    rules = []
+    rules: list[tuple[dict[str, str], str, dict[str, str]]] = []
     for _ in range(draw(st.integers(0, 8))):
         choice = {
             a: draw(st.sampled_from(["*", *[f"o{j}" for j in range(k)]]))

@@ -22,6 +22,10 @@ Grammar (everything else is rejected, with a message naming the construct):
   under trust and verification (docs/models.md §4: R the deal kept, P no deal,
   S the deal broken by the other side), with positional arguments only.
 
+Text is ASCII only, checked before parsing: Python reads identifiers NFKC-normalised,
+so a look-alike such as a full-width ``ｔrust`` would silently become ``trust``; it is
+refused with a message saying so.
+
 Limits: at most :data:`MAX_LENGTH` characters, at most :data:`MAX_DEPTH` levels of
 nesting (each operation is a level, so a sum of more than 40 terms is too deep
 too), and constant exponents of absolute value at most :data:`MAX_EXPONENT`

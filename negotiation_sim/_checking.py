@@ -27,7 +27,7 @@ import sys
 import tomllib
 from collections.abc import Collection, Iterable, Mapping
 from os import PathLike
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -200,20 +200,18 @@ def read_bytes(path: str | PathLike[str], *, limit: int = MAX_FILE_BYTES) -> byt
     """
     source = str(path)
     try:
-        _require_regular(source, os.stat(path).st_mode)
+        _require_regular(source, os.stat(path), limit)
         descriptor = os.open(path, _READ_FLAGS)
     except OSError as exc:
         raise ScenarioError.at(source, "", f"cannot read the file: {exc.strerror}") from None
     try:
         with os.fdopen(descriptor, "rb") as handle:  # closes the descriptor
-            _require_regular(source, os.fstat(handle.fileno()).st_mode)
-            data = handle.read(limit + 1)
+            _require_regular(source, os.fstat(handle.fileno()), limit)
+            data = handle.read(limit + 1)  # a size can lie (/proc) or grow meanwhile
     except OSError as exc:
         raise ScenarioError.at(source, "", f"cannot read the file: {exc.strerror}") from None
     if len(data) > limit:
-        raise ScenarioError.at(
-            source, "", f"the file is larger than {limit:,} bytes, the most this reader accepts"
-        )
+        _too_large(source, limit)
     return data
 
 
@@ -233,12 +231,22 @@ _FILE_KINDS = (
 )
 
 
-def _require_regular(source: str, mode: int) -> None:
-    """Raise the located error for anything but a regular file."""
-    if stat.S_ISREG(mode):
-        return
-    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a file")
-    raise ScenarioError.at(source, "", f"cannot read the file: it is {kind}, not a regular file")
+def _require_regular(source: str, status: os.stat_result, limit: int) -> None:
+    """Raise the located error for anything but a regular file of at most ``limit`` bytes."""
+    mode = status.st_mode
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a file")
+        raise ScenarioError.at(
+            source, "", f"cannot read the file: it is {kind}, not a regular file"
+        )
+    if status.st_size > limit:
+        _too_large(source, limit)
+
+
+def _too_large(source: str, limit: int) -> NoReturn:
+    raise ScenarioError.at(
+        source, "", f"the file is larger than {limit:,} bytes, the most this reader accepts"
+    )
 
 
 def read_text(path: str | PathLike[str]) -> str:

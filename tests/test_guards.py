@@ -94,6 +94,14 @@ def test_a_file_over_the_cap_is_refused_whole(tmp_path):
     )
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="no /proc here")
+def test_a_file_whose_size_lies_is_still_capped():
+    assert os.stat("/proc/self/status").st_size == 0  # a regular file that says it is empty
+    assert len(read_bytes("/proc/self/status", limit=10_000)) > 100
+    with pytest.raises(ScenarioError, match="larger than 100 bytes"):
+        read_bytes("/proc/self/status", limit=100)
+
+
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(ScenarioError, match="cannot read the file: No such file or directory"):
         read_bytes(tmp_path / "missing.toml")

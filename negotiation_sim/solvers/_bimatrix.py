@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, islice
 from math import comb
 from typing import Any
 
@@ -33,7 +33,8 @@ from numpy.typing import NDArray
 
 from ..errors import UnsupportedGameError
 from ..game import FloatArray, Game, MixedProfile
-from .result import Equilibrium, SolverResult, verified_equilibria
+from ._scale import exponents, normalised
+from .result import Equilibrium, SolverResult, limit_warning, verify
 
 IntArray = NDArray[np.intp]
 BoolArray = NDArray[np.bool_]
@@ -46,6 +47,10 @@ PIVOT_TOL = 1e-10
 LABEL_TOL_FLOOR = 1e-12
 
 DEGENERATE_PREFIX = "degenerate game"
+
+#: Default work budget of support and vertex enumeration: support pairs (bases) examined.
+#: Every pair of a 10 x 10 game (184,755); a few seconds' work on a 100 x 100 one.
+MAX_SUPPORT_PAIRS = 1_000_000
 
 
 def bimatrix(game: Game) -> tuple[FloatArray, FloatArray]:
@@ -64,6 +69,9 @@ def bimatrix(game: Game) -> tuple[FloatArray, FloatArray]:
 def rescale(matrices: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Map each matrix affinely onto ``[1, 2]`` (constant matrices to all ones).
 
+    The matrix is first divided by its power-of-two scale (:mod:`._scale`), exactly,
+    so that ``max M - min M`` cannot overflow; the result is the same, bit for bit.
+
     Parameters
     ----------
     matrices : ndarray, shape (..., r, c)
@@ -74,14 +82,23 @@ def rescale(matrices: FloatArray) -> tuple[FloatArray, FloatArray]:
         ``1 + (M - min M) / scale``, entries in ``[1, 2]``.
     scale : ndarray, shape (...)
         ``max M - min M`` (``1`` for a constant matrix): a payoff difference
-        ``d`` in the original units is ``d / scale`` after rescaling.
+        ``d`` in the original units is ``d / scale`` after rescaling. Infinite
+        when the range itself exceeds the largest float.
+
+    Examples
+    --------
+    >>> rescaled, scale = rescale(np.array([[1.7e308, -1.7e308]]))
+    >>> rescaled.tolist(), scale.tolist()
+    ([[2.0, 1.0]], inf)
     """
-    low = matrices.min(axis=(-2, -1))
-    high = matrices.max(axis=(-2, -1))
-    scale = high - low
-    scale = np.where(scale > 0, scale, 1.0)
-    rescaled = 1.0 + (matrices - low[..., None, None]) / scale[..., None, None]
-    return rescaled, scale
+    e = exponents(matrices, axis=(-2, -1))
+    unit = normalised(matrices, e)
+    low = unit.min(axis=(-2, -1))
+    span = unit.max(axis=(-2, -1)) - low
+    span = np.where(span > 0, span, 1.0)
+    rescaled = 1.0 + (unit - low[..., None, None]) / span[..., None, None]
+    with np.errstate(over="ignore"):
+        return rescaled, np.ldexp(span, e)
 
 
 def label_tolerance(tol: float, scale: FloatArray) -> FloatArray:
@@ -156,7 +173,7 @@ def batched_solve(matrices: FloatArray, rhs: FloatArray) -> tuple[FloatArray, Bo
 
 
 @lru_cache(maxsize=64)
-def support_pairs(m: int, n: int, sizes: tuple[int, ...]) -> tuple[IntArray, IntArray, IntArray]:
+def support_pairs(m: int, n: int, sizes: tuple[int, ...]) -> tuple[IntArray, IntArray]:
     """Every pair ``(I, J)`` of a ``k``-subset of ``range(m)`` and one of ``range(n)``, ``k`` in ``sizes``.
 
     Pairs of every size are padded to ``K = max(sizes)`` so that all of them
@@ -168,13 +185,13 @@ def support_pairs(m: int, n: int, sizes: tuple[int, ...]) -> tuple[IntArray, Int
     -------
     rows, columns : ndarray, shape (N, K)
         ``N = sum_k C(m, k) * C(n, k)`` pairs, by size, then row subset, then
-        column subset.
-    flat : ndarray, shape (K, K, N)
-        ``flat[a, b, t] = rows[t, a] * (n + K) + columns[t, b]``: indexing the
-        flattened padded matrix by it gives the stack of submatrices ``M[I, J]``
-        (identity on the padding) in the layout of :func:`batched_solve`.
+        column subset. Read-only (cached).
 
-    Arrays are read-only (cached).
+    Examples
+    --------
+    >>> rows, columns = support_pairs(2, 2, (1, 2))
+    >>> rows.tolist(), columns.tolist()
+    ([[0, 3], [0, 3], [1, 3], [1, 3], [0, 1]], [[0, 3], [1, 3], [0, 3], [1, 3], [0, 1]])
     """
     top = max(sizes)
     all_rows = []
@@ -193,10 +210,9 @@ def support_pairs(m: int, n: int, sizes: tuple[int, ...]) -> tuple[IntArray, Int
         all_columns.append(columns)
     rows = np.concatenate(all_rows)
     columns = np.concatenate(all_columns)
-    flat = np.ascontiguousarray(rows.T[:, None, :] * (n + top) + columns.T[None, :, :])
-    for array in (rows, columns, flat):
+    for array in (rows, columns):
         array.setflags(write=False)
-    return rows, columns, flat
+    return rows, columns
 
 
 def padded(matrices: FloatArray, size: int) -> FloatArray:
@@ -230,13 +246,36 @@ class SupportBlock:
     a: FloatArray
     b_t: FloatArray
 
-    def row_vectors(self, part: FloatArray, m: int) -> FloatArray:
-        """Vectors over the ``m`` rows holding ``part`` (..., N, K) on ``I``, zero elsewhere."""
-        return _spread(part, self.rows, m)
+    def row_vectors(self, part: FloatArray, m: int, which: IntArray | None = None) -> FloatArray:
+        """Vectors over the ``m`` rows holding ``part`` (..., N, K) on ``I``, zero elsewhere.
 
-    def column_vectors(self, part: FloatArray, n: int) -> FloatArray:
+        With ``which``, ``part`` holds only the pairs ``which`` (..., len(which), K).
+        """
+        return _spread(part, self.rows if which is None else self.rows[which], m)
+
+    def column_vectors(self, part: FloatArray, n: int, which: IntArray | None = None) -> FloatArray:
         """Vectors over the ``n`` columns holding ``part`` (..., N, K) on ``J``, zero elsewhere."""
-        return _spread(part, self.columns, n)
+        return _spread(part, self.columns if which is None else self.columns[which], n)
+
+    def row_products(self, part: FloatArray, matrix: FloatArray) -> FloatArray:
+        """``x @ matrix`` (..., N, c) for the vectors ``x`` of :meth:`row_vectors`.
+
+        Only the ``K`` rows of ``matrix`` (..., m, c) in ``I`` are read: ``K`` products
+        per entry instead of ``m``, and no dense vectors are built.
+        """
+        return _products(part, self.rows, matrix)
+
+    def column_products(self, part: FloatArray, matrix: FloatArray) -> FloatArray:
+        """``y @ matrix`` (..., N, c) for the vectors ``y`` of :meth:`column_vectors`."""
+        return _products(part, self.columns, matrix)
+
+    def row_zeros(self, part: FloatArray, m: int, tol: float) -> IntArray:
+        """How many of the ``m`` entries of each vector of :meth:`row_vectors` are ``<= tol``."""
+        return m - ((part > tol) & (self.rows < m)).sum(axis=-1)  # type: ignore[no-any-return]
+
+    def column_zeros(self, part: FloatArray, n: int, tol: float) -> IntArray:
+        """How many of the ``n`` entries of each vector of :meth:`column_vectors` are ``<= tol``."""
+        return n - ((part > tol) & (self.columns < n)).sum(axis=-1)  # type: ignore[no-any-return]
 
 
 def _spread(part: FloatArray, positions: IntArray, length: int) -> FloatArray:
@@ -246,8 +285,22 @@ def _spread(part: FloatArray, positions: IntArray, length: int) -> FloatArray:
     return out[..., :length]  # padding positions (length and beyond) dropped
 
 
+def _products(part: FloatArray, positions: IntArray, matrix: FloatArray) -> FloatArray:
+    """``sum_t part[..., s, t] * matrix[..., positions[s, t], :]``; padding positions read zeros."""
+    k = positions.shape[1]
+    zeros = np.zeros((*matrix.shape[:-2], k, matrix.shape[-1]))
+    gathered = np.concatenate([matrix, zeros], axis=-2)[..., positions, :]  # (..., N, K, c)
+    products: FloatArray = np.matmul(part[..., None, :], gathered)[..., 0, :]
+    return products
+
+
 def support_blocks(
-    a: FloatArray, b: FloatArray, *, one_pass_limit: int, per_block: int
+    a: FloatArray,
+    b: FloatArray,
+    *,
+    one_pass_limit: int,
+    per_block: int,
+    limit: int | None = None,
 ) -> Iterator[SupportBlock]:
     """Every equal-size support pair of games ``(A, B)``, shape (..., m, n), in blocks.
 
@@ -255,29 +308,71 @@ def support_blocks(
     bases (``C(m + n, m)`` times the games) are at most ``one_pass_limit``, all
     sizes share one padded pass (fewer numpy calls, which is what small games
     cost); otherwise each size has its own. Each block holds at most
-    ``per_block`` systems over all games (bounding the working memory).
+    ``per_block`` systems over all games, and fewer for wide games (bounding the
+    working memory). With ``limit``, only the first ``limit`` pairs (by size, then
+    row set, then column set) are given: :func:`count_support_pairs` says how
+    many there are in all.
     """
     *lead, m, n = a.shape
     games = int(np.prod(lead))
     smallest = min(m, n)
+    left = count_support_pairs(m, n) if limit is None else limit
     if comb(m + n, m) * games <= one_pass_limit:
         groups = [tuple(range(1, smallest + 1))]
     else:
         groups = [(k,) for k in range(1, smallest + 1)]
     for sizes in groups:
+        if left <= 0:
+            return
         k = max(sizes)
-        rows, columns, flat = support_pairs(m, n, sizes)
+        step = max(1, min(per_block, _BLOCK_ENTRIES // ((m + n) * k)) // games)
         a_flat = padded(a, k).reshape(*lead, -1)  # the layout support_pairs indexes
         b_flat = padded(b, k).reshape(*lead, -1)
-        step = max(1, per_block // games)
-        for start in range(0, len(rows), step):
-            part = flat[:, :, start : start + step]
+        for rows, columns in _pair_blocks(m, n, sizes, step, left):
+            left -= len(rows)
+            part = rows.T[:, None, :] * (n + k) + columns.T[None, :, :]
             yield SupportBlock(
-                rows[start : start + step],
-                columns[start : start + step],
-                a_flat[..., part],
-                b_flat[..., part.transpose(1, 0, 2)],
+                rows, columns, a_flat[..., part], b_flat[..., part.transpose(1, 0, 2)]
             )
+
+
+#: Entries (systems times ``(m + n) * K``) of one block's products: bounds the working memory.
+_BLOCK_ENTRIES = 4_000_000
+#: Groups of at most this many support pairs are built at once and cached.
+_CACHED_PAIRS = 1_000_000
+
+
+def count_support_pairs(m: int, n: int) -> int:
+    """Number of equal-size support pairs of an ``m x n`` game: ``C(m + n, m) - 1``.
+
+    >>> count_support_pairs(2, 2)  # 4 pairs of size 1, 1 of size 2
+    5
+    """
+    return comb(m + n, m) - 1
+
+
+def _pair_blocks(
+    m: int, n: int, sizes: tuple[int, ...], step: int, limit: int
+) -> Iterator[tuple[IntArray, IntArray]]:
+    """The first ``limit`` support pairs of ``sizes``, padded, ``step`` at a time."""
+    top = max(sizes)
+    if sum(comb(m, k) * comb(n, k) for k in sizes) <= _CACHED_PAIRS:
+        rows, columns = support_pairs(m, n, sizes)
+        for start in range(0, min(len(rows), limit), step):
+            stop = min(start + step, limit)
+            yield rows[start:stop], columns[start:stop]
+        return
+    # Too many to build at once (C(100, 50)**2 pairs of size 50): generated lazily.
+    (k,) = sizes
+    lazy = ((r, c) for r in combinations(range(m), k) for c in combinations(range(n), k))
+    while limit > 0:
+        chunk = list(islice(lazy, min(step, limit)))
+        if not chunk:
+            return
+        limit -= len(chunk)
+        rows = np.array([r for r, _ in chunk], dtype=np.intp).reshape(-1, top)
+        columns = np.array([c for _, c in chunk], dtype=np.intp).reshape(-1, top)
+        yield rows, columns
 
 
 def pack_labels(tight: BoolArray) -> MaskArray:
@@ -305,21 +400,22 @@ def components(pairs: IntArray) -> int:
 
     Each component of this graph is one (topological) component of the
     equilibrium set (Avis, Rosenberg, Savani & von Stengel 2010, sect. 4).
+
+    >>> components(np.array([[0, 0], [0, 1], [2, 3]]))
+    2
     """
-    parent: dict[tuple[int, int], tuple[int, int]] = {}
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
 
-    def find(node: tuple[int, int]) -> tuple[int, int]:
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    for a, b in pairs.tolist():
-        root_a, root_b = find((0, a)), find((1, b))
-        if root_a != root_b:
-            parent[root_a] = root_b
-    return len({find(node) for node in list(parent)})
+    if len(pairs) == 0:
+        return 0
+    left, left_id = np.unique(pairs[:, 0], return_inverse=True)
+    right, right_id = np.unique(pairs[:, 1], return_inverse=True)
+    size = len(left) + len(right)
+    graph = coo_matrix(
+        (np.ones(len(pairs)), (left_id.ravel(), len(left) + right_id.ravel())), shape=(size, size)
+    )
+    return int(connected_components(graph, directed=False)[0])
 
 
 def sort_key(equilibrium: Equilibrium) -> tuple[float, ...]:
@@ -334,10 +430,42 @@ def finish(
     tol: float,
     warnings: Iterable[str] = (),
     parameters: Mapping[str, Any] | None = None,
+    *,
+    limit: int | None = None,
+    found: int | None = None,
+    exhaustive: bool = True,
 ) -> SolverResult:
-    """Verify candidates (:func:`verified_equilibria`), sort them and build the result."""
-    equilibria, dropped = verified_equilibria(game, candidates, tol)
-    ordered = tuple(sorted(equilibria, key=sort_key))
+    """Verify candidates (:func:`verify`, at most ``limit`` kept), sort them and build the result.
+
+    ``found`` is how many candidates the search found in all (the result's ``count``
+    when ``limit`` cut the list); ``exhaustive`` whether the search ran to its end.
+    """
+    checked = verify(game, candidates, tol, limit=limit)
+    ordered = tuple(sorted(checked.equilibria, key=sort_key))
+    notes = [*warnings, *checked.warnings]
+    count = max(found or 0, len(ordered))
+    if limit is not None and (checked.stopped or count > limit):
+        notes.append(limit_warning(count, limit, "in the order of the search"))
     return SolverResult(
-        game, method, ordered, tol, (*warnings, *dropped), parameters=dict(parameters or {})
+        game,
+        method,
+        ordered,
+        tol,
+        tuple(notes),
+        parameters=dict(parameters or {}),
+        count=count,
+        exhaustive=exhaustive,
+    )
+
+
+def budget_warning(method: str, examined: int, total: int, budget: str) -> str:
+    """The warning of a search stopped by a work budget.
+
+    >>> budget_warning("support_enumeration", 10, 20, "max_support_pairs=10")
+    'support_enumeration: stopped after 10 of 20 support pairs (max_support_pairs=10); the equilibria listed may be incomplete'
+    """
+    of = str(total) if total < 10**12 else f"about {float(total):.3g}"
+    return (
+        f"{method}: stopped after {examined} of {of} support pairs ({budget}); "
+        "the equilibria listed may be incomplete"
     )

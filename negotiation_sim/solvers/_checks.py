@@ -5,11 +5,13 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+import numpy as np
+
 from .._checking import outside_range
 from ..errors import GameError, UnsupportedGameError
 from ..game import Game
 
-__all__ = ["check_tol", "require_two_actors"]
+__all__ = ["check_count", "check_tol", "require_two_actors"]
 
 
 def check_tol(tol: Any) -> float:
@@ -32,6 +34,21 @@ def check_tol(tol: Any) -> float:
     if isinstance(tol, bool) or outside_range(value, 0.0, sys.float_info.max) is not None:
         raise GameError(f"tol: expected a finite number >= 0, got {tol!r}")
     return value
+
+
+def check_count(value: Any, name: str) -> int:
+    """``value`` as a positive int (a limit or a budget); anything else raises GameError.
+
+    >>> check_count(1000, "max_equilibria")
+    1000
+    >>> check_count(0, "max_equilibria")
+    Traceback (most recent call last):
+    ...
+    negotiation_sim.errors.GameError: max_equilibria: expected a positive integer, got 0
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise GameError(f"{name}: expected a positive integer, got {value!r}")
+    return int(value)
 
 
 def require_two_actors(game: Game, method: str) -> None:

@@ -23,15 +23,21 @@ import numpy as np
 
 from ..errors import NegotiationSimError
 from ..game import DEFAULT_TOL, FloatArray, Game
-from ._checks import check_tol
+from ._checks import check_count, check_tol
 from ._lp import maximin
+from ._scale import exponents, normalised, tolerances
 from .result import Reduction, SolverResult, verified_equilibria
 
 __all__ = ["iterated_dominance", "solve_dominance"]
 
 
-def _dominator(own: FloatArray, option: int, mixed: bool, tol: float) -> FloatArray | None:
-    """A strategy strictly dominating ``option``, given ``own[j, c]`` = payoff of option j vs column c."""
+def _dominator(
+    own: FloatArray, option: int, mixed: bool, tol: float, programs: list[int]
+) -> FloatArray | None:
+    """A strategy strictly dominating ``option``, given ``own[j, c]`` = payoff of option j vs column c.
+
+    ``programs`` holds the linear programs still allowed (one list entry, counted down).
+    """
     others = [j for j in range(own.shape[0]) if j != option]
     if not others:
         return None
@@ -42,8 +48,13 @@ def _dominator(own: FloatArray, option: int, mixed: bool, tol: float) -> FloatAr
         vector = np.zeros(own.shape[0])
         vector[others[best]] = 1.0
         return vector
-    if not mixed or len(others) < 2:
+    # A mix beats option j against a column only if some option does: a column where none
+    # does rules mixed dominance out without a linear program (all of them, in a game of ties).
+    if not mixed or len(others) < 2 or not (margins.max(axis=0) > tol).all():
         return None
+    if programs[0] <= 0:
+        return None
+    programs[0] -= 1
     # The best mix's worst margin; re-checked by maximin from the cleaned vector, so the
     # claim does not rest on LP tolerances.
     margin, sigma = maximin(margins, who="dominance")
@@ -54,7 +65,13 @@ def _dominator(own: FloatArray, option: int, mixed: bool, tol: float) -> FloatAr
     return vector
 
 
-def iterated_dominance(game: Game, *, mixed: bool = True, tol: float = DEFAULT_TOL) -> Reduction:
+#: Default budget of linear programs for mixed dominance (each option of each round).
+MAX_PROGRAMS = 2_000
+
+
+def iterated_dominance(
+    game: Game, *, mixed: bool = True, tol: float = DEFAULT_TOL, max_programs: int = MAX_PROGRAMS
+) -> Reduction:
     """Remove strictly dominated options round by round until none is left.
 
     Parameters
@@ -63,7 +80,14 @@ def iterated_dominance(game: Game, *, mixed: bool = True, tol: float = DEFAULT_T
     mixed : bool
         Also test domination by mixed strategies (a linear program per option).
     tol : float
-        Domination must be by more than ``tol`` against every profile of the others.
+        Domination must be by more than ``tol`` against every profile of the
+        others (at least :data:`~._scale.RESOLUTION` times the actor's payoff
+        scale; payoffs are compared divided by it, so nothing overflows).
+    max_programs : int
+        Work budget: solve at most this many linear programs (default
+        :data:`MAX_PROGRAMS`); an option that needs one beyond it is kept. Keeping
+        an option never loses an equilibrium, so the reduction stays valid (it may
+        be larger than it could be), and :func:`solve_dominance` warns.
 
     Returns
     -------
@@ -86,9 +110,14 @@ def iterated_dominance(game: Game, *, mixed: bool = True, tol: float = DEFAULT_T
     >>> reduction.kept, reduction.removed[0][2].tolist()
     (((0, 1), (0, 1)), [0.5, 0.5, 0.0])
     """
-    tol = check_tol(tol)
+    return _eliminate(game, mixed, check_tol(tol), check_count(max_programs, "max_programs"))[0]
+
+
+def _eliminate(game: Game, mixed: bool, tol: float, budget: int) -> tuple[Reduction, bool]:
+    """:func:`iterated_dominance`, and whether the budget of linear programs ran out."""
     kept = [list(range(k)) for k in game.shape]
     removed: list[tuple[int, int, FloatArray]] = []
+    programs = [budget]
     changed = True
     while changed:
         changed = False
@@ -96,8 +125,10 @@ def iterated_dominance(game: Game, *, mixed: bool = True, tol: float = DEFAULT_T
         dominated: list[tuple[int, int, FloatArray]] = []
         for i in range(game.n_actors):
             own = np.moveaxis(current.payoffs[i], i, 0).reshape(current.shape[i], -1)
+            e = exponents(own)  # margins of payoffs near 1.7e308 would overflow
+            unit, allowed = normalised(own, e), float(tolerances(tol, e))
             for j in range(current.shape[i]):
-                sigma = _dominator(own, j, mixed, tol)
+                sigma = _dominator(unit, j, mixed, allowed, programs)
                 if sigma is not None:
                     full = np.zeros(game.shape[i])
                     full[kept[i]] = sigma
@@ -108,12 +139,13 @@ def iterated_dominance(game: Game, *, mixed: bool = True, tol: float = DEFAULT_T
             kept[i].remove(option)
             removed.append((i, option, sigma))
             changed = True
-    return Reduction(
+    reduction = Reduction(
         original=game,
         game=game.restrict(kept),
         kept=tuple(tuple(k) for k in kept),
         removed=tuple(removed),
     )
+    return reduction, programs[0] <= 0
 
 
 def solve_dominance(
@@ -122,6 +154,7 @@ def solve_dominance(
     tol: float = DEFAULT_TOL,
     mixed: bool = True,
     then: str = "auto",
+    max_programs: int = MAX_PROGRAMS,
     **options: Any,
 ) -> SolverResult:
     """Iterated strict dominance, then solve the reduced game and lift its equilibria.
@@ -137,8 +170,11 @@ def solve_dominance(
         :func:`~negotiation_sim.solvers.auto_method` does (``pure`` when one
         profile is left, ``vertex_enumeration`` for two actors, else ``pure``
         if the reduced game has a pure equilibrium and ``logit`` if not).
+    max_programs : int
+        Budget of linear programs for mixed dominance (see :func:`iterated_dominance`).
     **options
-        Passed to the ``then`` method.
+        Passed to the ``then`` method (``max_equilibria`` and its work budget among
+        them); the result's ``count`` and ``exhaustive`` are the ``then`` method's.
 
     Returns
     -------
@@ -159,7 +195,8 @@ def solve_dominance(
     from . import auto_method, solve  # deferred: the dispatcher imports this module
 
     tol = check_tol(tol)
-    reduction = iterated_dominance(game, mixed=mixed, tol=tol)
+    budget = check_count(max_programs, "max_programs")
+    reduction, ran_out = _eliminate(game, mixed, tol, budget)
     reduced = reduction.game
     method = auto_method(reduced, tol=tol) if then == "auto" else then
     if method == "dominance":
@@ -169,13 +206,23 @@ def solve_dominance(
     inner = solve(reduced, method, tol=tol, **options)
     lifted = (reduction.lift(eq.strategies) for eq in inner.equilibria)
     equilibria, dropped = verified_equilibria(game, lifted, tol)
+    notes = (
+        (
+            f"dominance: stopped testing mixed dominance after max_programs={budget} linear "
+            "programs; options it did not test were kept (no equilibrium is lost)",
+        )
+        if ran_out
+        else ()
+    )
     return SolverResult(
         game,
         "dominance",
         equilibria,
         tol,
-        (*inner.warnings, *dropped),
-        parameters={"mixed": mixed, "then": method, **inner.parameters},
+        (*notes, *inner.warnings, *dropped),
+        parameters={"mixed": mixed, "then": method, "max_programs": budget, **inner.parameters},
         value=inner.value,
         reduction=reduction,
+        count=inner.count,
+        exhaustive=inner.exhaustive,
     )

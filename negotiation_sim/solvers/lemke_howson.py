@@ -38,8 +38,8 @@ import numpy as np
 from ..errors import GameError
 from ..game import DEFAULT_TOL, FloatArray, Game, MixedProfile
 from ._bimatrix import IntArray, bimatrix, finish, rescale
-from ._checks import check_tol
-from .result import SolverResult
+from ._checks import check_count, check_tol
+from .result import MAX_EQUILIBRIA, SolverResult, verify
 
 __all__ = ["DEFAULT_MAX_PIVOTS", "REFRESH_EVERY", "solve_lemke_howson"]
 
@@ -61,6 +61,7 @@ def solve_lemke_howson(
     tol: float = DEFAULT_TOL,
     labels: Sequence[int] | None = None,
     max_pivots: int = DEFAULT_MAX_PIVOTS,
+    max_equilibria: int = MAX_EQUILIBRIA,
 ) -> SolverResult:
     """Equilibria of a two-actor game by Lemke-Howson paths, one per starting label.
 
@@ -83,7 +84,10 @@ def solve_lemke_howson(
         options, ``m..m+n-1`` the column actor's. Default: all ``m + n``.
     max_pivots : int
         Cap on the pivots of each path; a path that reaches it ends with a
-        warning and no equilibrium.
+        warning and no equilibrium. With at most ``m + n`` paths, this bounds
+        the work.
+    max_equilibria : int
+        List (and verify) at most this many of the distinct path ends.
 
     Returns
     -------
@@ -116,13 +120,8 @@ def solve_lemke_howson(
     tol = check_tol(tol)
     m, n = game.shape
     starts = _check_labels(labels, m + n)
-    if (
-        isinstance(max_pivots, bool)
-        or not isinstance(max_pivots, (int, np.integer))
-        or max_pivots < 1
-    ):
-        raise GameError(f"max_pivots: expected a positive integer, got {max_pivots!r}")
-    cap = int(max_pivots)
+    cap = check_count(max_pivots, "max_pivots")
+    limit = check_count(max_equilibria, "max_equilibria")
     a, _ = rescale(a)
     b, _ = rescale(b)
     # P: [B^T | I_n] (x, s) = 1, variable l has label l; Q: [I_m | A] (r, y) = 1.
@@ -144,11 +143,17 @@ def solve_lemke_howson(
         tol,
         warnings,
         parameters={"labels": tuple(starts), "max_pivots": cap},
+        limit=limit,
+        found=len(candidates),
     )
     if len(result.equilibria) < len(candidates) and any("failed" in w for w in result.warnings):
-        # Rare: name the paths whose end failed verification.
+        # Rare: name the paths whose end failed verification (the regret test of verify).
+        passed = verify(game, candidates, tol, dedupe_tol=0.0).equilibria
         failed = sorted(
-            label for end, labels in ends.values() if game.max_regret(end) > tol for label in labels
+            label
+            for end, labels in ends.values()
+            if not any(_same(end, eq.strategies) for eq in passed)
+            for label in labels
         )
         if failed:
             extra = (
@@ -157,6 +162,11 @@ def solve_lemke_howson(
             )
             result = dataclasses.replace(result, warnings=(*result.warnings, extra))
     return result
+
+
+def _same(end: MixedProfile, strategies: MixedProfile) -> bool:
+    """Whether a path's end is a verified equilibrium's profile (cleaning moves it < 1e-12)."""
+    return all(float(np.abs(a - b).max()) <= 1e-12 for a, b in zip(end, strategies, strict=True))
 
 
 def _check_labels(labels: Sequence[int] | None, count: int) -> tuple[int, ...]:

@@ -19,9 +19,10 @@ import numpy as np
 
 from ..errors import UnsupportedGameError
 from ..game import DEFAULT_TOL, Game
-from ._checks import check_tol, require_two_actors
+from ._checks import check_count, check_tol, require_two_actors
 from ._lp import maximin
-from .result import SolverResult, verified_equilibria
+from ._scale import exponents, normalised
+from .result import MAX_EQUILIBRIA, SolverResult, verified_equilibria
 
 __all__ = ["constant_sum", "maximin", "solve_minimax"]
 
@@ -35,14 +36,21 @@ def constant_sum(game: Game, tol: float = DEFAULT_TOL) -> float | None:
     >>> constant_sum(Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])) is None
     True
     """
-    totals = game.payoffs.sum(axis=0)
-    scale = max(1.0, float(np.abs(game.payoffs).max()))
+    # In units of the game's power-of-two scale (exact), so sums of payoffs near the
+    # largest float do not overflow; the test is the same: spread <= tol * max(1, max |u|).
+    e = int(exponents(game.payoffs))
+    unit = normalised(game.payoffs, e)
+    totals = unit.sum(axis=0)
+    scale = max(float(np.ldexp(1.0, -e)), float(np.abs(unit).max()))
     if float(totals.max() - totals.min()) > tol * scale:
         return None
-    return float(totals.mean())
+    with np.errstate(over="ignore"):
+        return float(np.ldexp(totals.mean(), e))
 
 
-def solve_minimax(game: Game, *, tol: float = DEFAULT_TOL) -> SolverResult:
+def solve_minimax(
+    game: Game, *, tol: float = DEFAULT_TOL, max_equilibria: int = MAX_EQUILIBRIA
+) -> SolverResult:
     """Value and one pair of optimal strategies of a two-actor constant-sum game.
 
     Parameters
@@ -52,6 +60,8 @@ def solve_minimax(game: Game, *, tol: float = DEFAULT_TOL) -> SolverResult:
         (within ``tol`` times the largest payoff); a general-sum game raises
         :class:`~negotiation_sim.UnsupportedGameError`.
     tol : float
+    max_equilibria : int
+        Accepted as every method does; minimax returns one equilibrium.
 
     Returns
     -------
@@ -72,6 +82,7 @@ def solve_minimax(game: Game, *, tol: float = DEFAULT_TOL) -> SolverResult:
     """
     require_two_actors(game, "minimax")
     tol = check_tol(tol)
+    check_count(max_equilibria, "max_equilibria")
     total = constant_sum(game, tol)
     if total is None:
         sums = game.payoffs.sum(axis=0)
@@ -79,14 +90,22 @@ def solve_minimax(game: Game, *, tol: float = DEFAULT_TOL) -> SolverResult:
             "minimax: expected a zero-sum (or constant-sum) game, got payoff sums ranging "
             f"from {sums.min():g} to {sums.max():g}; use method='vertex_enumeration' for general-sum games"
         )
-    a = game.payoffs[0]
+    # The programs see A divided by its power-of-two scale (exact): HiGHS cannot take
+    # payoffs near the largest float, and the optimal strategies do not change.
+    e = int(exponents(game.payoffs[0]))
+    a = normalised(game.payoffs[0], e)
     value, x = maximin(a)
     column_value, y = maximin(-a.T)  # the column actor maximises -A
     warnings: list[str] = []
-    if abs(value + column_value) > max(tol, 1e-9) * max(1.0, float(np.abs(a).max())):
-        warnings.append(f"minimax: primal and dual values differ ({value:g} vs {-column_value:g})")
+    unit = float(np.ldexp(1.0, -e))  # 1 in units of the scale
+    if abs(value + column_value) > max(tol, 1e-9) * max(unit, float(np.abs(a).max())):
+        warnings.append(
+            f"minimax: primal and dual values differ "
+            f"({np.ldexp(value, e):g} vs {np.ldexp(-column_value, e):g})"
+        )
     equilibria, dropped = verified_equilibria(game, [(x, y)], tol)
-    value = 0.5 * (value - column_value)
+    with np.errstate(over="ignore"):
+        value = float(np.ldexp(0.5 * (value - column_value), e))
     return SolverResult(
         game,
         "minimax",

@@ -20,8 +20,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import GameError
 from ..game import DEFAULT_TOL, Game
-from ._checks import check_tol
-from .result import SolverResult, verified_equilibria
+from ._checks import check_count, check_tol
+from .result import MAX_EQUILIBRIA, SolverResult, limit_warning, verified_equilibria
 
 __all__ = ["node_pure_equilibria", "pure_equilibria", "solve_pure"]
 
@@ -334,19 +334,42 @@ def _infer_actors(shape: tuple[int, ...]) -> int:
     )
 
 
-def solve_pure(game: Game, *, tol: float = DEFAULT_TOL) -> SolverResult:
+def solve_pure(
+    game: Game, *, tol: float = DEFAULT_TOL, max_equilibria: int = MAX_EQUILIBRIA
+) -> SolverResult:
     """All pure Nash equilibria of ``game`` (any number of actors).
 
+    Parameters
+    ----------
+    game : Game
+    tol : float
+        An option is a best reply if within ``tol`` of the best (compared exactly,
+        in payoff units: no arithmetic, so nothing can overflow).
+    max_equilibria : int
+        List (and verify) at most this many, the first in profile order (C order).
+        ``count`` is the exact number of pure equilibria, from the vectorised test
+        of every profile (an all-ties game of 16 actors with two options has 65,536).
+
+    Examples
+    --------
     >>> from negotiation_sim import Game
     >>> stag_hunt = Game.from_bimatrix([[4, 0], [3, 3]], [[4, 3], [0, 3]])
     >>> [eq.profile for eq in solve_pure(stag_hunt).equilibria]
     [(0, 0), (1, 1)]
+    >>> ties = solve_pure(Game(np.zeros((3, 2, 2, 2))), max_equilibria=2)
+    >>> [eq.profile for eq in ties.equilibria], ties.count
+    ([(0, 0, 0), (0, 0, 1)], 8)
     """
     tol = check_tol(tol)
+    limit = check_count(max_equilibria, "max_equilibria")
     mask = pure_equilibria(game.payoffs, n_actors=game.n_actors, tol=tol)
+    found = np.flatnonzero(mask)
+    listed = np.unravel_index(found[:limit], game.shape)
     candidates = (
         tuple(np.eye(k)[s] for k, s in zip(game.shape, profile, strict=True))
-        for profile in np.argwhere(mask)
+        for profile in zip(*listed, strict=True)
     )
     equilibria, warnings = verified_equilibria(game, candidates, tol)
-    return SolverResult(game, "pure", equilibria, tol, warnings)
+    if len(found) > limit:
+        warnings = (*warnings, limit_warning(len(found), limit, "in profile order"))
+    return SolverResult(game, "pure", equilibria, tol, warnings, count=len(found))

@@ -1,31 +1,48 @@
 """The one result shape shared by every solver.
 
 Every solver returns a :class:`SolverResult`. Each :class:`Equilibrium` in it
-has been checked against the game by the independent regret test
-(:meth:`negotiation_sim.Game.max_regret`) before it was returned: a candidate
+has been checked against the game by the independent regret test (the regret of
+:meth:`negotiation_sim.Game.max_regret`) before it was returned: a candidate
 whose regret exceeds ``tol`` is dropped with a warning, never returned.
+
+Regrets are computed on each actor's payoffs divided by their power-of-two scale
+(:mod:`._scale`), so they cannot overflow, and an actor's tolerance is never below
+its rounding resolution (:data:`._scale.RESOLUTION` times its scale).
+
+A result lists at most ``max_equilibria`` equilibria (:data:`MAX_EQUILIBRIA` by
+default): a degenerate game can have millions. ``count`` says how many the method
+found, and ``complete`` whether all of them are listed and the search ran to its end.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..game import DEFAULT_TOL, FloatArray, Game, MixedProfile, frozen_array
+from ._scale import exponents, normalised, tolerances
 
 __all__ = [
+    "MAX_EQUILIBRIA",
     "Equilibrium",
     "EquilibriumBatch",
     "Reduction",
     "SolverResult",
+    "Verified",
+    "limit_warning",
     "verified_equilibria",
+    "verify",
     "verify_bimatrix_batch",
 ]
+
+#: Default ``max_equilibria`` of every solver: equilibria listed (and verified) at most.
+MAX_EQUILIBRIA = 1_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,6 +166,22 @@ class SolverResult:
         Value of the game to each actor (``minimax`` only).
     reduction : Reduction or None
         Removed options and the reduced game (``dominance`` only).
+    count : int
+        How many equilibria the method found (default and at least
+        ``len(equilibria)``). More than are listed when ``max_equilibria`` cut the
+        list: those beyond it were counted, not verified (see each method for what
+        its count counts).
+    exhaustive : bool
+        Whether the search ran to its end. False when a work budget (such as
+        ``max_support_pairs``) stopped it: then the game may have equilibria of the
+        kind the method finds that are neither listed nor counted; a warning says so.
+
+    Examples
+    --------
+    >>> from negotiation_sim import Game, solve
+    >>> result = solve(Game(np.zeros((2, 3, 3))), "pure", max_equilibria=4)
+    >>> len(result), result.count, result.complete
+    (4, 9, False)
     """
 
     game: Game
@@ -159,12 +192,88 @@ class SolverResult:
     parameters: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     value: tuple[float, ...] | None = None
     reduction: Reduction | None = None
+    count: int = -1
+    exhaustive: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))
+        object.__setattr__(self, "count", max(int(self.count), len(self.equilibria)))
 
     def __len__(self) -> int:
         return len(self.equilibria)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every equilibrium the method finds is listed: searched to the end, none cut."""
+        return self.exhaustive and self.count == len(self.equilibria)
+
+
+class Verified(NamedTuple):
+    """What :func:`verify` returns."""
+
+    equilibria: tuple[Equilibrium, ...]
+    warnings: tuple[str, ...]
+    stopped: bool  # ``limit`` equilibria were kept with candidates left unexamined
+
+
+def verify(
+    game: Game,
+    candidates: Iterable[MixedProfile],
+    tol: float,
+    *,
+    dedupe_tol: float | None = None,
+    limit: int | None = None,
+) -> Verified:
+    """Check candidates by the regret test, clean them, drop duplicates, stop at ``limit``.
+
+    Tiny negative probabilities from floating point are clipped and vectors
+    renormalised before checking. Candidates failing the check are dropped and
+    counted in the returned warnings. A candidate within ``dedupe_tol`` (default
+    ``tol``, max norm) of one kept earlier is a duplicate; it is looked for among
+    the kept equilibria with a nearby projection only, so the cost grows as
+    ``n log n``, not ``n**2``. Once ``limit`` equilibria are kept, no further
+    candidate is consumed.
+
+    Regrets are computed on payoffs divided by each actor's power-of-two scale
+    (exact; no overflow) against ``max(tol, RESOLUTION * scale)`` (:mod:`._scale`);
+    ``Equilibrium.payoffs`` and ``regret`` are in payoff units.
+
+    Examples
+    --------
+    >>> from negotiation_sim import Game
+    >>> ties = Game(np.zeros((2, 2, 2)))
+    >>> pure = [(np.eye(2)[i], np.eye(2)[j]) for i in range(2) for j in range(2)]
+    >>> found = verify(ties, [*pure, pure[0]], 1e-9, limit=3)
+    >>> len(found.equilibria), found.stopped
+    (3, True)
+    """
+    same = tol if dedupe_tol is None else dedupe_tol
+    e = exponents(game.payoffs, axis=tuple(range(1, game.payoffs.ndim)))
+    scaled = normalised(game.payoffs, e)
+    allowed = tolerances(tol, e)
+    kept = _Distinct(same)
+    rejected = 0
+    worst = 0.0
+    for candidate in candidates:
+        if limit is not None and len(kept.kept) >= limit:
+            return Verified(tuple(kept.kept), _dropped(rejected, worst, tol), True)
+        profile = _cleaned(candidate, game.n_actors, tol)
+        if profile is None:
+            rejected += 1
+            continue
+        values = _option_values(scaled, profile)
+        expected = np.array([float(v @ sigma) for v, sigma in zip(values, profile, strict=True)])
+        regrets = np.array([float(v.max()) for v in values]) - expected
+        with np.errstate(over="ignore"):
+            in_units = np.ldexp(np.maximum(regrets, 0.0), e)
+            payoffs = np.clip(np.ldexp(expected, e), -_LARGEST, _LARGEST)
+        if not np.all(regrets <= allowed):
+            rejected += 1
+            worst = max(worst, float(in_units.max()))
+            continue
+        payoffs.setflags(write=False)
+        kept.add(Equilibrium(profile, payoffs, float(in_units.max()), tol))
+    return Verified(tuple(kept.kept), _dropped(rejected, worst, tol), False)
 
 
 def verified_equilibria(
@@ -174,54 +283,69 @@ def verified_equilibria(
     *,
     dedupe_tol: float | None = None,
 ) -> tuple[tuple[Equilibrium, ...], tuple[str, ...]]:
-    """Check candidates by the regret test, clean them, drop duplicates.
+    """:func:`verify` without a limit: the equilibria and the warnings."""
+    found = verify(game, candidates, tol, dedupe_tol=dedupe_tol)
+    return found.equilibria, found.warnings
 
-    Tiny negative probabilities from floating point are clipped and vectors
-    renormalised before checking. Candidates failing the check are dropped and
-    counted in the returned warnings.
 
-    Returns
-    -------
-    equilibria, warnings
+_LARGEST = float(np.finfo(np.float64).max)
+
+
+def _cleaned(candidate: MixedProfile, n_actors: int, tol: float) -> MixedProfile | None:
+    """Probability vectors, read-only: clipped at zero, renormalised, dust set to 0; or None."""
+    strategies = []
+    for sigma in candidate:
+        vector = np.asarray(sigma, dtype=np.float64).copy()
+        if not np.all(np.isfinite(vector)) or vector.min() < -max(tol, 1e-9) * 10:
+            return None
+        vector = np.clip(vector, 0.0, None)
+        total = vector.sum()
+        if total <= 0:
+            return None
+        vector /= total
+        vector[vector < 1e-15] = 0.0
+        vector.setflags(write=False)
+        strategies.append(vector)
+    return tuple(strategies) if len(strategies) == n_actors else None
+
+
+class _Distinct:
+    """Equilibria kept so far, none within ``same`` (max norm) of another.
+
+    Each is filed under a projection ``w . x`` of its strategies (fixed weights in
+    [1, 2)); two profiles within ``same`` have projections within ``|w|_1 * same``,
+    so a new one is compared only with those filed that close.
     """
-    same = tol if dedupe_tol is None else dedupe_tol
-    kept: list[Equilibrium] = []
-    rejected = 0
-    worst = 0.0
-    for candidate in candidates:
-        strategies = []
-        valid = True
-        for sigma in candidate:
-            vector = np.asarray(sigma, dtype=np.float64).copy()
-            if not np.all(np.isfinite(vector)) or vector.min() < -max(tol, 1e-9) * 10:
-                valid = False
-                break
-            vector = np.clip(vector, 0.0, None)
-            total = vector.sum()
-            if total <= 0:
-                valid = False
-                break
-            vector /= total
-            vector[vector < 1e-15] = 0.0
-            vector.setflags(write=False)
-            strategies.append(vector)
-        if not valid or len(strategies) != game.n_actors:
-            rejected += 1
-            continue
-        profile = tuple(strategies)
-        values = _option_values(game.payoffs, profile)
-        expected = np.array([float(v @ sigma) for v, sigma in zip(values, profile, strict=True)])
-        regret = max(float(v.max()) - e for v, e in zip(values, expected, strict=True))
-        if regret > tol:
-            rejected += 1
-            worst = max(worst, regret)
-            continue
-        expected.setflags(write=False)
-        equilibrium = Equilibrium(profile, expected, max(regret, 0.0), tol)
-        if not any(equilibrium.close_to(other, same) for other in kept):
-            kept.append(equilibrium)
-    warnings = (dropped_warning(rejected, worst, tol),) if rejected else ()
-    return tuple(kept), warnings
+
+    def __init__(self, same: float) -> None:
+        self.same = same
+        self.kept: list[Equilibrium] = []
+        self._keys: list[float] = []
+        self._index: list[int] = []
+        self._weights = np.zeros(0)
+        self._reach = 0.0
+
+    def add(self, equilibrium: Equilibrium) -> bool:
+        """Keep ``equilibrium`` unless it duplicates one kept; whether it was kept."""
+        flat = np.concatenate(equilibrium.strategies)
+        if len(self._weights) != len(flat):
+            self._weights = np.random.default_rng(0).uniform(1.0, 2.0, len(flat))
+            # The projection's own rounding (entries <= 1, weights < 2) is far below 1e-12.
+            self._reach = float(self._weights.sum()) * (self.same + 1e-12)
+        key = float(flat @ self._weights)
+        lo = bisect.bisect_left(self._keys, key - self._reach)
+        hi = bisect.bisect_right(self._keys, key + self._reach)
+        if any(equilibrium.close_to(self.kept[self._index[j]], self.same) for j in range(lo, hi)):
+            return False
+        at = bisect.bisect_right(self._keys, key)
+        self._keys.insert(at, key)
+        self._index.insert(at, len(self.kept))
+        self.kept.append(equilibrium)
+        return True
+
+
+def _dropped(count: int, worst: float, tol: float) -> tuple[str, ...]:
+    return (dropped_warning(count, worst, tol),) if count else ()
 
 
 def dropped_warning(count: int, worst: float, tol: float) -> str:
@@ -232,19 +356,38 @@ def dropped_warning(count: int, worst: float, tol: float) -> str:
     )
 
 
+def limit_warning(count: int | str, limit: int, which: str) -> str:
+    """The warning of a result that lists ``limit`` of ``count`` equilibria found.
+
+    >>> limit_warning(65536, 1000, "in profile order")
+    '65536 equilibria found, more than max_equilibria=1000: the first 1000 in profile order are listed; the others were counted, not verified'
+    """
+    return (
+        f"{count} equilibria found, more than max_equilibria={limit}: the first {limit} "
+        f"{which} are listed; the others were counted, not verified"
+    )
+
+
 def _option_values(payoffs: FloatArray, strategies: MixedProfile) -> list[FloatArray]:
     """Payoff of each option of each actor against the others' strategies.
 
     The same quantity as :meth:`Game.option_payoffs`, without its input checks:
-    candidates are cleaned above, and this runs once per candidate.
+    candidates are cleaned above, and this runs once per candidate. At a pure
+    profile (each vector a unit vector once cleaned) it reads the payoffs along each
+    actor's axis instead of contracting the tensor: the same numbers (a product with
+    1 and a sum with zeros are exact), at a cost independent of the number of profiles.
     """
-    if len(strategies) == 2:
+    n = len(strategies)
+    if all(np.count_nonzero(s) == 1 for s in strategies):
+        at: list[Any] = [int(np.argmax(s)) for s in strategies]
+        return [payoffs[(i, *at[:i], slice(None), *at[i + 1 :])] for i in range(n)]
+    if n == 2:
         x, y = strategies
         return [payoffs[0] @ y, x @ payoffs[1]]
     values = []
-    for i in range(len(strategies)):
+    for i in range(n):
         tensor = payoffs[i]
-        for j in reversed(range(len(strategies))):
+        for j in reversed(range(n)):
             if j != i:
                 tensor = np.tensordot(tensor, strategies[j], axes=([j], [0]))
         values.append(tensor)
@@ -326,6 +469,9 @@ def verify_bimatrix_batch(
 ) -> tuple[NDArray[np.bool_], FloatArray, FloatArray, FloatArray, FloatArray]:
     """Clean and verify candidates of many two-actor games at once.
 
+    The test of :func:`verify` (on payoffs divided by each actor's power-of-two
+    scale, against the same tolerances), vectorised over the candidates.
+
     Parameters
     ----------
     payoffs : ndarray, shape (G, 2, m, n)
@@ -337,24 +483,41 @@ def verify_bimatrix_batch(
     Returns
     -------
     ok, x, y, payoffs, regret
-        Which candidates pass (max regret <= tol), the cleaned strategies, the
-        expected payoffs ``(E, 2)`` and the regrets ``(E,)`` of all candidates.
+        Which candidates pass, the cleaned strategies, the expected payoffs
+        ``(E, 2)`` and the largest regrets ``(E,)`` of all candidates, in payoff units.
     """
     slack = -10 * max(tol, 1e-9)
     valid = (x.min(axis=1, initial=0.0) >= slack) & (y.min(axis=1, initial=0.0) >= slack)
     x = _clean(x)
     y = _clean(y)
-    a = payoffs[game, 0]
-    b = payoffs[game, 1]
-    # Broadcast products: for these small matrices faster than einsum or matmul.
-    row_values = (a * y[:, None, :]).sum(axis=2)
-    column_values = (x[:, :, None] * b).sum(axis=1)
-    expected = np.stack([(x * row_values).sum(axis=1), (y * column_values).sum(axis=1)], axis=1)
-    regret = np.maximum(
-        row_values.max(axis=1) - expected[:, 0], column_values.max(axis=1) - expected[:, 1]
-    )
-    valid &= np.isfinite(regret)
-    return valid & (regret <= tol), x, y, expected, np.maximum(regret, 0.0)
+    e = exponents(payoffs, axis=(2, 3))
+    allowed = tolerances(tol, e)
+    scaled = normalised(payoffs, e)
+    m, n = payoffs.shape[2:]
+    count = len(game)
+    expected = np.empty((count, 2))
+    regrets = np.empty((count, 2))
+    step = max(1, _BATCH_ENTRIES // max(1, m * n))  # bounds the (E, m, n) products' memory
+    for lo in range(0, count, step):
+        part = slice(lo, lo + step)
+        a = scaled[game[part], 0]
+        b = scaled[game[part], 1]
+        # Broadcast products: for these small matrices faster than einsum or matmul.
+        row_values = (a * y[part, None, :]).sum(axis=2)
+        column_values = (x[part, :, None] * b).sum(axis=1)
+        expected[part, 0] = (x[part] * row_values).sum(axis=1)
+        expected[part, 1] = (y[part] * column_values).sum(axis=1)
+        regrets[part, 0] = row_values.max(axis=1, initial=-np.inf) - expected[part, 0]
+        regrets[part, 1] = column_values.max(axis=1, initial=-np.inf) - expected[part, 1]
+    valid &= np.isfinite(regrets).all(axis=1) & (regrets <= allowed[game]).all(axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        in_units = np.ldexp(np.maximum(regrets, 0.0), e[game]).max(axis=1, initial=0.0)
+        expected = np.clip(np.ldexp(expected, e[game]), -_LARGEST, _LARGEST)
+    return valid, x, y, expected, in_units
+
+
+#: Entries of the (candidates, m, n) products computed at once.
+_BATCH_ENTRIES = 4_000_000
 
 
 def _clean(strategies: FloatArray) -> FloatArray:

@@ -33,16 +33,19 @@ import numpy as np
 from ..game import DEFAULT_TOL, FloatArray, Game, MixedProfile
 from ._bimatrix import (
     DEGENERATE_PREFIX,
+    MAX_SUPPORT_PAIRS,
     BoolArray,
     batched_solve,
     bimatrix,
+    budget_warning,
+    count_support_pairs,
     finish,
     label_tolerance,
     rescale,
     support_blocks,
 )
-from ._checks import check_tol
-from .result import SolverResult
+from ._checks import check_count, check_tol
+from .result import MAX_EQUILIBRIA, SolverResult
 
 __all__ = ["solve_support_enumeration"]
 
@@ -54,7 +57,13 @@ _SYSTEMS_PER_BLOCK = 50_000
 _ONE_PASS_LIMIT = 1_000
 
 
-def solve_support_enumeration(game: Game, *, tol: float = DEFAULT_TOL) -> SolverResult:
+def solve_support_enumeration(
+    game: Game,
+    *,
+    tol: float = DEFAULT_TOL,
+    max_equilibria: int = MAX_EQUILIBRIA,
+    max_support_pairs: int = MAX_SUPPORT_PAIRS,
+) -> SolverResult:
     """All Nash equilibria of a nondegenerate two-actor game, by support enumeration.
 
     Algorithm 3.4 of von Stengel, ch. 3 of *Algorithmic Game Theory* (Nisan
@@ -69,6 +78,13 @@ def solve_support_enumeration(game: Game, *, tol: float = DEFAULT_TOL) -> Solver
     tol : float
         Regret tolerance: an option outside the support may pay at most about
         ``tol / 2`` more; probabilities ``>= -tol`` count as non-negative.
+    max_equilibria : int
+        List (and verify) at most this many distinct solutions, the first found.
+    max_support_pairs : int
+        Work budget: examine at most this many of the ``C(m + n, m) - 1`` support
+        pairs (by size, then row set, then column set); default
+        :data:`~negotiation_sim.solvers._bimatrix.MAX_SUPPORT_PAIRS`, one million,
+        every pair of a 10 x 10 game and a few seconds' work on a 100 x 100 one.
 
     Returns
     -------
@@ -76,7 +92,9 @@ def solve_support_enumeration(game: Game, *, tol: float = DEFAULT_TOL) -> Solver
         Equilibria in descending lexicographic order of the strategies. In a
         degenerate game a warning starting with ``"degenerate game"`` says
         that some equilibria may be missing; use ``vertex_enumeration`` for
-        all extreme equilibria.
+        all extreme equilibria. ``count`` is the number of distinct solutions
+        found (to 9 decimals); ``exhaustive`` is False, with a warning, when
+        the budget stopped the search before the last support pair.
 
     Raises
     ------
@@ -101,15 +119,22 @@ def solve_support_enumeration(game: Game, *, tol: float = DEFAULT_TOL) -> Solver
     """
     a, b = bimatrix(game)
     tol = check_tol(tol)
+    limit = check_count(max_equilibria, "max_equilibria")
+    budget = check_count(max_support_pairs, "max_support_pairs")
     m, n = game.shape
     a, scale_a = rescale(a)
     b, scale_b = rescale(b)
     eps_a = float(label_tolerance(tol, scale_a))
     eps_b = float(label_tolerance(tol, scale_b))
     candidates: list[MixedProfile] = []
+    distinct: set[bytes] = set()  # to count solutions; candidates beyond 2 * limit are not kept
     degenerate = False
-    for block in support_blocks(a, b, one_pass_limit=_ONE_PASS_LIMIT, per_block=_SYSTEMS_PER_BLOCK):
+    examined = 0
+    for block in support_blocks(
+        a, b, one_pass_limit=_ONE_PASS_LIMIT, per_block=_SYSTEMS_PER_BLOCK, limit=budget
+    ):
         size = len(block.rows)
+        examined += size
         # Column actor indifferent over J given x on I; row actor over I given y on J.
         solved, worth, ok = _indifference(
             np.concatenate([block.b_t, block.a], axis=2),
@@ -118,18 +143,21 @@ def solve_support_enumeration(game: Game, *, tol: float = DEFAULT_TOL) -> Solver
         x_part, y_part = solved[:size], solved[size:]
         u, v = worth[:size], worth[size:]
         ok_x, ok_y = ok[:size], ok[size:]
-        x = block.row_vectors(x_part, m)
-        y = block.column_vectors(y_part, n)
-        bx = x @ b  # column actor's payoff of each option against x
-        ay = y @ a.T  # row actor's payoff of each option against y
+        bx = block.row_products(x_part, b)  # column actor's payoff of each option against x
+        ay = block.column_products(y_part, a.T)  # row actor's payoff of each option against y
         good_x = ok_x & (x_part >= -tol).all(axis=1) & (bx <= u[:, None] + eps_b).all(axis=1)
         good_y = ok_y & (y_part >= -tol).all(axis=1) & (ay <= v[:, None] + eps_a).all(axis=1)
-        labels_x = (x <= tol).sum(axis=1) + (bx >= u[:, None] - eps_b).sum(axis=1)
-        labels_y = (y <= tol).sum(axis=1) + (ay >= v[:, None] - eps_a).sum(axis=1)
+        labels_x = block.row_zeros(x_part, m, tol) + (bx >= u[:, None] - eps_b).sum(axis=1)
+        labels_y = block.column_zeros(y_part, n, tol) + (ay >= v[:, None] - eps_a).sum(axis=1)
         degenerate = degenerate or bool((good_x & (labels_x > m)).any())
         degenerate = degenerate or bool((good_y & (labels_y > n)).any())
-        for s in np.flatnonzero(good_x & good_y).tolist():
-            candidates.append((x[s], y[s]))
+        good = np.flatnonzero(good_x & good_y)
+        x = block.row_vectors(x_part[good], m, good)
+        y = block.column_vectors(y_part[good], n, good)
+        for s in range(len(good)):
+            distinct.add(np.round(np.concatenate([x[s], y[s]]), 9).tobytes())
+            if len(candidates) < 2 * limit:
+                candidates.append((x[s], y[s]))
     warnings = []
     if degenerate:
         warnings.append(
@@ -137,7 +165,19 @@ def solve_support_enumeration(game: Game, *, tol: float = DEFAULT_TOL) -> Solver
             "support size, so equilibria with unequal supports or in continua may be missing; "
             "vertex_enumeration finds all extreme equilibria"
         )
-    return finish(game, METHOD, candidates, tol, warnings)
+    total = count_support_pairs(m, n)
+    if examined < total:
+        warnings.append(budget_warning(METHOD, examined, total, f"max_support_pairs={budget}"))
+    return finish(
+        game,
+        METHOD,
+        candidates,
+        tol,
+        warnings,
+        limit=limit,
+        found=len(distinct),
+        exhaustive=examined == total,
+    )
 
 
 def _indifference(blocks: FloatArray, valid: BoolArray) -> tuple[FloatArray, FloatArray, BoolArray]:

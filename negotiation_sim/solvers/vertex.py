@@ -34,6 +34,7 @@ only degenerate vertices are tested against all others.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass
 from math import comb
@@ -43,23 +44,32 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import GameError, UnsupportedGameError
-from ..game import DEFAULT_TOL, FloatArray, Game, MixedProfile
+from ..game import DEFAULT_TOL, FloatArray, Game
 from ._bimatrix import (
     DEGENERATE_PREFIX,
+    MAX_SUPPORT_PAIRS,
     BoolArray,
     IntArray,
     MaskArray,
     all_labels,
     bimatrix,
+    budget_warning,
     components,
+    count_support_pairs,
     finish,
     label_tolerance,
     pack_labels,
     rescale,
 )
-from ._checks import check_tol
-from ._polytope import Points, brute_force, qhull_vertices, stack_points
-from .result import EquilibriumBatch, SolverResult, dropped_warning, verify_bimatrix_batch
+from ._checks import check_count, check_tol
+from ._polytope import Points, brute_force, qhull_fits, qhull_vertices, stack_points
+from .result import (
+    MAX_EQUILIBRIA,
+    EquilibriumBatch,
+    SolverResult,
+    dropped_warning,
+    verify_bimatrix_batch,
+)
 
 __all__ = ["BRUTE_FORCE_LIMIT", "solve_vertex_enumeration", "vertex_enumeration_batch"]
 
@@ -72,7 +82,13 @@ METHOD = "vertex_enumeration"
 BRUTE_FORCE_LIMIT = 500
 
 
-def solve_vertex_enumeration(game: Game, *, tol: float = DEFAULT_TOL) -> SolverResult:
+def solve_vertex_enumeration(
+    game: Game,
+    *,
+    tol: float = DEFAULT_TOL,
+    max_equilibria: int = MAX_EQUILIBRIA,
+    max_bases: int = MAX_SUPPORT_PAIRS,
+) -> SolverResult:
     """All extreme Nash equilibria of a two-actor game, degenerate games included.
 
     Vertex enumeration of the best-response polytopes (Avis, Rosenberg, Savani
@@ -89,6 +105,17 @@ def solve_vertex_enumeration(game: Game, *, tol: float = DEFAULT_TOL) -> SolverR
     tol : float
         Regret tolerance for verification; constraints with slack below about
         ``tol / 2`` (relative to each actor's payoff range) count as tight.
+    max_equilibria : int
+        List (and verify) at most this many extreme equilibria: the first
+        completely labelled vertex pairs (in the order of the vertices found).
+        ``count`` is the number of pairs found, each an extreme equilibrium.
+    max_bases : int
+        Work budget (default one million). Brute force solves at most this many
+        of the ``C(m + n, m) - 1`` support pairs (bases); qhull is used only when
+        McMullen's upper bound on the vertices of each polytope is within it (every
+        16 x 16 game; a game with all payoffs tied has few vertices whatever its
+        size). Otherwise brute force stops at the budget: ``exhaustive`` is False
+        and a warning says the list may be incomplete.
 
     Returns
     -------
@@ -123,8 +150,26 @@ def solve_vertex_enumeration(game: Game, *, tol: float = DEFAULT_TOL) -> SolverR
     """
     a, b = bimatrix(game)
     tol = check_tol(tol)
-    (found,) = _enumerate(np.stack([a, b])[None], tol).split()
-    return _result(game, found, tol)
+    limit = check_count(max_equilibria, "max_equilibria")
+    budget = check_count(max_bases, "max_bases")
+    (found,) = _enumerate(np.stack([a, b])[None], tol, budget, keep=2 * limit).split()
+    warnings = []
+    if found.degenerate:
+        warnings.append(_degenerate_warning(found.count, found.components))
+    if found.examined is not None:
+        total = count_support_pairs(*game.shape)
+        warnings.append(budget_warning(METHOD, found.examined, total, f"max_bases={budget}"))
+    candidates = zip(found.x, found.y, strict=True)
+    return finish(
+        game,
+        METHOD,
+        candidates,
+        tol,
+        warnings,
+        limit=limit,
+        found=found.count,
+        exhaustive=found.examined is None,
+    )
 
 
 def vertex_enumeration_batch(payoffs: ArrayLike, *, tol: float = DEFAULT_TOL) -> EquilibriumBatch:
@@ -196,7 +241,7 @@ def vertex_enumeration_batch(payoffs: ArrayLike, *, tol: float = DEFAULT_TOL) ->
             np.zeros((0, 2)),
             np.zeros(0),
         )
-    found = _enumerate(flat, tol)
+    found = _enumerate(flat, tol, MAX_SUPPORT_PAIRS)
     ok, x, y, expected, regret = verify_bimatrix_batch(flat, found.game, found.x, found.y, tol)
     # Same order as the per-game results: by game, then descending lexicographic strategies.
     keys = [-np.round(column, 9) for column in np.concatenate([x, y], axis=1).T[::-1]]
@@ -205,8 +250,13 @@ def vertex_enumeration_batch(payoffs: ArrayLike, *, tol: float = DEFAULT_TOL) ->
     warnings: dict[int, tuple[str, ...]] = {}
     bounds = found.bounds()
     for g in np.flatnonzero(found.degenerate).tolist():
-        lo, hi = bounds[g], bounds[g + 1]
-        warnings[g] = (_degenerate_warning(hi - lo, found.components(g, lo, hi)),)
+        warnings[g] = (_degenerate_warning(bounds[g + 1] - bounds[g], int(found.parts[g])),)
+    if found.examined is not None:
+        stopped = budget_warning(
+            METHOD, found.examined, count_support_pairs(m, n), f"max_bases={MAX_SUPPORT_PAIRS}"
+        )
+        for g in range(len(flat)):
+            warnings[g] = (*warnings.get(g, ()), stopped)
     for g in np.unique(found.game[~ok]).tolist():
         dropped = int(np.count_nonzero(~ok[found.game == g]))
         worst = float(regret[(found.game == g) & ~ok].max())
@@ -230,9 +280,12 @@ def vertex_enumeration_batch(payoffs: ArrayLike, *, tol: float = DEFAULT_TOL) ->
 class _Found:
     """Completely labelled vertex pairs of one game, before verification."""
 
-    candidates: tuple[MixedProfile, ...]
+    x: FloatArray
+    y: FloatArray
+    count: int  # pairs found (x and y may hold fewer: the first ones)
     degenerate: bool
     components: int
+    examined: int | None  # support pairs examined, when the budget stopped the search
 
 
 def _degenerate_warning(count: int, parts: int) -> str:
@@ -247,33 +300,40 @@ def _degenerate_warning(count: int, parts: int) -> str:
     )
 
 
-def _result(game: Game, found: _Found, tol: float) -> SolverResult:
-    warnings = (
-        [_degenerate_warning(len(found.candidates), found.components)] if found.degenerate else []
-    )
-    return finish(game, METHOD, found.candidates, tol, warnings)
-
-
 # -- the algorithm on a stack of games ----------------------------------------------------------
 
 
-def _enumerate(payoffs: FloatArray, tol: float) -> _Pairs:
-    """Completely labelled vertex pairs of every game in ``payoffs``, shape (G, 2, m, n)."""
+def _enumerate(payoffs: FloatArray, tol: float, budget: int, *, keep: int | None = None) -> _Pairs:
+    """Completely labelled vertex pairs of every game in ``payoffs``, shape (G, 2, m, n).
+
+    Brute force for small polytopes, qhull for those whose vertices McMullen's bound
+    keeps within ``budget``, else brute force over the first ``budget`` support pairs.
+    At most ``keep`` pairs of each game are kept (all are counted).
+    """
     count, _, m, n = payoffs.shape
     a, scale_a = rescale(payoffs[:, 0])
     b, scale_b = rescale(payoffs[:, 1])
     eps_p = label_tolerance(tol, scale_b)  # P's constraints are the column actor's payoffs
     eps_q = label_tolerance(tol, scale_a)
-    if comb(m + n, m) <= BRUTE_FORCE_LIMIT or min(m, n) == 1:
+    small = comb(m + n, m) <= BRUTE_FORCE_LIMIT or min(m, n) == 1
+    if small and count_support_pairs(m, n) <= budget:
         p_points, q_points = brute_force(a, b, eps_p, eps_q)
-    else:
+    elif min(m, n) > 1 and qhull_fits(a, b, budget):
         p_points = stack_points(
-            [qhull_vertices(b[g].T, eps_p[g], m, n, side=0) for g in range(count)], m, m + n
+            [qhull_vertices(b[g].T, eps_p[g], m, n, side=0, limit=budget) for g in range(count)],
+            m,
+            m + n,
         )
         q_points = stack_points(
-            [qhull_vertices(a[g], eps_q[g], m, n, side=1) for g in range(count)], n, m + n
+            [qhull_vertices(a[g], eps_q[g], m, n, side=1, limit=budget) for g in range(count)],
+            n,
+            m + n,
         )
-    return _pair_all(_distinct(p_points), _distinct(q_points), count, m, n)
+    else:
+        p_points, q_points = brute_force(a, b, eps_p, eps_q, limit=budget)
+    pairs = _pair_all(_distinct(p_points), _distinct(q_points), count, m, n, keep)
+    stops = [found.examined for found in (p_points, q_points) if found.examined is not None]
+    return dataclasses.replace(pairs, examined=min(stops)) if stops else pairs
 
 
 @dataclass(frozen=True)
@@ -306,14 +366,17 @@ def _distinct(found: Points) -> _Vertices:
     )
 
 
-def _pair_all(p: _Vertices, q: _Vertices, count: int, m: int, n: int) -> _Pairs:
+def _pair_all(
+    p: _Vertices, q: _Vertices, count: int, m: int, n: int, keep: int | None = None
+) -> _Pairs:
     """Completely labelled pairs of every game, as candidate equilibria.
 
     A vertex of ``P`` with exactly ``m`` labels is completely labelled only
     with the vertex of ``Q`` carrying exactly the other ``n`` labels (or with
     a degenerate one carrying more): those pairs come from one sorted join on
     (game, labels) over all games. Pairs involving a degenerate vertex are
-    tested exhaustively within their game.
+    tested exhaustively within their game. Only the first ``keep`` pairs of each
+    game become candidates (an all-ties 100 x 100 game has 10,000 pairs).
     """
     full = all_labels(m + n)
     simple_p = np.flatnonzero(p.labels == m)
@@ -340,39 +403,61 @@ def _pair_all(p: _Vertices, q: _Vertices, count: int, m: int, n: int) -> _Pairs:
         pairs.append(_exhaustive(p.masks, q.masks, full, in_p[p.labels[in_p] == m], odd_q))
     found = np.concatenate(pairs)
     found = found[np.lexsort((found[:, 1], found[:, 0]))]
+    game = p.game[found[:, 0]]
+    bounds = np.searchsorted(game, np.arange(count + 1))
+    totals = np.diff(bounds)
+    parts = totals.copy()
+    for g in np.flatnonzero(degenerate).tolist():
+        parts[g] = components(found[bounds[g] : bounds[g + 1]])
+    if keep is not None:
+        kept = np.arange(len(found)) - bounds[game] < keep
+        found, game = found[kept], game[kept]
     x = p.points[found[:, 0]]
     y = q.points[found[:, 1]]
     return _Pairs(
-        game=p.game[found[:, 0]],
-        pairs=found,
+        game=game,
         x=x / x.sum(axis=1, keepdims=True),
         y=y / y.sum(axis=1, keepdims=True),
         degenerate=degenerate,
+        totals=totals,
+        parts=parts,
     )
 
 
 @dataclass(frozen=True)
 class _Pairs:
-    """Completely labelled vertex pairs of a stack of games, as flat arrays (games ascending)."""
+    """Completely labelled vertex pairs of a stack of games, as flat arrays (games ascending).
+
+    ``totals`` and ``parts`` are, per game, the pairs found (``x`` and ``y`` may hold
+    only the first ones) and the components they form; ``examined`` the support pairs
+    examined when a budget stopped the search.
+    """
 
     game: IntArray
-    pairs: IntArray
     x: FloatArray
     y: FloatArray
     degenerate: BoolArray
+    totals: IntArray
+    parts: IntArray
+    examined: int | None = None
 
     def bounds(self) -> list[int]:
         return np.searchsorted(self.game, np.arange(len(self.degenerate) + 1)).tolist()  # type: ignore[no-any-return]
-
-    def components(self, g: int, lo: int, hi: int) -> int:
-        return components(self.pairs[lo:hi]) if self.degenerate[g] else hi - lo
 
     def split(self) -> list[_Found]:
         """Per-game candidates, for results built game by game."""
         results = []
         for g, (lo, hi) in enumerate(itertools.pairwise(self.bounds())):
-            candidates = tuple(zip(self.x[lo:hi], self.y[lo:hi], strict=True))
-            results.append(_Found(candidates, bool(self.degenerate[g]), self.components(g, lo, hi)))
+            results.append(
+                _Found(
+                    self.x[lo:hi],
+                    self.y[lo:hi],
+                    int(self.totals[g]),
+                    bool(self.degenerate[g]),
+                    int(self.parts[g]),
+                    self.examined,
+                )
+            )
         return results
 
 

@@ -38,8 +38,8 @@ import numpy as np
 
 from ...errors import GameError
 from ...game import DEFAULT_TOL, FloatArray, Game, MixedProfile
-from .._checks import check_tol
-from ..result import SolverResult
+from .._checks import check_count, check_tol
+from ..result import MAX_EQUILIBRIA, SolverResult
 from ._drive import LAMBDA_CAP, qre_at, trace
 from ._layout import prepare
 from ._path import correct_at
@@ -214,7 +214,7 @@ def logit_path(
     prepared = prepare(game)
     step, accel, steps, top = _settings(first_step, max_accel, max_steps, max_lambda)
     tol = check_tol(tol)
-    cap = LAMBDA_CAP if top is None else top * prepared.scale
+    cap = LAMBDA_CAP if top is None else prepared.from_game(top)
     run = trace(
         prepared,
         tol,
@@ -234,7 +234,7 @@ def logit_path(
             exact = correct_at(run.tracer.homotopy, before + share * (after - before), cap)
             if exact is not None:
                 points[-1] = exact
-    lambdas = np.array([p[-1] for p in points]) / prepared.scale
+    lambdas = np.array([prepared.to_game(p[-1]) for p in points])
     lambdas.setflags(write=False)
     per_point = [prepared.lift(np.exp(p[:-1])) for p in points]
     profiles = []
@@ -253,6 +253,7 @@ def solve_logit(
     first_step: float = DEFAULT_FIRST_STEP,
     max_accel: float = DEFAULT_MAX_ACCEL,
     max_steps: int = DEFAULT_MAX_STEPS,
+    max_equilibria: int = MAX_EQUILIBRIA,
 ) -> SolverResult:
     """The Nash equilibrium selected by the logit QRE principal branch, any number of actors.
 
@@ -276,7 +277,9 @@ def solve_logit(
     max_accel : float
         Largest factor, ``> 1``, by which one step may be longer than the last.
     max_steps : int
-        Most accepted steps.
+        Most accepted steps (this bounds the work).
+    max_equilibria : int
+        Accepted as every method does; logit returns at most one equilibrium.
 
     Returns
     -------
@@ -308,21 +311,22 @@ def solve_logit(
     """
     prepared = prepare(game)
     tol = check_tol(tol)
+    check_count(max_equilibria, "max_equilibria")
     step, accel, steps, top = _settings(first_step, max_accel, max_steps, max_lambda)
     parameters: dict[str, Any] = {
         "first_step": step,
         "max_accel": accel,
         "max_steps": steps,
-        "max_lambda": LAMBDA_CAP / prepared.scale if top is None else top,
+        "max_lambda": prepared.to_game(LAMBDA_CAP) if top is None else top,
     }
-    cap = LAMBDA_CAP if top is None else top * prepared.scale
+    cap = LAMBDA_CAP if top is None else prepared.from_game(top)
     run = trace(
         prepared, tol, first_step=step, max_accel=accel, max_steps=steps, cap=cap, polish=True
     )
     tracer = run.tracer
     parameters.update(
         {
-            "lambda": 0.0 if tracer is None else tracer.lam / prepared.scale,
+            "lambda": 0.0 if tracer is None else prepared.to_game(tracer.lam),
             "steps": 0 if tracer is None else tracer.steps,
             "turns": 0 if tracer is None else tracer.turns,
             "bifurcations": 0 if tracer is None else tracer.bifurcations,

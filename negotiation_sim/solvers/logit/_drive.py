@@ -47,7 +47,7 @@ def trace(
     tracer = Tracer(Homotopy(layout), first_step, max_accel)
     last_lam = 0.0
     last_guess: list[tuple[int, ...]] = []
-    stop = f"lambda reached {cap / prepared.scale:.6g}"
+    stop = f"lambda reached {prepared.to_game(cap):.6g}"
     while tracer.lam < cap:
         if tracer.steps >= max_steps:
             stop = f"max_steps={max_steps} steps taken"
@@ -70,7 +70,7 @@ def trace(
             return Run(tracer, found[0], found[1], "polished")
     if not polish:
         return Run(tracer, None, (), stop)
-    at = tracer.lam / prepared.scale
+    at = prepared.to_game(tracer.lam)
     caveat = (
         f"logit: tracing stopped at lambda = {at:.6g} ({stop}) before the limit was identified; "
         "the equilibrium returned was reached from there and may not be the limit of the "
@@ -84,7 +84,7 @@ def trace(
     found = polish_limit(prepared, tracer.x, tol, supports, follow=False, reach=0.05)
     if found is not None:
         return Run(tracer, found[0], (caveat, *found[1]), f"nearest equilibrium ({stop})")
-    regret = layout.regret(np.exp(tracer.x[:-1])) * prepared.scale
+    regret = prepared.in_payoffs(layout.regret(np.exp(tracer.x[:-1])))
     warning = (
         f"logit: no verified equilibrium at the end of the principal branch ({stop}; "
         f"lambda = {at:.6g}, where the QRE has regret {regret:.3g} > tol {tol:g})"
@@ -97,7 +97,7 @@ def qre_at(
 ) -> tuple[MixedProfile, int]:
     """The QRE where the principal branch first reaches ``lam`` (game units), and the steps."""
     layout = prepared.layout
-    target = lam * prepared.scale
+    target = prepared.from_game(lam)
     if layout is None or target == 0:
         uniform = tuple(np.full(k, 1.0 / k) for k in prepared.game.shape)
         for vector in uniform:
@@ -110,7 +110,7 @@ def qre_at(
         if tracer.steps >= max_steps or not tracer.step() or tracer.lam < 0:
             raise NegotiationSimError(
                 f"logit: the principal branch could not be traced to lambda = {lam:g} "
-                f"(stopped at lambda = {tracer.lam / prepared.scale:.6g} after "
+                f"(stopped at lambda = {prepared.to_game(tracer.lam):.6g} after "
                 f"{tracer.steps} steps)"
             )
         if tracer.lam >= target:

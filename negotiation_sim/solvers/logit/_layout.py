@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from ...errors import GameError
 from ...game import FloatArray, Game, MixedProfile
+from .._scale import RESOLUTION, exponents, normalised
 
 IntArray = NDArray[np.intp]
 
@@ -173,10 +174,39 @@ class Layout:
 # -- games: actors with a choice, normalised payoffs ---------------------------------------------
 @dataclass(frozen=True)
 class Prepared:
+    """A game ready for the path: its active actors and their payoffs in path units.
+
+    The path's payoff unit is the largest payoff range of an active actor,
+    ``span * 2**exponent`` (kept apart so that payoffs near the largest float
+    neither overflow nor lose their unit); ``floor`` is the smallest power-of-two
+    exponent of an active actor's payoffs, which sets the smallest tolerance.
+    """
+
     game: Game
     active: tuple[int, ...]  # actors with at least two options
-    scale: float  # payoff unit: the largest payoff range of an active actor
+    exponent: int
+    span: float
     layout: Layout | None  # None when no actor has a choice
+    floor: int = 0
+
+    def to_game(self, lam: float) -> float:
+        """A precision (or any quantity per payoff unit) in game units."""
+        return float(np.ldexp(lam / self.span, -self.exponent))
+
+    def from_game(self, lam: float) -> float:
+        """A precision in game units in path units (``inf`` if that overflows)."""
+        with np.errstate(over="ignore"):
+            return float(np.ldexp(lam, self.exponent) * self.span)
+
+    def in_payoffs(self, value: float) -> float:
+        """A payoff difference in path units in game units."""
+        with np.errstate(over="ignore"):
+            return float(np.ldexp(value * self.span, self.exponent))
+
+    def path_tol(self, tol: float) -> float:
+        """The regret tolerance of every actor (:mod:`.._scale`), in path units."""
+        allowed = max(tol, float(np.ldexp(RESOLUTION, self.floor)))
+        return float(np.ldexp(allowed, -self.exponent)) / self.span
 
     def lift(self, sigma: FloatArray) -> MixedProfile:
         """The full profile (read-only vectors) from the flat profile of the active actors."""
@@ -197,13 +227,18 @@ def prepare(game: Game) -> Prepared:
         raise GameError(f"game: expected a negotiation_sim.Game, got {type(game).__name__}")
     active = tuple(i for i, k in enumerate(game.shape) if k > 1)
     if not active:
-        return Prepared(game, active, 1.0, None)
+        return Prepared(game, active, 0, 1.0, None)
     # Fix the actors without a choice (their axis has length 1), keep the others' tensors.
     index = tuple(slice(None) if k > 1 else 0 for k in game.shape)
     reduced = game.payoffs[(list(active), *index)]
     flat = reduced.reshape(len(active), -1)
+    # Divided by the common power-of-two scale first (exact): ranges cannot overflow.
+    own = exponents(flat, axis=1)
+    exponent = int(own.max())
+    flat = normalised(flat, exponent)
     lows = flat.min(axis=1)
-    scale = float((flat.max(axis=1) - lows).max())
-    scale = scale if scale > 0 else 1.0
-    normalised = (reduced - lows.reshape((-1,) + (1,) * len(active))) / scale
-    return Prepared(game, active, scale, Layout(np.ascontiguousarray(normalised)))
+    span = float((flat.max(axis=1) - lows).max())
+    span = span if span > 0 else 1.0
+    shifted = (flat - lows[:, None]) / span
+    layout = Layout(np.ascontiguousarray(shifted.reshape(reduced.shape)))
+    return Prepared(game, active, exponent, span, layout, int(own.min()))

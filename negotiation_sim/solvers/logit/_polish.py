@@ -241,7 +241,7 @@ def polish_limit(
     layout = prepared.layout
     assert layout is not None
     sigma = np.exp(x[:-1])
-    inner = 0.5 * tol / prepared.scale
+    inner = 0.5 * prepared.path_tol(tol)
     for support in supports:
         candidate = _polish_on(layout, x, support, follow)
         if candidate is None or float(np.abs(candidate - sigma).max()) > reach:

@@ -409,8 +409,86 @@ def test_a_torn_chunk_with_its_flag_is_recomputed(tmp_path):
     reference = run_experiment(spec, out)
     (out / "chunks" / "000002.npz").write_bytes(b"torn")  # the flag stays
     resumed = run_experiment(spec, out, resume=True)
-    assert json.loads(resumed.attrs["timings"])["chunks_computed"] == 1
+    timings = json.loads(resumed.attrs["timings"])
+    assert timings["chunks_computed"] == 1 and timings["chunks_rejected"] == 1
     assert _values(resumed).identical(_values(reference))
+
+
+def test_each_done_flag_is_a_ledger_entry_for_its_chunk(ceasefire_run):
+    """Index, the run's fingerprint, the sha256 of the chunk's bytes (hashlib on the file),
+    its points and seconds."""
+    import hashlib
+
+    _, out = ceasefire_run
+    spec = load_experiment(CEASEFIRE)
+    for k in range(10):
+        entry = json.loads((out / "chunks" / f"{k:06d}.done").read_text(encoding="utf-8"))
+        data = (out / "chunks" / f"{k:06d}.npz").read_bytes()
+        assert entry["index"] == k and entry["fingerprint"] == spec.fingerprint
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert entry["points"] == (97 if k < 9 else 943 - 9 * 97)
+        assert entry["seconds"] > 0
+
+
+def test_resume_accepts_the_same_files_however_their_paths_are_spelled(tmp_path, monkeypatch):
+    folder = tmp_path / "experiments"
+    folder.mkdir()
+    for name in ("ceasefire.toml", "ceasefire_sweep.toml"):
+        (folder / name).write_bytes((DATA / name).read_bytes())
+    monkeypatch.chdir(tmp_path)
+    assert main(["sweep", "experiments/ceasefire_sweep.toml", "-o", "out", "--no-progress"]) == 0
+    Path("out/results.nc").unlink()
+    for spelled in ("./experiments/ceasefire_sweep.toml", str(folder / "ceasefire_sweep.toml")):
+        again = ["sweep", spelled, "-o", "./out/", "--resume", "--no-progress"]
+        assert main(again) == 0, spelled
+    resumed = xr.load_dataset("out/results.nc")
+    assert json.loads(resumed.attrs["timings"])["chunks_computed"] == 0
+
+
+def test_resume_removes_the_temporary_files_of_a_killed_run(tmp_path):
+    spec = load_experiment(CEASEFIRE)
+    out = tmp_path / "run"
+    run_experiment(spec, out)
+    left = [
+        out / ".results.nc.4242.tmp",
+        out / ".manifest.json.4242.tmp",
+        out / "chunks" / ".000003.npz.4242.tmp",
+        out / "chunks" / ".000003.done.4242.tmp",
+    ]
+    theirs = [out / ".notes.tmp", out / "chunks" / "draft.tmp"]
+    for path in left + theirs:
+        path.write_bytes(b"partial")
+    run_experiment(spec, out, resume=True)
+    assert not any(path.exists() for path in left)
+    assert all(path.read_bytes() == b"partial" for path in theirs)
+
+
+@pytest.mark.parametrize("flag", [[], ["--resume"], ["--overwrite"]])
+def test_a_manifest_negotiation_sim_did_not_write_is_never_replaced(flag, tmp_path, capsys):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    manifest = folder / "manifest.json"
+    manifest.write_text('{"name": "my web app", "version": "1.0"}', encoding="utf-8")
+    (folder / "results.nc").write_bytes(b"my results")
+    assert main(["sweep", str(CEASEFIRE), "-o", str(folder), *flag]) == 2
+    err = capsys.readouterr().err
+    assert f"{manifest} is not the manifest of a negotiation_sim sweep" in err
+    assert err.count("\n") == 1
+    assert manifest.read_text(encoding="utf-8") == '{"name": "my web app", "version": "1.0"}'
+    assert (folder / "results.nc").read_bytes() == b"my results"
+    assert sorted(p.name for p in folder.iterdir()) == ["manifest.json", "results.nc"]
+
+
+def test_overwrite_keeps_foreign_files_in_the_chunks_folder(tmp_path):
+    spec = load_experiment(CEASEFIRE)
+    out = tmp_path / "run"
+    run_experiment(spec, out)
+    mine = out / "chunks" / "README"
+    mine.write_text("my notes on the chunks", encoding="utf-8")
+    again = run_experiment(spec, out, overwrite=True)
+    assert json.loads(again.attrs["timings"])["chunks_computed"] == 10
+    assert mine.read_text(encoding="utf-8") == "my notes on the chunks"
+    run_experiment(spec, out, resume=True)  # and the directory stays resumable
 
 
 # -- command line --------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._files import disk_error, write_atomically
-from ..errors import InputError
+from ..errors import InputError, Problem, ScenarioError
 from ..game import DEFAULT_TOL, FloatArray, Game
 from ..scenario import Scenario
 from .checkpoints import (
@@ -273,8 +273,9 @@ def run_experiment(
     """
     started = time.perf_counter()
     out = Path(out)
-    chunks = tasks(experiment, tol=tol)
+    _check_chunking(experiment)
     check_writable(experiment)  # before the directory is touched
+    chunks = tasks(experiment, tol=tol)
     with locked(out):
         try:
             prepare(out, _manifest(experiment, len(chunks)), resume, overwrite)
@@ -320,6 +321,26 @@ def run_experiment(
         except OSError as exc:
             raise _stopped(out, out / RESULTS, exc, len(chunks)) from None
     return dataset
+
+
+#: The most chunks a sweep may have (each is two files in ``chunks/``).
+MAX_CHUNKS = 100_000
+
+
+def _check_chunking(experiment: Experiment) -> None:
+    n_chunks = -(-experiment.n_points // experiment.chunk_size)
+    if n_chunks > MAX_CHUNKS:
+        raise ScenarioError(
+            experiment.source,
+            [
+                Problem(
+                    "experiment.chunk_size",
+                    f"{experiment.n_points:,} points in chunks of {experiment.chunk_size:,} make "
+                    f"{n_chunks:,} chunks, more than {MAX_CHUNKS:,} (each is two files): use a "
+                    f"larger chunk_size (at least {-(-experiment.n_points // MAX_CHUNKS):,})",
+                )
+            ],
+        )
 
 
 def _resume(

@@ -228,23 +228,9 @@ def test_flags_of_an_older_version_are_rejected_not_trusted(tmp_path, reference,
 
 
 @pytest.fixture
-def disk(tmp_path):
-    """A 1 MiB tmpfs of this test's own (root only), unmounted afterwards."""
-    where = tmp_path / "disk"
-    where.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(where)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(
-            "full and read-only disk tests need a tmpfs they can mount (root on Linux): "
-            + (mounted.stderr.strip() or f"mount exited {mounted.returncode}")
-        )
-    yield where
-    subprocess.run(["umount", "-l", str(where)], check=False)
+def disk(tmpfs: Callable[[str], Path]) -> Path:
+    """A 1 MiB tmpfs of this test's own (root only: skipped with a message elsewhere)."""
+    return tmpfs("1m")
 
 
 def _fill(disk: Path, leave: int) -> Path:

@@ -9,6 +9,7 @@ module runs in well under a minute on two cores.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -348,10 +349,22 @@ def _write_lock(out: Path, **owner: object) -> None:
     (out / lock.LOCK).write_text(json.dumps(owner), encoding="utf-8")
 
 
-@pytest.mark.parametrize("flock", [True, False], ids=["flock", "pid check"])
-def test_a_stale_lock_is_reported_and_taken_over(flock, tmp_path, monkeypatch, capsys):
-    if not flock:
-        monkeypatch.setattr(lock, "fcntl", None)
+class _NoLocks:
+    """``fcntl`` on a file system without locks (some network ones)."""
+
+    LOCK_EX = LOCK_NB = 0
+
+    @staticmethod
+    def flock(descriptor: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+
+@pytest.mark.parametrize(
+    "fcntl", ["flock", None, _NoLocks], ids=["flock", "pid check", "flock unsupported"]
+)
+def test_a_stale_lock_is_reported_and_taken_over(fcntl, tmp_path, monkeypatch, capsys):
+    if fcntl != "flock":
+        monkeypatch.setattr(lock, "fcntl", fcntl)
     out = tmp_path / "run"
     pid = _dead_pid()
     _write_lock(out, pid=pid, host=socket.gethostname(), started="2026-01-01T00:00:00+00:00")
@@ -363,8 +376,9 @@ def test_a_stale_lock_is_reported_and_taken_over(flock, tmp_path, monkeypatch, c
     assert not (out / lock.LOCK).exists()
 
 
-def test_without_flock_a_live_owner_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(lock, "fcntl", None)
+@pytest.mark.parametrize("fcntl", [None, _NoLocks], ids=["no flock", "flock unsupported"])
+def test_without_flock_a_live_owner_is_refused(fcntl, tmp_path, monkeypatch):
+    monkeypatch.setattr(lock, "fcntl", fcntl)
     out = tmp_path / "run"
     _write_lock(out, pid=os.getpid(), host=socket.gethostname())
     with pytest.raises(RunError, match=rf"in use by another sweep \(pid {os.getpid()} on "):
@@ -375,7 +389,9 @@ def test_without_flock_a_live_owner_is_refused(tmp_path, monkeypatch):
 def test_a_lock_of_another_host_is_never_taken_over(tmp_path):
     out = tmp_path / "run"
     _write_lock(out, pid=1, host="elsewhere.example")
-    with pytest.raises(RunError, match=r"pid 1 on elsewhere\.example.*if no sweep runs there"):
+    with pytest.raises(
+        RunError, match=r"pid 1 on elsewhere\.example.*if it no longer runs, delete "
+    ):
         run_experiment(load_experiment(CEASEFIRE), out, progress=False)
     assert (out / lock.LOCK).exists()
 

@@ -43,12 +43,12 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        initializer=die_with_parent,
+        initializer=_die_with_parent,
         initargs=(os.getpid(),),
     )
 
 
-def die_with_parent(parent: int) -> None:
+def _die_with_parent(parent: int) -> None:
     """Make this process end when ``parent`` ends (a process pool's worker initializer)."""
     if not _kernel_kills_at_parent_death():
         threading.Thread(target=_watch, args=(parent,), daemon=True).start()

@@ -11,6 +11,7 @@ with the owner's pid, before it reads or deletes anything.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import socket
@@ -100,27 +101,39 @@ def _acquire(path: Path) -> int:
 def _take(path: Path, descriptor: int, created: bool) -> bool:
     """Lock the open file and write its owner; False when ``path`` is no longer this file."""
     previous = None if created else _owner(descriptor)
-    if fcntl is not None:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise _in_use(path, _owner(descriptor)) from None
+    if _flock(path, descriptor):
         if not _same_file(path, descriptor):  # its owner unlinked it meanwhile
             return False
-        if previous is not None and previous.get("host") not in (None, socket.gethostname()):
-            raise _in_use(path, previous, elsewhere=True)  # flock may not reach that host
+        if previous and previous.get("host") != socket.gethostname():
+            raise _in_use(path, previous, unsure=True)  # flock may not reach that host
     elif previous is not None:
         if _alive(previous):
-            raise _in_use(path, previous, elsewhere=previous.get("host") != socket.gethostname())
+            raise _in_use(path, previous, unsure=True)
         path.unlink(missing_ok=True)  # stale: make it again with O_EXCL
         _say_stale(path, previous)
         return False
-    if previous is not None:
+    if previous:  # (empty: a sweep that died before writing, or one that has just made it)
         _say_stale(path, previous)
     owner = {"pid": os.getpid(), "host": socket.gethostname(), "started": _now()}
     os.ftruncate(descriptor, 0)
-    os.pwrite(descriptor, json.dumps(owner).encode("utf-8"), 0)
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    os.write(descriptor, json.dumps(owner).encode("utf-8"))
     os.fsync(descriptor)
+    return True
+
+
+def _flock(path: Path, descriptor: int) -> bool:
+    """Take the ``flock``; False where there is none (then the pid check decides)."""
+    if fcntl is None:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise _in_use(path, _owner(descriptor)) from None
+    except OSError as exc:
+        if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL):
+            return False  # a file system without locks (some network ones)
+        raise
     return True
 
 
@@ -135,7 +148,8 @@ def _release(path: Path, descriptor: int) -> None:
 def _owner(descriptor: int) -> dict[str, Any]:
     """Who wrote the lock (empty when it cannot be read: being written, or foreign)."""
     try:
-        found = json.loads(os.pread(descriptor, 4096, 0).decode("utf-8"))
+        os.lseek(descriptor, 0, os.SEEK_SET)
+        found = json.loads(os.read(descriptor, 4096).decode("utf-8"))
     except (OSError, ValueError):
         return {}
     return found if isinstance(found, dict) else {}
@@ -149,9 +163,10 @@ def _same_file(path: Path, descriptor: int) -> bool:
 
 
 def _alive(owner: dict[str, Any]) -> bool:
-    """Whether the owner may still run: its pid runs here, or it ran on another host."""
+    """Whether the owner may still run: its pid runs here, it ran on another host, or this
+    system cannot tell (Windows, where ``os.kill(pid, 0)`` would signal)."""
     pid = owner.get("pid")
-    if owner.get("host") != socket.gethostname() or not isinstance(pid, int):
+    if owner.get("host") != socket.gethostname() or not isinstance(pid, int) or os.name == "nt":
         return True
     try:
         os.kill(pid, 0)
@@ -169,12 +184,11 @@ def _describe(owner: dict[str, Any]) -> str:
     return f"pid {pid}{host}{since}"
 
 
-def _in_use(path: Path, owner: dict[str, Any], *, elsewhere: bool = False) -> RunError:
-    hint = (
-        f"if no sweep runs there any more, delete {path}"
-        if elsewhere
-        else "wait for it to finish, or stop it (its finished chunks are kept)"
-    )
+def _in_use(path: Path, owner: dict[str, Any], *, unsure: bool = False) -> RunError:
+    """The refusal; ``unsure``: whether the owner still runs cannot be told from here."""
+    hint = "wait for it to finish, or stop it (its finished chunks are kept)"
+    if unsure:
+        hint += f"; if it no longer runs, delete {path}"
     return RunError(f"{path.parent} is in use by another sweep ({_describe(owner)}): {hint}")
 
 

@@ -556,3 +556,26 @@ def test_cli_set_holds_parameters_and_is_part_of_the_fingerprint(tmp_path, capsy
     assert "--set trust: 'trust' is a swept axis" in err
     assert "--set s_nrth: unknown parameter" in err and "did you mean 's_north'" in err
     assert "--set r_north: value 99 is outside the range" in err
+
+
+def test_a_failure_at_the_end_keeps_the_chunks_and_resume_finishes(tmp_path, monkeypatch):
+    """What no check could foresee (here: a failure injected into building the dataset)."""
+    spec = load_experiment(CEASEFIRE)
+    reference = run_experiment(spec, tmp_path / "reference")
+    real = runner_module.to_dataset
+
+    def broken(*args, **kwargs):
+        raise ValueError("injected")
+
+    monkeypatch.setattr(runner_module, "to_dataset", broken)
+    out = tmp_path / "run"
+    with pytest.raises(
+        RunError,
+        match=r"results\.nc: cannot write the results \(injected\); "
+        r"the 10 finished chunks are kept in .*--resume",
+    ):
+        run_experiment(spec, out)
+    monkeypatch.setattr(runner_module, "to_dataset", real)
+    resumed = run_experiment(spec, out, resume=True)
+    assert json.loads(resumed.attrs["timings"])["chunks_computed"] == 0
+    assert _values(resumed).identical(_values(reference))

@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._files import disk_error, write_atomically
-from ..errors import InputError, Problem, ScenarioError
+from ..errors import InputError, NegotiationSimError, Problem, RunError, ScenarioError
 from ..game import DEFAULT_TOL, FloatArray, Game
 from ..scenario import Scenario
 from .checkpoints import (
@@ -314,12 +314,27 @@ def run_experiment(
             "executor": "in-process" if executor is None else type(executor).__name__,
             "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         }
+        return _write_results(experiment, out, data, timings)
+
+
+def _write_results(
+    experiment: Experiment, out: Path, data: dict[str, NDArray[Any]], timings: dict[str, Any]
+) -> xr.Dataset:
+    """The dataset, written to ``out/results.nc``; a failure keeps the chunks and says how to
+    finish (what :func:`.dataset.check_writable` could foresee was refused before the grid)."""
+    try:
         dataset = to_dataset(experiment, data, timings)
-        try:
-            # Straight into the file (scipy's writer takes a file object): no copy in memory.
-            write_atomically(out / RESULTS, lambda h: dataset.to_netcdf(h, engine="scipy"))
-        except OSError as exc:
-            raise _stopped(out, out / RESULTS, exc, len(chunks)) from None
+        # Straight into the file (scipy's writer takes a file object): no copy in memory.
+        write_atomically(out / RESULTS, lambda h: dataset.to_netcdf(h, engine="scipy"))
+    except OSError as exc:
+        raise _stopped(out, out / RESULTS, exc, timings["chunks"]) from None
+    except NegotiationSimError:
+        raise
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise RunError(
+            f"{out / RESULTS}: cannot write the results ({exc}); the {timings['chunks']} "
+            f"finished chunks are kept in {out}: once fixed, run the same command with --resume"
+        ) from None
     return dataset
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .game import FloatArray, Game
 from .solvers.result import Equilibrium, SolverResult
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from .scenario import Scenario
 
 __all__ = [
+    "SUMMARISED",
     "format_equilibrium",
     "format_game",
     "format_result",
@@ -60,14 +62,28 @@ def format_equilibrium(game: Game, equilibrium: Equilibrium) -> str:
     return " | ".join(parts) + f"  ->  payoffs {payoffs}"
 
 
+def _how_many(count: int, exhaustive: bool) -> str:
+    """``"3 equilibria"``; a search stopped by its budget found at least that many."""
+    words = f"{count} equilibri{'um' if count == 1 else 'a'}"
+    return words if exhaustive else f"{words} found before the search stopped (there may be more)"
+
+
 def format_result(result: SolverResult) -> str:
-    """Method, equilibria, value (zero-sum), removed options (dominance), warnings."""
-    count = len(result.equilibria)
+    """Method, equilibria (at most :data:`SUMMARISED`), value, removed options, warnings.
+
+    >>> from negotiation_sim import Game, solve
+    >>> text = format_result(solve(Game(np.zeros((2, 20, 20))), "pure"))
+    >>> text.splitlines()[0], text.splitlines()[-1].split("... ")[1]
+    ('pure: 400 equilibria', '300 more (listed in the result: 400)')
+    """
     kind = _KIND.get(result.method, "")
-    lines = [f"{result.method}: {count} equilibri{'um' if count == 1 else 'a'}{kind}"]
-    lines += [
-        f"  {k}. {format_equilibrium(result.game, eq)}" for k, eq in enumerate(result.equilibria, 1)
-    ]
+    lines = [f"{result.method}: {_how_many(result.count, result.exhaustive)}{kind}"]
+    shown = result.equilibria[:SUMMARISED]
+    lines += [f"  {k}. {format_equilibrium(result.game, eq)}" for k, eq in enumerate(shown, 1)]
+    if result.count > len(shown):
+        lines.append(
+            f"  ... {result.count - len(shown)} more (listed in the result: {len(result)})"
+        )
     if result.value is not None:
         lines.append(
             "  value: "
@@ -108,10 +124,21 @@ def format_game(game: Game, title: str | None = None) -> str:
     return "\n".join(lines)
 
 
+#: Equilibria of one format that a report analyses (outcomes, surplus, efficiency): the
+#: first the solver lists. A solver lists at most ``max_equilibria`` (1,000 by default);
+#: an all-ties game of 16 actors has 65,536. The report gives the full count.
+SUMMARISED = 100
+
+
 def scenario_summary(
     scenario: Scenario, format: str | None, params: Mapping[str, float], result: SolverResult
 ) -> dict[str, Any]:
-    """A JSON-ready account of one format's equilibria, in the scenario's words."""
+    """A JSON-ready account of one format's equilibria, in the scenario's words.
+
+    The first :data:`SUMMARISED` equilibria of ``result`` are analysed and listed;
+    ``count`` is how many the solver found (``result.count``), ``complete`` whether
+    it listed them all and searched to the end.
+    """
     game = result.game
     no_deal = _no_deal_payoffs(scenario, params, scenario.actor_ids)
     values = scenario.values(params)
@@ -119,13 +146,10 @@ def scenario_summary(
     _, reached, everyone = scenario.resolve(format, values)
     full_game = Game(scenario.full_payoffs(values), scenario.actor_ids)
     equilibria = []
-    for eq in result.equilibria:
-        outcomes: dict[str, float] = {}
-        for profile in np.ndindex(*game.shape):
-            weight = float(np.prod([s[j] for s, j in zip(eq.strategies, profile, strict=True)]))
-            if weight > 1e-12:
-                outcome = scenario.outcome_ids[int(reached[(*profile, 0)])]
-                outcomes[outcome] = outcomes.get(outcome, 0.0) + weight
+    for eq in result.equilibria[:SUMMARISED]:
+        outcomes = {
+            scenario.outcome_ids[o]: p for o, p in _outcome_shares(eq, reached[..., 0]).items()
+        }
         entry: dict[str, Any] = {
             "strategies": {
                 actor: {o: float(p) for o, p in zip(options, s, strict=True) if p > 1e-12}
@@ -169,9 +193,31 @@ def scenario_summary(
         "parameters": {**scenario.defaults(), **params},
         "method": result.method,
         "tol": result.tol,
+        "count": result.count,
+        "complete": result.complete,
+        "exhaustive": result.exhaustive,
         "equilibria": equilibria,
         "warnings": list(result.warnings),
     }
+
+
+def _outcome_shares(eq: Equilibrium, reached: NDArray[np.intp]) -> dict[int, float]:
+    """Probability of each outcome (index) at ``eq``, in the order of the first profile
+    leading to it; profiles of probability at most 1e-12 left out.
+
+    One product over the profiles (not a loop in Python): a 16-actor game has 65,536.
+    """
+    if eq.profile is not None:
+        return {int(reached[eq.profile]): 1.0}
+    weights = eq.strategies[0]
+    for sigma in eq.strategies[1:]:
+        weights = np.multiply.outer(weights, sigma)
+    flat = weights.ravel()
+    played = np.flatnonzero(flat > 1e-12)
+    ids = reached.ravel()[played]
+    found, first = np.unique(ids, return_index=True)
+    totals = np.bincount(ids, weights=flat[played], minlength=int(found.max(initial=0)) + 1)
+    return {int(o): float(totals[o]) for o in found[np.argsort(first)]}
 
 
 def _full_strategies(
@@ -211,7 +257,7 @@ def _no_deal_payoffs(
     return [float(points[ids.index(a), 0]) for a in actors]
 
 
-#: Equilibria a text report lists in full, per format.
+#: Equilibria a text report lists in full, per format (the rest are counted and tallied).
 _SHOWN = 6
 
 
@@ -236,12 +282,11 @@ def scenario_report(
     no_deal = scenario.outcomes[scenario.no_deal].label
     lines.append(f"No deal (the disagreement point): {no_deal}")
     for summary in summaries:
-        count = len(summary["equilibria"])
-        lines += [
-            "",
-            f"Format: {summary['format']} — {summary['method']}: {count} equilibri{'um' if count == 1 else 'a'}",
-        ]
-        shown = summary["equilibria"][:_SHOWN]
+        listed = summary["equilibria"]
+        count = summary.get("count", len(listed))
+        how_many = _how_many(count, summary.get("exhaustive", True))
+        lines += ["", f"Format: {summary['format']} — {summary['method']}: {how_many}"]
+        shown = listed[:_SHOWN]
         for k, eq in enumerate(shown, 1):
             outcomes = "; ".join(
                 label if p > 1 - 1e-9 else f"{label} (p={p:.3f})"
@@ -272,11 +317,12 @@ def scenario_report(
                 )
         if count > len(shown):
             tally: dict[str, int] = {}
-            for eq in summary["equilibria"]:
+            for eq in listed:
                 for label in eq["outcomes"]:
                     tally[label] = tally.get(label, 0) + 1
             counts = "; ".join(f"{label}: {n}" for label, n in tally.items())
-            lines.append(f"  ... {count - len(shown)} more; equilibria by outcome: {counts}")
+            among = "" if len(listed) == count else f" (of the first {len(listed)} found)"
+            lines.append(f"  ... {count - len(shown)} more; equilibria by outcome{among}: {counts}")
         lines += [f"  warning: {w}" for w in summary["warnings"]]
     if analysis is not None:
         lines += ["", *_analysis_lines(scenario, analysis)]
@@ -304,7 +350,7 @@ def _analysis_lines(scenario: Scenario, analysis: Mapping[str, Any]) -> list[str
     for name, deals in analysis.get("formats", {}).items():
         if not deals:
             lines.append(f"  {name} format: none of its equilibria is a deal")
-        for deal in deals:
+        for deal in deals[:_SHOWN]:
             if deal["durable"]:
                 lines.append(f"  {name} deal holds when every actor may deviate: {deal['outcome']}")
             else:
@@ -313,7 +359,10 @@ def _analysis_lines(scenario: Scenario, analysis: Mapping[str, Any]) -> list[str
                     for s in deal["spoilers"]
                 )
                 lines.append(f"  {name} deal is spoiled: {deal['outcome']}: {spoilers}")
+        if len(deals) > _SHOWN:
+            lines.append(f"  ... {len(deals) - _SHOWN} more deals of the {name} format checked")
     for game, values in analysis.get("who_must_agree", {}).items():
         shares = ", ".join(f"{a} {v:.3f}" for a, v in values.items())
         lines.append(f"  Shapley value, {game}: {shares}")
+    lines += [f"  note: {note}" for note in analysis.get("notes", [])]
     return lines

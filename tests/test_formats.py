@@ -52,3 +52,18 @@ def test_alaska_deal_over_their_heads_is_spoiled_by_ukraine_at_middling_trust():
     assert spoiler.actor == "ukraine" and spoiler.gain > 0
     assert spoiler.outcome == scenario.no_deal
     assert spoiler.effect["ukraine"] == spoiler.gain
+
+
+def test_durability_checks_at_most_max_equilibria_in_profile_order():
+    """A format of 5 choosers with ties everywhere: 32 pure equilibria, the first 3 checked."""
+    from tests.test_report import all_ties_scenario
+
+    scenario = parse_scenario(all_ties_scenario(6))
+    checked = deal_durability(scenario, "most", max_equilibria=3)
+    assert [d.profile for d in checked] == [
+        ("x", "x", "x", "x", "x", "x"),
+        ("x", "x", "x", "x", "y", "x"),
+        ("x", "x", "x", "y", "x", "x"),
+    ]
+    assert all(d.is_deal and d.durable for d in checked)
+    assert len(deal_durability(scenario, "most")) == 32

@@ -205,3 +205,13 @@ def test_analyse_result_uses_the_results_tolerance_and_every_equilibrium():
 def test_bad_disagreement(bad):
     with pytest.raises(GameError, match="disagreement"):
         analyse_equilibrium(PD, (0, 0), bad)
+
+
+def test_many_equal_rows_are_judged_once():
+    """60,000 rows, 3 distinct (a scenario's profiles leading to a few outcomes): the frontier
+    is every copy of the 2 efficient rows, found in bounded work."""
+    rows = np.array([[0.0, 1.0], [1.0, 0.0], [0.4, 0.4]])
+    points = rows[np.arange(60_000) % 3]
+    assert pareto_frontier(points).indices == tuple(range(60_000))
+    frontier = pareto_frontier(points, lotteries=True)
+    assert frontier.indices == tuple(i for i in range(60_000) if i % 3 != 2)

@@ -350,3 +350,40 @@ def test_batched_shares_keep_the_batch_shape_and_need_the_actor_count():
     games = rng.normal(size=(6, 3, 2, 2, 2))
     zero = games - games.mean(axis=1, keepdims=True)
     assert np.allclose(zero_sum_shares(zero, n_actors=3)[0], 1.0)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(5, 7), st.integers(0, 2**32 - 1))
+def test_many_actor_shares_equal_the_plain_definition(n, seed):
+    """Up to 7 actors (120 interactions the definition visits one by one), the one transform."""
+    u = np.random.default_rng(seed).integers(-2, 3, size=(n,) + (2,) * n).astype(float)
+    raw, strategic = zero_sum_shares(u)
+    expected_raw, expected_strategic = zero_sum_shares_reference(u)
+    assert raw == pytest.approx(expected_raw, abs=1e-12)
+    assert strategic == pytest.approx(expected_strategic, abs=1e-12)
+
+
+def test_sixteen_actor_shares_are_one_transform_not_two_to_the_n_subsets():
+    """A 16-actor game (65,536 profiles, 65,519 interactions of two or more actors) in one pass:
+    all ties, then a zero-sum game (each profile's mean payoff removed), shares 0 and 1."""
+    ties = np.zeros((16,) + (2,) * 16)
+    assert [float(v) for v in zero_sum_shares(ties)] == [0.0, 0.0]
+    rng = np.random.default_rng(16)
+    u = rng.normal(size=(16,) + (2,) * 16)
+    zero = u - u.mean(axis=0)
+    assert [round(float(v), 9) for v in zero_sum_shares(zero)] == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("exponent", [0, 500, 1020])
+def test_shares_and_coco_do_not_overflow_at_huge_payoffs(exponent):
+    """Shares are ratios and coco a pair of values: a power-of-two scale changes neither
+    (up to the scale), even where squares and sums of payoffs would overflow."""
+    base = Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    huge = base.with_payoffs(np.ldexp(base.payoffs, exponent))
+    with np.errstate(over="raise", invalid="raise"):
+        scaled = sum_structure(huge)
+        coco = coco_value(huge)
+    plain = sum_structure(base)
+    assert scaled.zero_sum_share == plain.zero_sum_share
+    assert scaled.strategic_zero_sum_share == plain.strategic_zero_sum_share
+    assert coco.value == tuple(float(np.ldexp(v, exponent)) for v in coco_value(base).value)

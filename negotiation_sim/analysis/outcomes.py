@@ -220,7 +220,7 @@ def pareto_frontier(
     ``lotteries`` it must in addition not be dominated by any convex
     combination of rows (one linear program per row that survives the pure
     test), so the lottery frontier is a subset of the pure one. Duplicate rows
-    are all kept.
+    are all kept (and judged once: the work grows with the distinct rows).
 
     Examples
     --------
@@ -240,10 +240,17 @@ def pareto_frontier(
         )
     if not np.all(np.isfinite(q)):
         raise GameError("points: values must be finite")
-    kept = [j for j in range(q.shape[0]) if not _dominated_by_pure(q, q[j], tol)]
+    # Equal rows get the same verdict: each distinct row is judged once (a scenario's
+    # 65,536 profiles may lead to a handful of outcomes), against the distinct rows.
+    distinct, which = np.unique(q, axis=0, return_inverse=True)
+    efficient = [not _dominated_by_pure(distinct, row, tol) for row in distinct]
     if lotteries:
-        candidates = q[kept]
-        kept = [j for j in kept if not _dominated_by_lottery(candidates, q[j], tol)]
+        candidates = distinct[efficient]
+        efficient = [
+            ok and not _dominated_by_lottery(candidates, row, tol)
+            for ok, row in zip(efficient, distinct, strict=True)
+        ]
+    kept = np.flatnonzero(np.array(efficient, dtype=bool)[which.ravel()]).tolist()
     return ParetoFrontier(
         tuple(kept), frozen_array(q[kept].reshape(len(kept), q.shape[1])), lotteries
     )

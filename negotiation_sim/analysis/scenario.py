@@ -21,12 +21,13 @@ import numpy as np
 
 from ..game import Game
 from ..scenario import Scenario
+from ..solvers.pure import pure_equilibria
 from .bargaining import egalitarian, kalai_smorodinsky, nash_bargaining
-from .coalitions import shapley_value, unanimity_game, veto_game
+from .coalitions import MAX_ACTORS, shapley_value, unanimity_game, veto_game
 from .formats import deal_durability
 from .zero_sum import sum_structure
 
-__all__ = ["analyse_scenario", "blocking_actors", "who_must_agree"]
+__all__ = ["CHECKED", "analyse_scenario", "blocking_actors", "who_must_agree"]
 
 
 def _full_game(scenario: Scenario, params: Mapping[str, float]) -> Game:
@@ -123,10 +124,21 @@ def _principals(scenario: Scenario) -> tuple[str, ...]:
     return choosers if len(choosers) < len(scenario.actors) else ()
 
 
+#: Pure equilibria of a format checked for durability (the first in profile order); a
+#: note gives the full count when there are more.
+CHECKED = 100
+
+
 def analyse_scenario(
     scenario: Scenario, params: Mapping[str, float] | None = None
 ) -> dict[str, Any]:
-    """The analysis section of ``negotiation-sim solve``, JSON-ready."""
+    """The analysis section of ``negotiation-sim solve``, JSON-ready.
+
+    Its work is bounded whatever the scenario: per format at most :data:`CHECKED`
+    equilibria are checked for durability, and Shapley values are left out above
+    :data:`~negotiation_sim.analysis.coalitions.MAX_ACTORS` actors; ``notes`` says
+    what was left out.
+    """
     params = dict(params or {})
     game = _full_game(scenario, params)
     structure = sum_structure(game)
@@ -165,9 +177,17 @@ def analyse_scenario(
             }
         section["bargaining"] = {"disagreement": no_deal, "solutions": solutions}
     section["formats"] = {}
+    notes = []
     for name, chosen in scenario.formats.items():
         if len(chosen.choosers) == len(scenario.actors):
             continue
+        format_game = scenario.game(params, format=name)
+        count = int(pure_equilibria(format_game.payoffs, n_actors=format_game.n_actors).sum())
+        if count > CHECKED:
+            notes.append(
+                f"the {name} format has {count} pure equilibria; the first {CHECKED} "
+                "(in profile order) were checked for durability"
+            )
         section["formats"][name] = [
             {
                 "profile": dict(zip(scenario.actor_ids, d.profile, strict=True)),
@@ -184,10 +204,19 @@ def analyse_scenario(
                     for s in d.spoilers
                 ],
             }
-            for d in deal_durability(scenario, name, params)
+            for d in deal_durability(scenario, name, params, max_equilibria=CHECKED)
             if d.is_deal
         ]
-    section["who_must_agree"] = who_must_agree(
-        scenario.actor_ids, blocking_actors(scenario), _principals(scenario)
-    )
+    section["who_must_agree"] = {}
+    if len(scenario.actors) <= MAX_ACTORS:
+        section["who_must_agree"] = who_must_agree(
+            scenario.actor_ids, blocking_actors(scenario), _principals(scenario)
+        )
+    else:
+        notes.append(
+            f"Shapley values of who must agree left out: {len(scenario.actors)} actors, more "
+            f"than {MAX_ACTORS} (the exact computation evaluates 2^n coalitions)"
+        )
+    if notes:
+        section["notes"] = notes
     return section

@@ -51,7 +51,6 @@ revisited', Q. J. Econ. 128(2): 917-966). Two actors with matrices ``A, B``:
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,6 +59,7 @@ from numpy.typing import ArrayLike
 from .._transforms import relative_gains_payoffs
 from ..errors import GameError, UnsupportedGameError
 from ..game import DEFAULT_TOL, FloatArray, Game, frozen_array
+from ..solvers._scale import exponents, normalised
 from ..solvers.minimax import constant_sum, maximin
 
 __all__ = [
@@ -138,7 +138,8 @@ def sum_structure(game: Game, tol: float = DEFAULT_TOL) -> SumStructure:
     u = game.payoffs
     n = game.n_actors
     constant = constant_sum(game, tol) is not None
-    common = u.mean(axis=0)
+    e = int(exponents(u))  # the mean of payoffs near the largest float would overflow
+    common = np.ldexp(normalised(u, e).mean(axis=0), e)
     zero_sum_part = u - common
     raw, strategic = (float(v) for v in zero_sum_shares(u, n_actors=n, tol=tol))
     return SumStructure(
@@ -193,33 +194,62 @@ def zero_sum_shares(
             f"got shape {u.shape}" + ("" if n_actors else " (for a batch, pass n_actors)")
         )
     profile_axes = tuple(range(lead + 1, u.ndim))
+    all_axes = (lead, *profile_axes)
     size = n * int(np.prod(u.shape[lead + 1 :]))
-    scale = np.maximum(1.0, np.abs(u).max(axis=(lead, *profile_axes)))
+    # Shares are ratios: computed on each game's payoffs divided by its power-of-two scale
+    # (exact), so that squares of payoffs near the largest float do not overflow.
+    e = exponents(u, axis=all_axes)
+    u = normalised(u, e)
+    one = np.ldexp(1.0, -e)  # 1 in those units
+    scale = np.maximum(one, np.abs(u).max(axis=all_axes))
     negligible = (tol * scale) ** 2 * size
     centred = u - u.mean(axis=profile_axes, keepdims=True)
     c = centred.mean(axis=lead, keepdims=True)
     z = centred - c
-    all_axes = (lead, *profile_axes)
     raw = _shares(np.sum(z**2, axis=all_axes), n * np.sum(c**2, axis=all_axes), negligible)
-    d_common = np.zeros(u.shape[:lead])
-    d_zero = np.zeros(u.shape[:lead])
-    for k in range(2, n + 1):
-        for subset in itertools.combinations(range(n), k):
-            parts = np.stack(
-                [
-                    _batched_component(u[(Ellipsis, i) + (slice(None),) * n], subset, n)
-                    for i in subset
-                ]
-            )
-            # Averaged axes were kept with length 1: weight by the profiles each cell stands for.
-            weight = int(np.prod([u.shape[lead + 1 + j] for j in range(n) if j not in subset]))
-            mean = parts.mean(axis=0)
-            cell_axes = tuple(range(lead, lead + n))
-            d_common += weight * np.sum((parts - mean) ** 2, axis=(0, *(a + 1 for a in cell_axes)))
-            if k == n:
-                d_zero = n * weight * np.sum(mean**2, axis=cell_axes)
+    d_common, d_zero = _strategic_parts(u, lead, n)
     strategic = _shares(d_common, d_zero, negligible)
     return raw, strategic
+
+
+def _strategic_parts(u: FloatArray, lead: int, n: int) -> tuple[FloatArray, FloatArray]:
+    """``D_common`` and ``D_zero`` (module docstring) of every game, from ANOVA coefficients.
+
+    In an orthonormal basis of each actor's axis whose first vector is constant
+    (Helmert's), the coefficient at ``c = (c_1..c_n)`` belongs to the component of the
+    interaction ``T(c) = {j : c_j != 0}``, and squared norms are sums of squared
+    coefficients (Parseval). So every interaction's part is read off one transform of the
+    payoffs (``n`` products per axis), not computed subset by subset (``2**n`` subsets).
+    """
+    shape = u.shape[lead + 1 :]
+    f = u
+    for j, k in enumerate(shape):
+        axis = lead + 1 + j
+        f = np.moveaxis(np.tensordot(_helmert(k), f, axes=([1], [axis])), 0, axis)
+    inside = np.indices(shape) != 0  # inside[i, c]: actor i's axis is in T(c)
+    count = inside.sum(axis=0)
+    mean = (f * inside).sum(axis=lead) / np.maximum(count, 1)
+    spread = (((f - np.expand_dims(mean, lead)) * inside) ** 2).sum(axis=lead)
+    cells = tuple(range(lead, lead + n))
+    d_common = np.where(count >= 2, spread, 0.0).sum(axis=cells)
+    d_zero = n * np.where(count == n, mean**2, 0.0).sum(axis=cells)
+    return d_common, d_zero
+
+
+def _helmert(k: int) -> FloatArray:
+    """An orthonormal ``k x k`` basis: row 0 constant, row ``j`` contrasting ``j`` options with the next.
+
+    >>> h = _helmert(3)
+    >>> bool(np.allclose(h @ h.T, np.eye(3))), h[0].round(4).tolist()
+    (True, [0.5774, 0.5774, 0.5774])
+    """
+    basis = np.zeros((k, k))
+    basis[0] = 1.0 / np.sqrt(k)
+    for j in range(1, k):
+        basis[j, :j] = 1.0
+        basis[j, j] = -j
+        basis[j] /= np.sqrt(j * (j + 1))
+    return basis
 
 
 def _shares(zero: FloatArray, common: FloatArray, negligible: FloatArray) -> FloatArray:
@@ -230,20 +260,6 @@ def _shares(zero: FloatArray, common: FloatArray, negligible: FloatArray) -> Flo
         np.where(zero <= negligible, 0.0, np.where(common <= negligible, 1.0, ratio)),
         dtype=np.float64,
     )
-
-
-def _batched_component(f: FloatArray, subset: tuple[int, ...], n: int) -> FloatArray:
-    """The ANOVA component of ``f`` for the interaction of the axes in ``subset``, over the last
-    ``n`` axes: ``prod_{j in T} (I - M_j) prod_{j not in T} M_j f``, ``M_j`` the mean over axis
-    ``j``; the averaged axes keep length 1."""
-    first = f.ndim - n
-    g = f
-    for j in range(n):
-        if j not in subset:
-            g = g.mean(axis=first + j, keepdims=True)
-    for j in subset:
-        g = g - g.mean(axis=first + j, keepdims=True)
-    return g
 
 
 @dataclass(frozen=True, eq=False)
@@ -310,12 +326,15 @@ def coco_value(game: Game) -> CocoValue:
             f"coco_value: expected a two-actor game, got {game.n_actors} actors"
         )
     a, b = game.payoffs
-    cooperative = (a + b) / 2
-    competitive = (a - b) / 2
+    # Halved first (exact): sums of payoffs near the largest float do not overflow.
+    cooperative = a / 2 + b / 2
+    competitive = a / 2 - b / 2
     flat = int(np.argmax(cooperative))
     profile = tuple(int(v) for v in np.unravel_index(flat, cooperative.shape))
     best = float(cooperative.reshape(-1)[flat])
-    value, strategy = maximin(competitive)
+    e = int(exponents(competitive))  # HiGHS takes no payoffs near the largest float
+    value, strategy = maximin(normalised(competitive, e))
+    value = float(np.ldexp(value, e))
     coco = (best + value, best - value)
     return CocoValue(
         value=coco,

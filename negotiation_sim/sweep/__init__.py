@@ -7,14 +7,16 @@ at given points, :func:`measure` at values already checked). Described in a file
 pool or on a Dask cluster), returning an xarray Dataset also saved as netCDF.
 
 Modules: :mod:`.spec` (experiment files; :mod:`.axes`, :mod:`.frontiers`),
-:mod:`.measure` (the metrics), :mod:`.run` (chunks, executors), :mod:`.checkpoints`
-(the output directory), :mod:`.dataset` (the labelled results). xarray is imported
-only when results are built.
+:mod:`.measure` (the metrics), :mod:`.chunk` (a chunk's task), :mod:`.run` (the runner;
+:mod:`.executors`), :mod:`.checkpoints` (the output directory and its chunk ledger;
+:mod:`.lock`), :mod:`.dataset` (the labelled results). xarray is imported only when results
+are built.
 """
 
 from .checkpoints import check_output
+from .chunk import ChunkTask, compute_chunk
 from .measure import Landscape, landscape, landscape_points, measure
-from .run import ChunkTask, compute_chunk, run_experiment
+from .run import run_experiment
 from .spec import (
     FRONTIER_MODELS,
     METRICS,

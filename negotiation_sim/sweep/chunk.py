@@ -1,0 +1,164 @@
+"""One chunk of a sweep: the task a worker receives and the metrics it computes.
+
+The flattened grid (C order over the axes) is cut into chunks of ``chunk_size`` points
+(:func:`tasks`). A chunk is one task (:class:`ChunkTask`, picklable: the validated scenario
+travels with it): every requested metric of every format at its points, computed in one
+vectorised pass per format (:func:`~negotiation_sim.sweep.measure.measure`) and returned as
+named arrays (:func:`compute_chunk`), the same whichever process or machine runs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..game import DEFAULT_TOL, FloatArray, Game
+from ..scenario import Scenario
+from .dataset import PER_FORMAT, chunk_layout, variables
+from .measure import measure
+from .spec import Experiment
+
+__all__ = ["ChunkTask", "compute_chunk", "tasks"]
+
+
+@dataclass(frozen=True, eq=False)
+class ChunkTask:
+    """Everything a worker needs to compute one chunk (picklable).
+
+    The validated scenario travels with it: a worker parses nothing again.
+    """
+
+    index: int
+    start: int
+    stop: int
+    scenario: Scenario
+    axes: tuple[tuple[str, FloatArray], ...]
+    fixed: tuple[tuple[str, float], ...]
+    formats: tuple[str, ...]
+    metrics: tuple[str, ...]
+    solver: str
+    tol: float
+
+    @property
+    def layout(self) -> dict[str, tuple[tuple[int, ...], np.dtype[Any]]]:
+        """The chunk's arrays: name -> (shape, dtype)."""
+        n_actors, points = len(self.scenario.actors), self.stop - self.start
+        return chunk_layout(self.metrics, len(self.formats), n_actors, points)
+
+
+def compute_chunk(task: ChunkTask) -> dict[str, NDArray[Any]]:
+    """One chunk's metrics as named arrays (see :attr:`ChunkTask.layout`).
+
+    Examples
+    --------
+    >>> from negotiation_sim.sweep.spec import load_experiment
+    >>> spec = load_experiment("experiments/trust_verification.toml")
+    >>> task = tasks(spec)[0]
+    >>> arrays = compute_chunk(task)
+    >>> arrays["outcome"].shape, arrays["payoff"].shape, arrays["zero_sum_share"].shape
+    ((2, 2000), (2, 2000, 4), (2000,))
+    >>> {name: (a.shape, a.dtype) for name, a in arrays.items()} == task.layout
+    True
+    """
+    scenario = task.scenario
+    shape = tuple(values.size for _, values in task.axes)
+    index = np.unravel_index(np.arange(task.start, task.stop), shape)
+    points = {name: values[i] for (name, values), i in zip(task.axes, index, strict=True)}
+    values = scenario.values({**dict(task.fixed), **points})
+    zero_sum = "zero_sum_share" in task.metrics
+    # The zero-sum share needs every actor's payoff at every profile: build that table once
+    # and let every format read its game off it.
+    full = scenario.full_payoffs(values) if zero_sum else None
+    per_format = [_format_metrics(task, name, values, full) for name in task.formats]
+    arrays = {
+        name: np.stack([f[name] for f in per_format])
+        for name in variables(task.metrics)
+        if name in PER_FORMAT
+    }
+    if full is not None:
+        from ..analysis.zero_sum import zero_sum_shares
+
+        n = len(scenario.actors)
+        m = task.stop - task.start
+        full = np.broadcast_to(full, (m, *full.shape[full.ndim - n - 1 :]))
+        raw, strategic = zero_sum_shares(full, n_actors=n, tol=task.tol)
+        arrays["zero_sum_share"], arrays["strategic_zero_sum_share"] = raw, strategic
+    return arrays
+
+
+def _format_metrics(
+    task: ChunkTask, name: str, values: dict[str, FloatArray], full: FloatArray | None
+) -> dict[str, NDArray[Any]]:
+    """One format's metrics at the chunk's points (logit fills the points without a pure
+    equilibrium when the solver says so)."""
+    scenario = task.scenario
+    format = name if name in scenario.formats else None  # "all": a scenario without formats
+    view = measure(scenario, values, format, full=full, tol=task.tol)
+    found = view.outcome >= 0
+    deal_outcome = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids])
+    deal_probability = np.where(found, deal_outcome[np.maximum(view.outcome, 0)], np.nan)
+    payoffs, surplus = view.payoffs, view.surplus
+    if task.solver == "pure+logit" and not found.all():
+        where = np.flatnonzero(~found)
+        at = {k: v[where] if np.ndim(v) else v for k, v in values.items()}
+        probability, expected = _logit_points(scenario, format, at)
+        payoffs, surplus = payoffs.copy(), surplus.copy()
+        deal_probability[where] = probability
+        payoffs[where] = expected
+        surplus[where] = expected - scenario.no_deal_point(at).T
+    return {
+        "outcome": view.outcome.astype(np.int32),
+        "deal_is_equilibrium": view.deal_is_equilibrium,
+        "no_deal_is_equilibrium": view.no_deal_is_equilibrium,
+        "n_equilibria": view.n_equilibria.astype(np.int32),
+        "deal_probability": deal_probability,
+        "welfare": payoffs.sum(axis=-1),
+        "payoff": payoffs,
+        "surplus": surplus,
+    }
+
+
+def _logit_points(
+    scenario: Scenario, format: str | None, values: dict[str, FloatArray]
+) -> tuple[FloatArray, FloatArray]:
+    """Deal probability and everyone's expected payoffs under the logit equilibrium, point by point."""
+    from ..solvers import solve
+
+    payoffs, outcomes, everyone = scenario.resolve(format, values)
+    m = payoffs.shape[-1]
+    is_deal = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids], dtype=float)
+    probability = np.empty(m)
+    expected = np.empty((m, everyone.shape[0]))
+    for j in range(m):
+        result = solve(Game(payoffs[..., j]), method="logit")
+        joint = result.equilibria[0].strategies[0]
+        for strategy in result.equilibria[0].strategies[1:]:
+            joint = np.multiply.outer(joint, strategy)
+        reached = outcomes[..., j if outcomes.shape[-1] > 1 else 0]
+        probability[j] = float(np.sum(joint * is_deal[reached]))
+        expected[j] = np.tensordot(everyone[..., j], joint, axes=joint.ndim)
+    return probability, expected
+
+
+def tasks(experiment: Experiment, *, tol: float = DEFAULT_TOL) -> list[ChunkTask]:
+    """The experiment's chunks, in order."""
+    size = experiment.chunk_size
+    n = experiment.n_points
+    return [
+        ChunkTask(
+            index=k,
+            start=start,
+            stop=min(start + size, n),
+            scenario=experiment.scenario,
+            axes=tuple((axis.name, axis.values) for axis in experiment.axes),
+            fixed=tuple(experiment.fixed.items()),
+            formats=experiment.formats,
+            metrics=experiment.metrics,
+            solver=experiment.solver,
+            tol=tol,
+        )
+        for k, start in enumerate(range(0, n, size))
+    ]

@@ -14,6 +14,13 @@ method                 actors      returns
 ``logit``              any         the limit of the logit QRE principal branch
 ``dominance``          any         iterated strict dominance, then solve the rest
 =====================  ==========  ==============================================
+
+Limits (docs/models.md, "Limits"): payoffs are divided by a power-of-two scale
+before any arithmetic (:mod:`._scale`), so no finite payoff overflows; every
+method takes ``max_equilibria`` (default :data:`~.result.MAX_EQUILIBRIA`, 1,000)
+and reports ``count``; enumeration stops at work budgets (``max_support_pairs``,
+``max_bases``, ``max_programs``, ``max_pivots``, ``max_steps``) with a warning and
+``exhaustive=False``.
 """
 
 from __future__ import annotations
@@ -115,7 +122,8 @@ def solve(
     tol : float
         Regret tolerance for verification and comparisons.
     **options
-        Passed to the method (see each ``solve_<method>`` function).
+        Passed to the method (see each ``solve_<method>`` function); every method
+        takes ``max_equilibria``, the most equilibria listed (1,000 by default).
 
     Examples
     --------

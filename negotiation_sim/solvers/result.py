@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -329,7 +330,7 @@ class _Distinct:
         """Keep ``equilibrium`` unless it duplicates one kept; whether it was kept."""
         flat = np.concatenate(equilibrium.strategies)
         if len(self._weights) != len(flat):
-            self._weights = np.random.default_rng(0).uniform(1.0, 2.0, len(flat))
+            self._weights = _projection(len(flat))
             # The projection's own rounding (entries <= 1, weights < 2) is far below 1e-12.
             self._reach = float(self._weights.sum()) * (self.same + 1e-12)
         key = float(flat @ self._weights)
@@ -342,6 +343,14 @@ class _Distinct:
         self._index.insert(at, len(self.kept))
         self.kept.append(equilibrium)
         return True
+
+
+@lru_cache(maxsize=32)
+def _projection(length: int) -> FloatArray:
+    """Fixed weights in [1, 2) for :class:`_Distinct` (read-only, cached per length)."""
+    weights = np.random.default_rng(0).uniform(1.0, 2.0, length)
+    weights.setflags(write=False)
+    return weights
 
 
 def _dropped(count: int, worst: float, tol: float) -> tuple[str, ...]:

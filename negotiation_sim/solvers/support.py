@@ -154,10 +154,10 @@ def solve_support_enumeration(
         good = np.flatnonzero(good_x & good_y)
         x = block.row_vectors(x_part[good], m, good)
         y = block.column_vectors(y_part[good], n, good)
-        for s in range(len(good)):
-            distinct.add(np.round(np.concatenate([x[s], y[s]]), 9).tobytes())
-            if len(candidates) < 2 * limit:
-                candidates.append((x[s], y[s]))
+        keys = np.round(np.concatenate([x, y], axis=1), 9)
+        distinct.update(key.tobytes() for key in keys)
+        room = max(0, min(len(good), 2 * limit - len(candidates)))
+        candidates.extend(zip(x[:room], y[:room], strict=True))
     warnings = []
     if degenerate:
         warnings.append(

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._checking import shorten
+from ._scale import RESOLUTION, exponents
 from .errors import GameError
 
 __all__ = ["DEFAULT_TOL", "Game", "MixedProfile", "Profile"]
@@ -296,9 +297,10 @@ class Game:
     def best_responses(
         self, profile: Profile, actor: int, tol: float = DEFAULT_TOL
     ) -> tuple[int, ...]:
-        """Options of ``actor`` within ``tol`` of its best payoff against ``profile``."""
+        """Options of ``actor`` within its tolerance (:meth:`tolerances`) of its best payoff."""
         values = self.option_payoffs(profile, actor)
-        return tuple(int(j) for j in np.flatnonzero(values >= values.max() - tol))
+        allowed = float(self.tolerances(tol)[self._actor_index(actor)])
+        return tuple(int(j) for j in np.flatnonzero(values >= values.max() - allowed))
 
     def regret(self, profile: Profile) -> FloatArray:
         """Regret of every actor at ``profile``: best option payoff minus expected payoff."""
@@ -314,8 +316,26 @@ class Game:
         return float(self.regret(profile).max())
 
     def is_nash(self, profile: Profile, tol: float = DEFAULT_TOL) -> bool:
-        """Whether ``profile`` is a Nash equilibrium: every regret ``<= tol``."""
-        return self.max_regret(profile) <= tol
+        """Whether ``profile`` is a Nash equilibrium: every regret within the actor's tolerance.
+
+        The test every solver's results pass (:meth:`tolerances`: ``tol``, or more for
+        payoffs so large that rounding alone exceeds it).
+        """
+        return bool(np.all(self.regret(profile) <= self.tolerances(tol)))
+
+    def tolerances(self, tol: float = DEFAULT_TOL) -> FloatArray:
+        """Each actor's regret tolerance: ``max(tol, 2**-40 * s_i)``, in payoff units.
+
+        ``s_i`` is the actor's payoff scale, the largest power of two not above its
+        largest absolute payoff. Rounding puts an error of about ``2**-52 * s_i`` into a
+        computed payoff, so a smaller tolerance would reject exact equilibria of games
+        with large payoffs; below about 1,100 (at the default ``tol``) it is ``tol``.
+
+        >>> Game(np.stack([np.full((2, 2), 3.0), np.full((2, 2), 2.0**60)])).tolerances().tolist()
+        [1e-09, 1048576.0]
+        """
+        e = exponents(self.payoffs, axis=tuple(range(1, self.payoffs.ndim)))
+        return np.asarray(np.maximum(tol, np.ldexp(RESOLUTION, e)), dtype=np.float64)
 
     # -- transforms -------------------------------------------------------------------
     def with_payoffs(self, payoffs: ArrayLike) -> Game:

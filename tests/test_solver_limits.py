@@ -133,6 +133,7 @@ def test_generic_games_keep_their_equilibria_at_huge_scales(game: Game, k0: int,
         assert np.all(np.isfinite(eq.payoffs))
         assert brute_force_regret(np.ldexp(game.payoffs, 0), eq.strategies) <= 1e-9
         assert eq.regret <= max(1e-9, 2.0**-40 * float(top.max()))
+        assert after.game.is_nash(eq.strategies)  # the same tolerances as the solvers'
 
 
 # -- 2. degenerate games: bounded sample, exact count, budgets --------------------------------

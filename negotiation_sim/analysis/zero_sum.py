@@ -56,10 +56,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._scale import exponents, normalised
 from .._transforms import relative_gains_payoffs
 from ..errors import GameError, UnsupportedGameError
 from ..game import DEFAULT_TOL, FloatArray, Game, frozen_array
-from ..solvers._scale import exponents, normalised
 from ..solvers.minimax import constant_sum, maximin
 
 __all__ = [

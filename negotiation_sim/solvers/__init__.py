@@ -16,7 +16,7 @@ method                 actors      returns
 =====================  ==========  ==============================================
 
 Limits (docs/models.md, "Limits"): payoffs are divided by a power-of-two scale
-before any arithmetic (:mod:`._scale`), so no finite payoff overflows; every
+before any arithmetic (:mod:`negotiation_sim._scale`), so no finite payoff overflows; every
 method takes ``max_equilibria`` (default :data:`~.result.MAX_EQUILIBRIA`, 1,000)
 and reports ``count``; enumeration stops at work budgets (``max_support_pairs``,
 ``max_bases``, ``max_programs``, ``max_pivots``, ``max_steps``) with a warning and

@@ -31,9 +31,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._scale import exponents, normalised
 from ..errors import UnsupportedGameError
 from ..game import FloatArray, Game, MixedProfile
-from ._scale import exponents, normalised
 from .result import Equilibrium, SolverResult, limit_warning, verify
 
 IntArray = NDArray[np.intp]
@@ -69,7 +69,7 @@ def bimatrix(game: Game) -> tuple[FloatArray, FloatArray]:
 def rescale(matrices: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Map each matrix affinely onto ``[1, 2]`` (constant matrices to all ones).
 
-    The matrix is first divided by its power-of-two scale (:mod:`._scale`), exactly,
+    The matrix is first divided by its power-of-two scale (:mod:`negotiation_sim._scale`), exactly,
     so that ``max M - min M`` cannot overflow; the result is the same, bit for bit.
 
     Parameters

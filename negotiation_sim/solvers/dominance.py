@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 
+from .._scale import exponents, normalised, tolerances
 from ..errors import NegotiationSimError
 from ..game import DEFAULT_TOL, FloatArray, Game
 from ._checks import check_count, check_tol
 from ._lp import maximin
-from ._scale import exponents, normalised, tolerances
 from .result import Reduction, SolverResult, verified_equilibria
 
 __all__ = ["iterated_dominance", "solve_dominance"]
@@ -81,7 +81,7 @@ def iterated_dominance(
         Also test domination by mixed strategies (a linear program per option).
     tol : float
         Domination must be by more than ``tol`` against every profile of the
-        others (at least :data:`~._scale.RESOLUTION` times the actor's payoff
+        others (at least :data:`~negotiation_sim._scale.RESOLUTION` times the actor's payoff
         scale; payoffs are compared divided by it, so nothing overflows).
     max_programs : int
         Work budget: solve at most this many linear programs (default

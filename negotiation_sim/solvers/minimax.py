@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._scale import exponents, normalised
 from ..errors import UnsupportedGameError
 from ..game import DEFAULT_TOL, Game
 from ._checks import check_count, check_tol, require_two_actors
 from ._lp import maximin
-from ._scale import exponents, normalised
 from .result import MAX_EQUILIBRIA, SolverResult, verified_equilibria
 
 __all__ = ["constant_sum", "maximin", "solve_minimax"]

@@ -6,8 +6,8 @@ has been checked against the game by the independent regret test (the regret of
 whose regret exceeds ``tol`` is dropped with a warning, never returned.
 
 Regrets are computed on each actor's payoffs divided by their power-of-two scale
-(:mod:`._scale`), so they cannot overflow, and an actor's tolerance is never below
-its rounding resolution (:data:`._scale.RESOLUTION` times its scale).
+(:mod:`negotiation_sim._scale`), so they cannot overflow, and an actor's tolerance is never below
+its rounding resolution (:data:`negotiation_sim._scale.RESOLUTION` times its scale).
 
 A result lists at most ``max_equilibria`` equilibria (:data:`MAX_EQUILIBRIA` by
 default): a degenerate game can have millions. ``count`` says how many the method
@@ -26,8 +26,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from .._scale import exponents, normalised, tolerances
 from ..game import DEFAULT_TOL, FloatArray, Game, MixedProfile, frozen_array
-from ._scale import exponents, normalised, tolerances
 
 __all__ = [
     "MAX_EQUILIBRIA",
@@ -236,7 +236,7 @@ def verify(
     candidate is consumed.
 
     Regrets are computed on payoffs divided by each actor's power-of-two scale
-    (exact; no overflow) against ``max(tol, RESOLUTION * scale)`` (:mod:`._scale`);
+    (exact; no overflow) against ``max(tol, RESOLUTION * scale)`` (:mod:`negotiation_sim._scale`);
     ``Equilibrium.payoffs`` and ``regret`` are in payoff units.
 
     Examples

@@ -18,9 +18,9 @@ from typing import cast
 import numpy as np
 from numpy.typing import NDArray
 
+from ..._scale import RESOLUTION, exponents, normalised
 from ...errors import GameError
 from ...game import FloatArray, Game, MixedProfile
-from .._scale import RESOLUTION, exponents, normalised
 
 IntArray = NDArray[np.intp]
 
@@ -204,7 +204,7 @@ class Prepared:
             return float(np.ldexp(value * self.span, self.exponent))
 
     def path_tol(self, tol: float) -> float:
-        """The regret tolerance of every actor (:mod:`.._scale`), in path units."""
+        """The regret tolerance of every actor (:mod:`negotiation_sim._scale`), in path units."""
         allowed = max(tol, float(np.ldexp(RESOLUTION, self.floor)))
         return float(np.ldexp(allowed, -self.exponent)) / self.span
 

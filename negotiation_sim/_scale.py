@@ -1,4 +1,4 @@
-"""Power-of-two payoff scales: solver arithmetic that cannot overflow.
+"""Power-of-two payoff scales: arithmetic on payoffs that cannot overflow.
 
 Solvers never subtract or add raw payoffs. Each actor's payoffs (or a whole game's,
 where actors must share a unit, as in a zero-sum game) are first divided by their
@@ -19,8 +19,6 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from ..game import FloatArray
-
 __all__ = ["RESOLUTION", "exponents", "normalised", "tolerances"]
 
 #: Smallest tolerance relative to an actor's payoff scale: ``2**-40``, about 9.1e-13,
@@ -31,6 +29,7 @@ RESOLUTION = 2.0**-40
 _TOL_CAP = 8.0
 
 IntArray = NDArray[np.intp]
+FloatArray = NDArray[np.float64]
 
 
 def exponents(payoffs: FloatArray, axis: int | tuple[int, ...] | None = None) -> IntArray:

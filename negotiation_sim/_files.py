@@ -13,13 +13,16 @@ it did not write unless told to, write atomically, and say what went wrong with 
   directory, no permission).
 
 Files the project writes carry :data:`MARK` (picture metadata, a comment in ``.nfg`` files,
-an attribute of netCDF results), which is how :func:`written_by_us` recognises them.
+an attribute of netCDF results), which is how :func:`written_by_us` recognises them: the file
+must also start like a kind of file the project writes, so a person's script or notes that
+merely mention negotiation_sim are never taken for its output.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 from collections.abc import Callable, Iterable
 from io import BufferedWriter
 from os import PathLike
@@ -31,6 +34,7 @@ __all__ = [
     "MARK",
     "check_output_file",
     "disk_error",
+    "signature",
     "sync_directory",
     "write_atomically",
     "written_by_us",
@@ -38,8 +42,24 @@ __all__ = [
 
 #: The signature negotiation_sim leaves in every file it writes.
 MARK = "negotiation_sim"
-#: Bytes read from the start of a file to look for :data:`MARK` (metadata sits at the start).
+#: Bytes read from the start and the end of a file to look for :data:`MARK`.
 _HEAD = 1 << 16
+_MARK = re.escape(MARK.encode("ascii"))
+#: The start of each kind of file the project writes, and how its mark is written there.
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", re.compile(rb"tEXtSoftware\x00" + _MARK)),
+    (b"%PDF-", re.compile(rb"/Creator \(" + _MARK)),  # the info dictionary, near the end
+    (b"%!PS-Adobe", re.compile(rb"%%Creator: " + _MARK)),
+    (b"<?xml", re.compile(rb"<dc:creator>\s*<cc:Agent>\s*<dc:title>" + _MARK)),  # SVG
+    (b"\xff\xd8\xff", re.compile(rb"\xff\xfe.." + _MARK, re.DOTALL)),  # JPEG comment
+    (b"II*\x00", re.compile(_MARK)),  # TIFF (the Software tag), little-endian
+    (b"MM\x00*", re.compile(_MARK)),  # TIFF, big-endian
+    (b"GIF8", re.compile(rb"\x21\xfe." + _MARK, re.DOTALL)),  # GIF comment
+    (b"NFG 1", re.compile(rb"Written by " + _MARK)),  # the comment after the strategies
+    (b"CDF\x01", re.compile(_MARK)),  # netCDF results
+    (b"CDF\x02", re.compile(_MARK)),
+    (b"\x89HDF\r\n\x1a\n", re.compile(_MARK)),
+)
 
 _REASONS = {
     errno.ENOSPC: "the disk is full",
@@ -65,13 +85,41 @@ def disk_error(path: str | PathLike[str], exc: OSError, doing: str = "write") ->
     return InputError.at(str(path), "", f"cannot {doing} the file: {detail}")
 
 
+def signature() -> str:
+    """The text the project writes into its files' metadata: ``negotiation_sim <version>``.
+
+    >>> signature().startswith(MARK + " ")
+    True
+    """
+    from . import __version__
+
+    return f"{MARK} {__version__}"
+
+
 def written_by_us(path: str | PathLike[str]) -> bool:
-    """Whether a file carries :data:`MARK` near its start (pictures, ``.nfg``, results)."""
+    """Whether a file is one the project wrote: it starts like a kind of file the project
+    writes (a picture, ``.nfg``, netCDF results) and carries :data:`MARK` where that kind
+    keeps it, within its first or last 64 KB.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "script.py").write_text("import negotiation_sim  # Written by negotiation_sim")
+    >>> _ = (folder / "game.nfg").write_text('NFG 1 R "" { "A" } { 1 } "Written by negotiation_sim"')
+    >>> written_by_us(folder / "script.py"), written_by_us(folder / "game.nfg")
+    (False, True)
+    """
     try:
         with open(path, "rb") as handle:
-            return MARK.encode("ascii") in handle.read(_HEAD)
+            head = handle.read(_HEAD)
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(len(head), size - _HEAD))
+            tail = handle.read(_HEAD)
     except OSError:
         return False
+    for start, mark in _SIGNATURES:
+        if head.startswith(start):
+            return bool(mark.search(head) or mark.search(tail))
+    return False
 
 
 def _same_file(a: Path, b: Path) -> bool:

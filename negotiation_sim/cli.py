@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from pathlib import Path
 from typing import Any
 
@@ -163,34 +164,49 @@ def _solve(args: argparse.Namespace) -> int:
 
 
 def _plot_bargaining(args: argparse.Namespace) -> int:
+    from .plotting._output import picture_target
     from .plotting.bargaining import bargaining_picture, save_bargaining
     from .scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
+    # The output rule is checked before any work; the scenario is an input, never replaced.
+    picture_target(args.output, overwrite=args.overwrite, inputs=[args.scenario, scenario.source])
     params = _parse_settings(args.set or [], args.scenario)
     actors = args.actors.split(",") if args.actors else None
     picture = bargaining_picture(scenario, actors, params)
-    save_bargaining(picture, args.output, title=scenario.title)
-    print(f"wrote {args.output}")
+    written = save_bargaining(picture, args.output, title=scenario.title, overwrite=args.overwrite)
+    print(f"wrote {written}")
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
+    from ._files import check_output_file
     from .interop.nfg import write_nfg
     from .scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
+    # The scenario is an input: never replaced, even with --overwrite.
+    check_output_file(
+        args.output, overwrite=args.overwrite, inputs=[args.scenario, scenario.source]
+    )
     params = _parse_settings(args.set or [], args.scenario)
     chosen = scenario.format(args.format)
     game = scenario.game(params, format=args.format)
     values = {**scenario.defaults(), **params}
     settings = ", ".join(f"{name}={float(value)!r}" for name, value in values.items())
-    comment = (
-        f"Exported by negotiation-sim {__version__} from {args.scenario}.\n"
+    comment = (  # write_nfg's first comment line names negotiation_sim and its version
+        f"Exported from {args.scenario}.\n"
         f"Format {chosen.id}: {chosen.description}\nParameters: {settings or 'none'}"
     )
     title = f"{scenario.title} ({chosen.id})" if scenario.formats else scenario.title
-    path = write_nfg(game, args.output, title=title, comment=comment, version=args.nfg_version)
+    path = write_nfg(
+        game,
+        args.output,
+        title=title,
+        comment=comment,
+        version=args.nfg_version,
+        overwrite=args.overwrite,
+    )
     shape = " x ".join(str(k) for k in game.shape)
     print(
         f"wrote {path} (Gambit .nfg, {args.nfg_version} version: {shape} options, format {chosen.id})"
@@ -256,6 +272,7 @@ def _plot(args: argparse.Namespace) -> int:
         path,
         args.output,
         args.metric,
+        overwrite=args.overwrite,
         x=args.x,
         y=args.y,
         facet=args.facet,
@@ -329,8 +346,15 @@ def _add_plot_bargaining(commands: Any) -> None:
         _plot_bargaining,
     )
     _scenario_arguments(picture, None)
-    picture.add_argument("-o", "--output", required=True, help="PNG file to write")
+    picture.add_argument(
+        "-o", "--output", required=True, help="image file to write (.png, .svg, .pdf)"
+    )
     picture.add_argument("--actors", help="two actor ids, comma-separated (default: the first two)")
+    picture.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the output file even if negotiation_sim did not write it (never an input)",
+    )
 
 
 def _add_export(commands: Any) -> None:
@@ -349,6 +373,11 @@ def _add_export(commands: Any) -> None:
         help="the .nfg body: every payoff (default), or an outcome list and outcome indices",
     )
     export.add_argument("-o", "--output", required=True, help="the file to write")
+    export.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the output file even if negotiation_sim did not write it (never an input)",
+    )
 
 
 def _add_sweep(commands: Any) -> None:
@@ -428,17 +457,65 @@ def _add_plot(commands: Any) -> None:
     plot.add_argument(
         "--select", action="append", metavar="NAME=VALUE", help="fix another axis at a value"
     )
+    plot.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the output file even if negotiation_sim did not write it (never an input)",
+    )
+
+
+#: The exit status after a closed pipe (``negotiation-sim solve S | head -1``): 128 + SIGPIPE,
+#: what the shell reports for a program the signal stopped (as ``seq 100000 | head -1``).
+BROKEN_PIPE = 141
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the exit status (2 for a bad input, with one message)."""
-    args = build_parser().parse_args(argv)
+    """Entry point; returns the exit status.
+
+    0 on success; 2 for a bad input or a file that cannot be read or written, with one
+    message; 130 for an interrupted sweep; :data:`BROKEN_PIPE` (141), quietly, when the
+    reader of the output goes away (``| head``).
+    """
+    try:
+        try:
+            return _run(build_parser(), argv)
+        finally:
+            sys.stdout.flush()  # a closed pipe shows here, not as a warning at exit
+    except BrokenPipeError:
+        _discard_output()
+        return BROKEN_PIPE
+
+
+def _run(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
+    """Run a command; the error family and stray file errors become one message and 2."""
+    from ._files import disk_error
+
+    args = parser.parse_args(argv)
     try:
         status: int = args.run(args)
     except NegotiationSimError as error:
-        print(f"negotiation-sim: error: {error}", file=sys.stderr)
-        return 2
-    return status
+        message = str(error)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        if exc.filename is None:  # not a file's fault: a bug or the system's, keep the traceback
+            raise
+        message = str(disk_error(exc.filename, exc, "access"))
+    else:
+        return status
+    print(f"negotiation-sim: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _discard_output() -> None:
+    """Point standard output and error at the null device, so that Python's flush at exit
+    finds no closed pipe (the recipe of the ``signal`` module's documentation)."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    for stream, real in ((sys.stdout, sys.__stdout__), (sys.stderr, sys.__stderr__)):
+        if stream is real and stream is not None:  # not a test's captured stream
+            with suppress(OSError, ValueError):
+                os.dup2(null, stream.fileno())
+    os.close(null)
 
 
 if __name__ == "__main__":

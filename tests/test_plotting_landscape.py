@@ -364,7 +364,7 @@ def test_cli_plot_bad_arguments_exit_2_with_one_message(tmp_path, capsys):
     for argv, start in cases:
         assert main(["plot", str(path), "-o", str(out), *argv]) == 2
         (line,) = capsys.readouterr().err.strip().splitlines()
-        assert line.startswith(f"negotiation-sim: error: {start}"), line
+        assert line.startswith(f"negotiation-sim: error: {path}: {start}"), line  # names the file
         assert not out.exists()
     assert main(["plot", str(path), "-o", str(tmp_path / "x.pgn")]) == 2
     (line,) = capsys.readouterr().err.strip().splitlines()

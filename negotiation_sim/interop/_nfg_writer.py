@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from .._checking import suggest
-from ..errors import GameError, InputError
+from .._files import check_output_file, disk_error, signature, write_atomically
+from ..errors import GameError
 from ..game import Game
 from ._nfg_file import DEFAULT_TITLE, GAMBIT_LABEL, NfgVersion
 
@@ -130,30 +131,50 @@ def write_nfg(
     comment: str = "",
     version: NfgVersion = "payoff",
     strict: bool = True,
+    overwrite: bool = False,
 ) -> Path:
     """Write ``game`` as a Gambit ``.nfg`` file (see :func:`format_nfg`); returns the path.
 
-    The file is UTF-8 with ``\\n`` line ends. ``pygambit.read_nfg(path)`` reads it.
+    The file is UTF-8 with ``\\n`` line ends. ``pygambit.read_nfg(path)`` reads it. Its
+    comment starts with the line ``Written by negotiation_sim <version>``, then ``comment``:
+    that mark is how the project recognises its own files. An existing file is replaced only
+    if negotiation_sim wrote it or ``overwrite`` is given; the file is written atomically (a
+    failed write leaves the old file, or none).
 
     Raises
     ------
     GameError
         As :func:`format_nfg`.
     InputError
-        When the file cannot be written (``cannot write the file: ...``).
+        Naming the file: it exists and negotiation_sim did not write it (without
+        ``overwrite``), it is a directory, or it cannot be written (``cannot write the
+        file: ...``: a missing or read-only directory, a full disk).
 
     Examples
     --------
-    >>> write_nfg(game, "game.nfg", title="Alaska 2025")  # doctest: +SKIP
-    PosixPath('game.nfg')
+    >>> import tempfile, pathlib
+    >>> from negotiation_sim import Game
+    >>> from negotiation_sim.interop import read_nfg_file
+    >>> game = Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    >>> path = write_nfg(game, pathlib.Path(tempfile.mkdtemp()) / "pd.nfg", comment="Axelrod")
+    >>> read_nfg_file(path).comment.splitlines()[1:]
+    ['Axelrod']
+    >>> write_nfg(game, path) == path  # its own file is replaced
+    True
     """
-    text = format_nfg(game, title=title, comment=comment, version=version, strict=strict)
-    target = Path(path)
+    mark = f"Written by {signature()}"
+    text = format_nfg(
+        game,
+        title=title,
+        comment=f"{mark}\n{comment}" if comment else mark,
+        version=version,
+        strict=strict,
+    )
+    target = check_output_file(path, overwrite=overwrite)
     try:
-        with target.open("w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        write_atomically(target, lambda handle: handle.write(text.encode("utf-8")))
     except OSError as exc:
-        raise InputError.at(str(path), "", f"cannot write the file: {exc.strerror}") from None
+        raise disk_error(target, exc) from None
     return target
 
 

@@ -3,7 +3,7 @@
 matplotlib is imported only when something is drawn.
 """
 
-from .bargaining import BargainingPicture, bargaining_picture, plot_bargaining
+from .bargaining import BargainingPicture, bargaining_picture, plot_bargaining, save_bargaining
 from .landscape import LandscapePanel, landscape_panels, plot_landscape, save_landscape
 
 __all__ = [
@@ -13,5 +13,6 @@ __all__ = [
     "landscape_panels",
     "plot_bargaining",
     "plot_landscape",
+    "save_bargaining",
     "save_landscape",
 ]

@@ -111,8 +111,14 @@ def outcome_names(attrs: Mapping[str, Any]) -> dict[int, str]:
     """
     names: dict[int, str] = {-1: NO_EQUILIBRIUM_NAME}
     meanings = str(attrs.get("flag_meanings", "")).split()
-    values = [int(v) for v in np.atleast_1d(attrs.get("flag_values", []))]
-    for code, meaning in zip(values, meanings, strict=False):
+    values = np.ravel(attrs.get("flag_values", []))
+    if values.dtype.kind not in "iu" and not (
+        values.dtype.kind == "f" and np.isfinite(values).all() and (values == values.round()).all()
+    ):
+        raise InputError.at(
+            "", "outcome.flag_values", "expected whole-number outcome codes (CF flag_values)"
+        )
+    for code, meaning in zip((int(v) for v in values), meanings, strict=False):
         names[code] = NO_EQUILIBRIUM_NAME if meaning == "none" else meaning.replace("_", " ")
     labels = attrs.get("outcome_labels")
     if labels:

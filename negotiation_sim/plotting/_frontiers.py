@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..game import FloatArray
+from ._checks import check_data
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -46,7 +47,7 @@ def frontier_plane(ds: xr.Dataset, axes: Sequence[str]) -> tuple[str, str] | Non
     for name in ds.data_vars:
         if not str(name).startswith(PREFIX):
             continue
-        fx, fy = ds[name].attrs.get("frontier_x"), ds[name].attrs.get("frontier_y")
+        fx, fy = (str(ds[name].attrs.get(key)) for key in ("frontier_x", "frontier_y"))
         if fx in axes and fy in axes and fx != fy:
             return str(fx), str(fy)
     return None
@@ -80,6 +81,7 @@ def frontiers(
         fx, fy = str(da.attrs.get("frontier_x")), str(da.attrs.get("frontier_y"))
         if {fx, fy} != {x_name, y_name} or fx not in da.dims:
             continue
+        check_data(da, name)
         formats = str(da.attrs.get("formats", "")).split()
         if formats and fmt is not None and fmt not in formats:
             continue

@@ -15,6 +15,7 @@ import numpy as np
 
 from .._checking import Problems, join, suggest
 from ..errors import InputError
+from ._checks import check_data
 from ._colours import metric_label
 from ._frontiers import PREFIX, frontier_plane
 
@@ -57,6 +58,7 @@ def metric_data(ds: xr.Dataset, metric: str, actor: str | None) -> tuple[xr.Data
             f"available: {', '.join(metrics) or 'none'}",
         )
     da = ds[metric]
+    check_data(da, metric)
     label = metric_label(metric, da.attrs)
     if "actor" not in da.dims:
         return da, label

@@ -11,6 +11,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,11 +22,12 @@ from ..analysis.outcomes import pareto_frontier
 from ..errors import Problem, ScenarioError
 from ..game import FloatArray
 from ..scenario import Scenario
+from ._output import picture_target, write_picture
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["BargainingPicture", "bargaining_picture", "plot_bargaining"]
+__all__ = ["BargainingPicture", "bargaining_picture", "plot_bargaining", "save_bargaining"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -175,15 +178,45 @@ def plot_bargaining(
     return ax
 
 
-def save_bargaining(picture: BargainingPicture, path: str, *, title: str | None = None) -> None:
-    """Draw and write a PNG (matplotlib's Agg backend: no screen needed)."""
-    import matplotlib
+def save_bargaining(
+    picture: BargainingPicture,
+    path: str | PathLike[str],
+    *,
+    title: str | None = None,
+    dpi: int = 120,
+    overwrite: bool = False,
+) -> Path:
+    """Draw ``picture`` and write it to ``path`` (any format matplotlib writes; PNG by default).
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Drawn with the Agg canvas on a figure outside pyplot (no screen needed, no global state
+    changed) and written as :func:`~negotiation_sim.plotting.save_landscape` writes: atomically,
+    with the negotiation_sim mark, replacing an existing file only if negotiation_sim wrote
+    it or ``overwrite`` is given. Returns the path.
 
-    figure, ax = plt.subplots(figsize=(7, 6))
-    plot_bargaining(picture, ax, title=title)
+    Raises
+    ------
+    InputError
+        Naming the file: a suffix naming no format matplotlib writes, a file that may not be
+        replaced, or a failed write (a missing or read-only directory, a full disk).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from negotiation_sim import load_scenario
+    >>> picture = bargaining_picture(load_scenario("alaska_2025"), ["russia", "ukraine"])
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "bargaining.png"
+    >>> save_bargaining(picture, out) == out
+    True
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    out, format = picture_target(path, overwrite=overwrite)
+    figure = Figure(figsize=(7, 6))
+    FigureCanvasAgg(figure)
+    plot_bargaining(picture, figure.subplots(), title=title)
     figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
+    try:
+        return write_picture(figure, out, format, dpi=dpi)
+    finally:
+        figure.clear()

@@ -32,6 +32,9 @@ imported only inside functions.
 from __future__ import annotations
 
 import math
+import os
+import stat
+import struct
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -39,11 +42,13 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
-from .._checking import suggest
+from .._checking import shorten
+from .._files import disk_error
 from ..errors import InputError
 from ._colours import NO_EQUILIBRIUM_COLOUR, OKABE_ITO, SEQUENTIAL_CMAP
 from ._frontiers import FrontierCurve
 from ._options import LandscapeOptions
+from ._output import picture_target, write_picture
 from ._panels import LandscapePanel, cell_edges, landscape_panels
 
 if TYPE_CHECKING:
@@ -283,57 +288,97 @@ def save_landscape(
     metric: str = "outcome",
     *,
     dpi: int = 120,
+    overwrite: bool = False,
     **options: Unpack[LandscapeOptions],
 ) -> Path:
     """Draw the landscape and write it to ``path`` (any format matplotlib writes).
 
     ``ds_or_path`` is a sweep result or a netCDF file of one; ``options`` are
-    those of :func:`landscape_panels`. Drawn with the Agg canvas on a figure
-    outside pyplot: no screen needed, no global state changed. Returns ``path``.
+    those of :func:`landscape_panels`. The format is the suffix's (PNG without
+    one); the file is written exactly at ``path``, atomically (a failed write
+    leaves the old file or none), with the negotiation_sim mark in its metadata
+    (see ``plotting._output``). An existing file is replaced only if
+    negotiation_sim wrote it or ``overwrite`` is given, and never when it is
+    the results file read. Drawn with the Agg canvas on a figure outside
+    pyplot: no screen needed, no global state changed. Returns ``path``.
 
     Raises
     ------
     InputError
-        For bad ``options`` (see :func:`landscape_panels`), and, naming the file,
-        for a results file that cannot be read, or a picture file that cannot
-        be written or whose suffix names no format matplotlib writes.
+        For bad ``options`` (see :func:`landscape_panels`; named after the
+        results file when one is read), and, naming the file, for a results
+        file that cannot be read or is not a sweep's, or a picture file that
+        may not or cannot be written or whose suffix names no format
+        matplotlib writes.
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, pathlib, xarray as xr
+    >>> ds = xr.Dataset({"welfare": (("trust", "verification"), np.eye(2))},
+    ...                 coords={"trust": [0.0, 1.0], "verification": [0.0, 1.0]})
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "welfare.png"
+    >>> save_landscape(ds, out, "welfare") == out
+    True
+    >>> save_landscape(ds, out, "welfare") == out  # its own picture is replaced
+    True
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    out = Path(path)
-    _check_picture_format(out, list(FigureCanvasAgg.get_supported_filetypes()))
+    source = ds_or_path if isinstance(ds_or_path, str | Path) else None
+    out, format = picture_target(path, overwrite=overwrite, inputs=[source] if source else [])
     ds = _load(ds_or_path) if isinstance(ds_or_path, str | Path) else ds_or_path
-    panels = landscape_panels(ds, metric, **options)
+    try:
+        panels = landscape_panels(ds, metric, **options)
+    except InputError as error:  # a problem of the file read: name it
+        if source is None or error.source:
+            raise
+        raise InputError(str(source), error.problems) from None
     figure = Figure(figsize=_figsize(panels), layout="constrained")
     FigureCanvasAgg(figure)
     _draw_figure(figure, ds, panels)
     try:
-        figure.savefig(out, dpi=dpi)
-    except OSError as exc:
-        raise InputError.at(str(out), "", f"cannot write the file: {exc.strerror or exc}") from None
+        return write_picture(figure, out, format, dpi=dpi)
     finally:
         figure.clear()
-    return out
 
 
-def _check_picture_format(out: Path, known: list[str]) -> None:
-    """A picture file's suffix must name a format matplotlib writes (none: its default)."""
-    suffix = out.suffix[1:].lower()
-    if suffix and suffix not in known:
-        raise InputError.at(
-            str(out),
-            "",
-            f"matplotlib cannot write a {suffix!r} picture{suggest(suffix, known)}; "
-            f"it writes {', '.join(sorted(known))}",
-        )
+#: What xarray's netCDF readers raise on a file that is not netCDF, or a truncated or
+#: corrupt one (found by truncating and flipping bytes of real results).
+_CORRUPT = (
+    ValueError,
+    TypeError,
+    LookupError,
+    ArithmeticError,
+    EOFError,
+    RuntimeError,
+    struct.error,
+)
 
 
 def _load(path: str | Path) -> xr.Dataset:
     """A sweep result from its netCDF file; an unreadable file is an :class:`InputError`."""
     import xarray as xr
 
+    source = str(path)
     try:
-        return xr.load_dataset(path)
-    except (OSError, ValueError) as exc:
-        raise InputError.at(str(path), "", f"cannot read the sweep results: {exc}") from None
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise disk_error(path, exc, "read the sweep results from") from None
+    if not stat.S_ISREG(mode):  # a FIFO would block the reader forever
+        raise InputError.at(
+            source, "", "cannot read the sweep results: the path is not a regular file"
+        )
+    try:  # from a handle: scipy then reads without mmap, so no warning about open arrays
+        with open(path, "rb") as handle:
+            return xr.load_dataset(handle)
+    except OSError as exc:
+        raise disk_error(path, exc, "read the sweep results from") from None
+    except _CORRUPT as exc:
+        said = shorten(str(exc).strip().partition("\n")[0] or type(exc).__name__, 100)
+        raise InputError.at(
+            source,
+            "",
+            "cannot read the sweep results: the file is not netCDF, or it is truncated or "
+            f"corrupt (the reader says: {said})",
+        ) from None

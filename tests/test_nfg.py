@@ -449,3 +449,36 @@ def test_cli_export_bad_setting_exits_2_with_one_message(tmp_path, capsys):
     assert "unknown format 'nope'" in capsys.readouterr().err
     assert main(["export", "scenarios/alaska_2025.toml", "-o", str(tmp_path / "no" / "x.nfg")]) == 2
     assert "cannot write the file" in capsys.readouterr().err
+
+
+# -- the writer's mark and the output-file rule -------------------------------------------------
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_gambit_reads_the_mark_as_the_first_line_of_the_comment(version, tmp_path):
+    from negotiation_sim import __version__
+    from negotiation_sim._files import written_by_us
+
+    game = Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]], actors=("A", "B"))
+    path = write_nfg(game, tmp_path / "pd.nfg", comment="two lines\nof notes", version=version)
+    gbt_game = pygambit.read_nfg(str(path))
+    assert gbt_game.description == f"Written by negotiation_sim {__version__}\ntwo lines\nof notes"
+    assert np.array_equal(gambit_payoffs(gbt_game)[2], game.payoffs)
+    assert written_by_us(path)
+
+
+def test_a_file_gambit_wrote_is_replaced_only_with_overwrite(tmp_path):
+    from negotiation_sim._files import written_by_us
+
+    game = Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    gbt_game = pygambit.Game.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]], title="theirs")
+    path = tmp_path / "gambit.nfg"
+    gbt_game.to_nfg(str(path))
+    before = path.read_bytes()
+    assert not written_by_us(path)
+    with pytest.raises(InputError) as caught:
+        write_nfg(game, path)
+    assert caught.value.source == str(path) and "pass --overwrite" in str(caught.value)
+    assert path.read_bytes() == before
+    assert write_nfg(game, path, overwrite=True) == path
+    assert written_by_us(path) and read_nfg(path).payoffs.tolist() == game.payoffs.tolist()

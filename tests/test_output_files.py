@@ -315,6 +315,31 @@ def test_truncated_results_fail_in_the_api_with_an_input_error(tmp_path, results
         assert caught.value.source == str(path), size
 
 
+def test_corrupted_results_are_read_or_refused_never_a_stray_error(tmp_path, results):
+    """Seeded byte flips: the reader and the checks either accept the file or raise an
+    InputError naming it (the reader's own exceptions were found this way)."""
+    from negotiation_sim.plotting import landscape_panels
+    from negotiation_sim.plotting.landscape import _load
+
+    data = results.read_bytes()
+    rng = np.random.default_rng(2024)
+    refused = 0
+    for case in range(150):
+        corrupt = bytearray(data)
+        for at in rng.integers(0, len(data), size=int(rng.choice([1, 3, 10]))):
+            corrupt[at] = int(rng.integers(0, 256))
+        path = tmp_path / f"flip{case}.nc"
+        path.write_bytes(bytes(corrupt))
+        try:
+            ds = _load(path)
+            for metric, actor in (("outcome", None), ("payoff", "us"), ("welfare", None)):
+                landscape_panels(ds, metric, actor=actor)
+        except InputError as error:
+            refused += 1
+            assert not error.source or error.source == str(path)
+    assert refused > 0  # the flips do hit the header
+
+
 # -- faults of the disk: full, read-only -------------------------------------------------------
 
 

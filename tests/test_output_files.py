@@ -343,28 +343,10 @@ def test_corrupted_results_are_read_or_refused_never_a_stray_error(tmp_path, res
 # -- faults of the disk: full, read-only -------------------------------------------------------
 
 
-def _mount_tmpfs(where: Path, size: str) -> None:
-    where.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(
-            "the full-disk test needs a tmpfs it can mount (root on Linux): "
-            + (mounted.stderr.strip() or f"mount exited {mounted.returncode}")
-        )
-
-
 @pytest.fixture
-def small_disk(tmp_path):
-    """A 4 MiB tmpfs of this test's own, unmounted afterwards."""
-    where = tmp_path / "disk"
-    _mount_tmpfs(where, "4m")
-    yield where
-    subprocess.run(["umount", "-l", str(where)], check=False)
+def small_disk(tmpfs):
+    """A 4 MiB tmpfs of this test's own (the shared ``tmpfs`` fixture: root only)."""
+    return tmpfs("4m")
 
 
 def _fill(disk: Path) -> None:
@@ -404,18 +386,17 @@ def test_a_full_disk_keeps_the_old_file_and_no_temporary_one(small_disk, results
 
 
 @pytest.fixture
-def read_only_dir(tmp_path):
+def read_only_dir(tmp_path, tmpfs):
     """A directory nobody may write: a tmpfs remounted read-only as root, else chmod."""
-    where = tmp_path / "ro"
     if os.geteuid() != 0:
+        where = tmp_path / "ro"
         where.mkdir()
         yield where, lambda: where.chmod(0o555), "Permission denied"
         where.chmod(0o755)
         return
-    _mount_tmpfs(where, "1m")
+    where = tmpfs("1m")
     remount = ["mount", "-o", "remount,ro", str(where)]
     yield where, lambda: subprocess.run(remount, check=True), "the file system is read-only"
-    subprocess.run(["umount", "-l", str(where)], check=False)
 
 
 def test_a_read_only_directory_is_one_message(read_only_dir, results, capsys):

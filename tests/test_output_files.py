@@ -470,6 +470,26 @@ def test_a_closed_pipe_ends_the_command_quietly(argv, tmp_path):
     assert completed.returncode == (0 if argv == ["--help"] else BROKEN_PIPE)
 
 
+def test_a_closed_pipe_on_standard_error_stops_a_sweep_with_141(tmp_path):
+    """The progress bar writes to standard error: its reader gone, the sweep stops as if
+    SIGPIPE had stopped it (its finished chunks stay, for --resume)."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        completed = subprocess.run(
+            [*CLI, "sweep", str(EXPERIMENT), "-o", "out", "--progress"],
+            stdout=subprocess.PIPE,
+            stderr=write,
+            cwd=tmp_path,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert completed.returncode == BROKEN_PIPE
+    assert b"Traceback" not in completed.stdout
+
+
 def test_head_closes_the_pipe_quietly(tmp_path):
     command = f"{' '.join(CLI)} solve {SCENARIO} | head -1; exit ${{PIPESTATUS[0]}}"
     completed = subprocess.run(

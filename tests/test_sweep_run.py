@@ -562,7 +562,6 @@ def test_a_failure_at_the_end_keeps_the_chunks_and_resume_finishes(tmp_path, mon
     """What no check could foresee (here: a failure injected into building the dataset)."""
     spec = load_experiment(CEASEFIRE)
     reference = run_experiment(spec, tmp_path / "reference")
-    real = runner_module.to_dataset
 
     def broken(*args, **kwargs):
         raise ValueError("injected")
@@ -575,7 +574,7 @@ def test_a_failure_at_the_end_keeps_the_chunks_and_resume_finishes(tmp_path, mon
         r"the 10 finished chunks are kept in .*--resume",
     ):
         run_experiment(spec, out)
-    monkeypatch.setattr(runner_module, "to_dataset", real)
+    monkeypatch.undo()  # the real to_dataset again
     resumed = run_experiment(spec, out, resume=True)
     assert json.loads(resumed.attrs["timings"])["chunks_computed"] == 0
     assert _values(resumed).identical(_values(reference))

@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 from negotiation_sim._checking import Problems
 from negotiation_sim.errors import InputError
 
-__all__ = ["KINDS", "apply_inverse_cdfs", "saltelli_base", "unit_samples"]
+__all__ = ["KINDS", "Whole", "apply_inverse_cdfs", "saltelli_base", "unit_samples"]
 
 KINDS = ("monte_carlo", "latin_hypercube", "sobol")
 #: Philox keys are 128 bits: the seed fills the low 64, the stream (what the uniforms are
@@ -41,16 +41,18 @@ MAX_SEED = 2**64 - 1
 _MONTE_CARLO, _JITTER, _PERMUTATION = 0, 1, 2
 _SOBOL_MAX_DIMS = 21201  # scipy's direction numbers
 _UNIT_BELOW_ONE = 1.0 - 2.0**-53  # the largest double below one
+#: Whole-number arguments: Python or numpy integers (a chunk's bounds are often numpy).
+Whole = int | np.integer[Any]
 
 
 def unit_samples(
     kind: str,
-    n_samples: int,
-    dims: int,
+    n_samples: Whole,
+    dims: Whole,
     *,
-    seed: int,
-    start: int = 0,
-    stop: int | None = None,
+    seed: Whole,
+    start: Whole = 0,
+    stop: Whole | None = None,
 ) -> NDArray[np.float64]:
     """Rows ``[start, stop)`` of a design of ``n_samples`` points in ``[0, 1)^dims``.
 
@@ -93,6 +95,8 @@ def unit_samples(
     negotiation_sim.errors.InputError: n_samples: a Sobol' design needs a power of two, got 6
     """
     stop = _check_arguments(kind, n_samples, dims, seed, start, stop)
+    # numpy integers as Python ints: ``seed | stream << 64`` must not overflow a uint64.
+    n_samples, dims, seed, start = int(n_samples), int(dims), int(seed), int(start)
     if kind == "monte_carlo":
         return _philox_uniforms(seed, _MONTE_CARLO, start, stop, dims)
     if kind == "latin_hypercube":
@@ -101,7 +105,7 @@ def unit_samples(
 
 
 def saltelli_base(
-    n: int, d: int, *, seed: int, start: int = 0, stop: int | None = None
+    n: Whole, d: Whole, *, seed: Whole, start: Whole = 0, stop: Whole | None = None
 ) -> NDArray[np.float64]:
     """Rows ``[start, stop)`` of the ``(n, 2d)`` Sobol' base of a Saltelli design.
 
@@ -120,8 +124,8 @@ def saltelli_base(
     problems = Problems("", InputError)
     problems.whole(_plain(d), "d", low=1, high=_SOBOL_MAX_DIMS // 2)
     problems.raise_if_any()
-    stop = _check_arguments("sobol", n, 2 * d, seed, start, stop)
-    return _sobol(n, 2 * d, seed, start, stop)
+    stop = _check_arguments("sobol", n, 2 * int(d), seed, start, stop)
+    return _sobol(int(n), 2 * int(d), int(seed), int(start), stop)
 
 
 def apply_inverse_cdfs(

@@ -511,3 +511,113 @@ def test_mutated_scenarios_raise_nothing_but_scenario_errors(text):
             scenario.resolve(None, values)
         except ScenarioError as error:
             assert error.problems
+
+
+# -- priors (issue 12): one file per defect of a parameter's ``prior`` -------------------------
+
+EXPECTED.update(
+    {
+        "prior_unknown_distribution": (
+            "parameters.gain.prior",
+            "unknown distribution 'unifrom' (did you mean 'uniform'?)",
+        ),
+        "prior_wrong_argument_count": (
+            "parameters.gain.prior",
+            "expected uniform(a, b) with 2 positional arguments, got 'uniform(1, 2, 3)'",
+        ),
+        "prior_keyword_argument": (
+            "parameters.gain.prior",
+            "keyword arguments are not allowed: write uniform(a, b) with numbers in order",
+        ),
+        "prior_argument_not_number": (
+            "parameters.gain.prior",
+            "argument 1 of beta(a, b): expected a number, got \"'2'\"",
+        ),
+        "prior_argument_name": (
+            "parameters.gain.prior",
+            "argument 1 of uniform(a, b): expected a number, got 'gain'",
+        ),
+        "prior_not_finite": (
+            "parameters.gain.prior",
+            "argument 2 of truncnormal(mean, sd): expected a finite number of magnitude at most 1e+150, got inf",
+        ),
+        "prior_negative_sd": (
+            "parameters.gain.prior",
+            "truncnormal(mean, sd) needs sd > 0, got -1",
+        ),
+        "prior_truncnormal_mean_outside": (
+            "parameters.gain.prior",
+            "mean 12 of truncnormal(mean, sd) is outside the range [0, 10]",
+        ),
+        "prior_beta_shape_zero": (
+            "parameters.gain.prior",
+            "beta(a, b) needs shapes a > 0 and b > 0, got 0, 5",
+        ),
+        "prior_triangular_unordered": (
+            "parameters.gain.prior",
+            "triangular(lo, mode, hi) needs lo <= mode <= hi and lo < hi, got 1, 5, 3",
+        ),
+        "prior_uniform_reversed": (
+            "parameters.gain.prior",
+            "uniform(a, b) needs a < b, got a = 4, b = 1",
+        ),
+        "prior_support_outside_range": (
+            "parameters.gain.prior",
+            "support [1, 12] of 'uniform(1, 12)' is not inside the range [0, 10]",
+        ),
+        "prior_choice_value_outside": (
+            "parameters.gain.prior",
+            "choice value 11 is outside the range [0, 10]",
+        ),
+        "prior_choice_negative_probability": (
+            "parameters.gain.prior",
+            "choice has a negative probability, -0.5",
+        ),
+        "prior_choice_not_summing_to_one": (
+            "parameters.gain.prior",
+            "choice probabilities sum to 1.1, not 1",
+        ),
+        "prior_choice_length_mismatch": (
+            "parameters.gain.prior",
+            "choice lists 3 values but 2 probabilities",
+        ),
+        "prior_choice_not_a_list": (
+            "parameters.gain.prior",
+            "argument 1 of choice(values, probabilities): expected a non-empty list of numbers, got '(1, 3)'",
+        ),
+        "prior_malformed": (
+            "parameters.gain.prior",
+            "syntax error in 'uniform(1,' at column 8: '(' was never closed",
+        ),
+        "prior_import": (
+            "parameters.gain.prior",
+            "unknown distribution '__import__' (expected one of uniform, triangular, beta, truncnormal, choice)",
+        ),
+        "prior_attribute_call": (
+            "parameters.gain.prior",
+            "expected a call of uniform, triangular, beta, truncnormal, choice with numbers as arguments, such as 'uniform(0.1, 0.4)', got \"os.system('ls')\"",
+        ),
+        "prior_not_a_call": (
+            "parameters.gain.prior",
+            "expected a call of uniform, triangular, beta, truncnormal, choice with numbers as arguments, such as 'uniform(0.1, 0.4)', got '0.5'",
+        ),
+        "prior_not_a_string": (
+            "parameters.gain.prior",
+            "expected a string such as 'uniform(0.1, 0.4)', got the number 3",
+        ),
+    }
+)
+
+
+def test_a_bad_prior_is_reported_with_the_other_problems():
+    text = (
+        documented_example()
+        .replace("range = [0.0, 10.0]\n", 'range = [0.0, 10.0]\nprior = "beta(0, 1)"\n')
+        .replace('title = "Arms race"', 'title = "Arms race"\ntitel = "x"')
+    )
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, source="x.toml")
+    assert {problem.location for problem in caught.value.problems} == {
+        "parameters.gain.prior",
+        "scenario.titel",
+    }

@@ -10,6 +10,7 @@ inside it, every actor's payoff at every profile, and every format's game, must 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +46,8 @@ def test_the_rewrite_keeps_every_payoff(reference):
     assert new.actor_ids == old.actor_ids and new.shape == old.shape
     assert new.outcome_ids == old.outcome_ids
     assert np.array_equal(new.profile_outcomes, old.profile_outcomes)
-    assert dict(new.parameters) == dict(old.parameters)
+    # The reference predates priors (issue 12): everything else about a parameter is kept.
+    assert {k: replace(p, prior=None) for k, p in new.parameters.items()} == dict(old.parameters)
     assert dict(new.formats) == dict(old.formats)
     points = sample(old, np.random.default_rng(20250815))
     values = old.values(points)

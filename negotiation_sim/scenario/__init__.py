@@ -3,6 +3,7 @@
 from .expressions import Expression, check_expression, parse_expression
 from .load import load_scenario, parse_scenario
 from .model import Actor, Format, Issue, Option, Outcome, Parameter, Scenario
+from .priors import Prior, parse_prior
 
 __all__ = [
     "Actor",
@@ -12,9 +13,11 @@ __all__ = [
     "Option",
     "Outcome",
     "Parameter",
+    "Prior",
     "Scenario",
     "check_expression",
     "load_scenario",
     "parse_expression",
+    "parse_prior",
     "parse_scenario",
 ]

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from .._checking import NAME, Problems, describe, join, show, suggest
 from .model import Parameter
+from .priors import Prior, parse_prior
 
 #: The version of the format this reader understands.
 FORMAT_VERSION = 1
@@ -85,7 +86,7 @@ def check_parameters(value: Any, problems: Problems) -> Parameters:
         if not usable_name(name, where, "parameter", RESERVED, problems):
             continue
         names.add(name)
-        table = problems.table(spec, where, ("default", "range", "description"))
+        table = problems.table(spec, where, ("default", "range", "description"), ("prior",))
         if table is None:
             continue
         default = (
@@ -97,8 +98,9 @@ def check_parameters(value: Any, problems: Problems) -> Parameters:
         description = table.get("description")
         if "description" in table:
             problems.string(description, f"{where}.description")
+        prior = _check_prior(table, where, bounds, problems)
         if default is not None and bounds is not None and isinstance(description, str):
-            found[name] = Parameter(name, default, *bounds, description)
+            found[name] = Parameter(name, default, *bounds, description, prior)
     return Parameters(found, frozenset(names))
 
 
@@ -134,6 +136,19 @@ def _check_range(
         problems.add(f"{where}.range", f"low {low:g} is above high {high:g}")
         return None
     return low, high
+
+
+def _check_prior(
+    table: dict[str, Any], where: str, bounds: tuple[float, float] | None, problems: Problems
+) -> Prior | None:
+    """A parameter's optional ``prior`` (``None`` if absent, or bad and reported)."""
+    if "prior" not in table or bounds is None:
+        return None
+    prior = parse_prior(table["prior"], *bounds)
+    if isinstance(prior, str):
+        problems.add(f"{where}.prior", prior)
+        return None
+    return prior
 
 
 # -- names [scenario] refers to -------------------------------------------------------------

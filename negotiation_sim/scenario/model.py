@@ -30,6 +30,7 @@ from . import build
 from ._frozen import FrozenMapping, frozen_mapping
 from .build import BEST_REPLY, Cells, FormatGames, grid_shape, relative_gains_weight
 from .expressions import Expression
+from .priors import Prior
 
 __all__ = [
     "BEST_REPLY",
@@ -68,13 +69,14 @@ class Actor:
 
 @dataclass(frozen=True)
 class Parameter:
-    """A named number payoffs may depend on."""
+    """A named number payoffs may depend on, and how sure the file is of it (its prior)."""
 
     name: str
     default: float
     low: float
     high: float
     description: str
+    prior: Prior | None = None
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import math
+import re
+from typing import Any
 
 import numpy as np
 import pytest
 from scipy.stats import norm
 
 from negotiation_sim.errors import InputError
-from negotiation_sim.sensitivity import wilson_interval
+from negotiation_sim.sensitivity import (
+    SobolResult,
+    saltelli_matrices,
+    sobol_indices,
+    wilson_interval,
+)
 
 # -- Wilson intervals ------------------------------------------------------------------------
 
@@ -79,3 +86,183 @@ def test_wilson_rejects_bad_arguments(successes, trials, confidence, location):
     with pytest.raises(InputError) as caught:
         wilson_interval(successes, trials, confidence)
     assert caught.value.problems[0].location == location
+
+
+# -- Sobol' indices --------------------------------------------------------------------------
+
+# Ishigami & Homma (1990), a = 7, b = 0.1, X ~ U[-pi, pi]^3; analytic indices (MODEL.md §9):
+# V = a^2/8 + b pi^4/5 + b^2 pi^8/18 + 1/2, V1 = (1 + b pi^4/5)^2 / 2, V2 = a^2/8,
+# V13 = b^2 pi^8 (1/18 - 1/50).
+ISHIGAMI_A, ISHIGAMI_B = 7.0, 0.1
+
+
+def _ishigami_indices() -> tuple[np.ndarray, np.ndarray]:
+    a, b, pi = ISHIGAMI_A, ISHIGAMI_B, math.pi
+    v1 = 0.5 * (1 + b * pi**4 / 5) ** 2
+    v2 = a * a / 8
+    v13 = b * b * pi**8 * (1 / 18 - 1 / 50)
+    v = v1 + v2 + v13
+    return np.array([v1, v2, 0.0]) / v, np.array([v1 + v13, v2, v13]) / v
+
+
+def _ishigami(unit: np.ndarray) -> np.ndarray:
+    x = -math.pi + 2 * math.pi * unit
+    x1, x2, x3 = x[..., 0], x[..., 1], x[..., 2]
+    return np.sin(x1) + ISHIGAMI_A * np.sin(x2) ** 2 + ISHIGAMI_B * x3**4 * np.sin(x1)
+
+
+def test_ishigami_closed_form_matches_the_published_indices():
+    first, total = _ishigami_indices()
+    np.testing.assert_allclose(first, [0.3139, 0.4424, 0.0], atol=5e-5)
+    np.testing.assert_allclose(total, [0.5576, 0.4424, 0.2437], atol=5e-5)
+
+
+@pytest.fixture(scope="module")
+def ishigami() -> SobolResult:
+    from scipy.stats import qmc
+
+    base = qmc.Sobol(6, scramble=True, seed=20261206).random_base2(13)
+    a, b, ab = saltelli_matrices(base)
+    return sobol_indices(_ishigami(a), _ishigami(b), _ishigami(ab), n_bootstrap=1000, seed=7)
+
+
+def test_ishigami_indices_inside_their_bootstrap_intervals(ishigami):
+    first, total = _ishigami_indices()
+    for estimate, interval, exact in (
+        (ishigami.first, ishigami.first_interval, first),
+        (ishigami.total, ishigami.total_interval, total),
+    ):
+        assert np.all((interval[:, 0] <= exact) & (exact <= interval[:, 1])), (interval, exact)
+        assert np.all((interval[:, 0] <= estimate) & (estimate <= interval[:, 1]))
+        # N = 2^13 scrambled Sobol' points: within 0.02 of the analytic values.
+        np.testing.assert_allclose(estimate, exact, atol=0.02)
+        assert np.all(interval[:, 1] - interval[:, 0] < 0.1)
+
+
+def test_bootstrap_is_seeded_and_nests_with_confidence():
+    from scipy.stats import qmc
+
+    a, b, ab = saltelli_matrices(qmc.Sobol(6, seed=3).random(512))
+    args = (_ishigami(a), _ishigami(b), _ishigami(ab))
+    one = sobol_indices(*args, n_bootstrap=300, seed=5)
+    two = sobol_indices(*args, n_bootstrap=300, seed=5)
+    np.testing.assert_array_equal(one.first_interval, two.first_interval)
+    wide = sobol_indices(*args, n_bootstrap=300, seed=5, confidence=0.99)
+    assert np.all(wide.total_interval[:, 0] <= one.total_interval[:, 0])
+    assert np.all(one.total_interval[:, 1] <= wide.total_interval[:, 1])
+
+
+def test_indices_do_not_change_with_a_shift_or_scale_of_the_output():
+    from scipy.stats import qmc
+
+    a, b, ab = saltelli_matrices(qmc.Sobol(6, seed=4).random(256))
+    base = sobol_indices(_ishigami(a), _ishigami(b), _ishigami(ab), n_bootstrap=10)
+    moved = sobol_indices(
+        3 * _ishigami(a) + 1e4, 3 * _ishigami(b) + 1e4, 3 * _ishigami(ab) + 1e4, n_bootstrap=10
+    )
+    np.testing.assert_allclose(moved.first, base.first, atol=1e-9)
+    np.testing.assert_allclose(moved.total, base.total, atol=1e-9)
+
+
+def test_saltelli_matrices_swap_one_column():
+    rng = np.random.default_rng(0)
+    base = rng.random((50, 8))
+    a, b, ab = saltelli_matrices(base)
+    assert ab.shape == (4, 50, 4)
+    for i in range(4):
+        for j in range(4):
+            np.testing.assert_array_equal(ab[i][:, j], b[:, i] if i == j else a[:, j])
+    np.testing.assert_array_equal(np.hstack([a, b]), base)
+
+
+@pytest.mark.parametrize(
+    ("base", "message"),
+    [(np.zeros((4, 3)), "shape"), (np.zeros(4), "shape"), (np.full((4, 2), 1.0), "[0, 1)")],
+)
+def test_saltelli_matrices_reject_bad_bases(base, message):
+    with pytest.raises(InputError, match=re.escape(message)):
+        saltelli_matrices(base)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "location"),
+    [
+        ({"f_A": np.ones(5), "f_B": np.ones(5)}, "f_A, f_B"),  # constant: V = 0
+        ({"f_B": np.zeros(4)}, "f_B"),
+        ({"f_AB": np.zeros((2, 4))}, "f_AB"),
+        ({"f_A": np.array([0.0, 1.0, np.nan, 2.0, 3.0])}, "f_A"),
+        ({"n_bootstrap": 0}, "n_bootstrap"),
+        ({"n_bootstrap": 2.5}, "n_bootstrap"),
+        ({"confidence": 1.5}, "confidence"),
+        ({"names": ["x"]}, "names"),
+    ],
+)
+def test_sobol_indices_reject_bad_arguments(kwargs, location):
+    rng = np.random.default_rng(1)
+    args: dict[str, Any] = {"f_A": rng.random(5), "f_B": rng.random(5), "f_AB": rng.random((2, 5))}
+    args.update(kwargs)
+    with pytest.raises(InputError) as caught:
+        sobol_indices(**args)
+    assert caught.value.problems[0].location == location
+
+
+# -- SALib as an oracle (test-only dependency) -----------------------------------------------
+
+
+def _salib():
+    return pytest.importorskip("SALib", reason="SALib (test extra) not installed: skipping oracle")
+
+
+def _salib_design(d: int, n: int, seed: int):
+    """SALib's own sample (no second order) and our A, B, AB rebuilt from its rows."""
+    _salib()
+    from SALib.sample import sobol as sobol_sample  # type: ignore[import-untyped]
+
+    problem = {"num_vars": d, "names": [f"x{i}" for i in range(d)], "bounds": [[0.0, 1.0]] * d}
+    x = sobol_sample.sample(problem, n, calc_second_order=False, scramble=True, seed=seed)
+    rows = x.reshape(n, d + 2, d)  # per base row: A, AB_1 .. AB_d, B
+    return problem, x, rows
+
+
+def test_our_design_matches_salib_layout():
+    _, _, rows = _salib_design(3, 256, seed=11)
+    a, b, ab = saltelli_matrices(np.hstack([rows[:, 0], rows[:, -1]]))
+    np.testing.assert_array_equal(a, rows[:, 0])
+    np.testing.assert_array_equal(b, rows[:, -1])
+    np.testing.assert_array_equal(ab, rows[:, 1:-1].transpose(1, 0, 2))
+
+
+def test_estimators_equal_salib_formulas_to_1e10():
+    _salib()
+    from SALib.analyze import sobol as sobol_analyze  # type: ignore[import-untyped]
+
+    _, _, rows = _salib_design(3, 1024, seed=12)
+    y = _ishigami(rows)  # shape (N, d + 2)
+    f_a, f_ab, f_b = y[:, 0], y[:, 1:-1].T, y[:, -1]
+    ours = sobol_indices(f_a, f_b, f_ab, n_bootstrap=10)
+    # SALib's estimator functions, on the same values centred the same way.
+    centre = np.concatenate([f_a, f_b]).mean()
+    a, b, ab = f_a - centre, f_b - centre, f_ab - centre
+    first = [sobol_analyze.first_order(a, ab[i], b) for i in range(3)]
+    total = [sobol_analyze.total_order(a, ab[i], b) for i in range(3)]
+    np.testing.assert_allclose(ours.first, first, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(ours.total, total, rtol=0, atol=1e-10)
+
+
+def test_ishigami_agrees_with_salib_analyze_within_intervals():
+    _salib()
+    from SALib.analyze import sobol as sobol_analyze
+
+    problem, _, rows = _salib_design(3, 2**12, seed=13)
+    y = _ishigami(rows)
+    ours = sobol_indices(y[:, 0], y[:, -1], y[:, 1:-1].T, n_bootstrap=500, seed=1)
+    # SALib standardises by the mean over all N (d + 2) values, so its first-order estimate
+    # differs from ours by sampling noise: compare within the wider of the two intervals.
+    theirs = sobol_analyze.analyze(problem, y.ravel(), calc_second_order=False, seed=1)
+    for mine, interval, salib, conf in (
+        (ours.first, ours.first_interval, theirs["S1"], theirs["S1_conf"]),
+        (ours.total, ours.total_interval, theirs["ST"], theirs["ST_conf"]),
+    ):
+        half = np.maximum((interval[:, 1] - interval[:, 0]) / 2, conf)
+        assert np.all(np.abs(mine - salib) <= half), (mine, salib, half)
+        np.testing.assert_allclose(mine, salib, atol=0.02)

@@ -5,5 +5,6 @@ Pure functions on arrays, no files and no runner: Wilson intervals for probabili
 """
 
 from negotiation_sim.sensitivity.intervals import wilson_interval
+from negotiation_sim.sensitivity.sobol import SobolResult, saltelli_matrices, sobol_indices
 
-__all__ = ["wilson_interval"]
+__all__ = ["SobolResult", "saltelli_matrices", "sobol_indices", "wilson_interval"]

@@ -100,6 +100,16 @@ def test_latin_hypercube_columns_are_not_all_the_same_permutation() -> None:
     assert not np.array_equal(strata[:, 1], strata[:, 2])
 
 
+def test_latin_hypercube_columns_and_row_order_are_uncorrelated_within_a_99_percent_bound() -> None:
+    n, dims = 10_000, 4
+    design = unit_samples("latin_hypercube", n, dims, seed=3)
+    ranks = stats.spearmanr(np.column_stack([np.arange(n), design])).statistic
+    pairs = [(a, b) for a in range(dims + 1) for b in range(a + 1, dims + 1)]
+    # Under independence a Spearman rho is ~N(0, 1/(n-1)); Bonferroni over the pairs.
+    bound = stats.norm.ppf(1 - 0.01 / (2 * len(pairs))) / math.sqrt(n - 1)
+    assert max(abs(ranks[a, b]) for a, b in pairs) < bound
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_different_seeds_give_different_designs(kind: str) -> None:
     first = unit_samples(kind, 64, 2, seed=1)

@@ -10,9 +10,9 @@ kind                   how row ``r`` is made
 =====================  ===================================================================
 ``monte_carlo``        Philox (counter-based) uniforms ``r * dims .. r * dims + dims - 1``,
                        reached by advancing the counter, never by drawing the rows before
-``latin_hypercube``    ``(perm_j[r] + jitter) / n_samples`` in column ``j``: one seeded
-                       permutation of the strata per column (``n_samples`` integers) and
-                       Philox jitter on a separate key
+``latin_hypercube``    ``(perm_j[r] + jitter) / n_samples`` in column ``j``: ``perm_j`` a
+                       seeded bijection of the strata evaluated at ``r`` alone (a Feistel
+                       network), the jitter Philox uniforms on a separate key
 ``sobol``              scrambled Sobol' (:class:`scipy.stats.qmc.Sobol`) fast-forwarded to
                        ``r``; ``n_samples`` must be a power of two
 =====================  ===================================================================
@@ -39,6 +39,7 @@ KINDS = ("monte_carlo", "latin_hypercube", "sobol")
 #: for) the high 64, so Monte Carlo draws, LHS jitter and LHS permutations never overlap.
 MAX_SEED = 2**64 - 1
 _MONTE_CARLO, _JITTER, _PERMUTATION = 0, 1, 2
+_ROUNDS = 6  # Feistel rounds of the LHS permutations
 _SOBOL_MAX_DIMS = 21201  # scipy's direction numbers
 _UNIT_BELOW_ONE = 1.0 - 2.0**-53  # the largest double below one
 #: Whole-number arguments: Python or numpy integers (a chunk's bounds are often numpy).
@@ -206,14 +207,50 @@ def _philox_uniforms(
 def _latin_hypercube(
     n_samples: int, dims: int, seed: int, start: int, stop: int
 ) -> NDArray[np.float64]:
-    """Stratum ``perm_j[r]`` plus Philox jitter, over ``n_samples`` (McKay et al. 1979)."""
-    permutations = np.random.Generator(np.random.Philox(key=seed | (_PERMUTATION << 64)))
+    """Stratum ``perm_j[r]`` plus Philox jitter, over ``n_samples`` (McKay et al. 1979).
+
+    ``perm_j`` is a keyed bijection of ``[0, n_samples)`` evaluated at the chunk's rows
+    only, so a chunk costs its own size, not the design's.
+    """
+    round_keys = np.random.Philox(key=seed | (_PERMUTATION << 64)).random_raw((dims, _ROUNDS))
+    rows = np.arange(start, stop, dtype=np.uint64)
     strata = np.empty((stop - start, dims), dtype=np.float64)
-    for j in range(dims):  # one column at a time keeps memory at n_samples integers
-        strata[:, j] = permutations.permutation(n_samples)[start:stop]
+    for j in range(dims):
+        strata[:, j] = _permutation(rows, n_samples, round_keys[j])
     jitter = _philox_uniforms(seed, _JITTER, start, stop, dims)
     # Rounding may reach 1.0 for huge n_samples; the design promises [0, 1).
     return np.minimum((strata + jitter) / n_samples, _UNIT_BELOW_ONE)
+
+
+def _permutation(
+    rows: NDArray[np.uint64], n: int, round_keys: NDArray[np.uint64]
+) -> NDArray[np.uint64]:
+    """``perm[rows]`` of the permutation of ``[0, n)`` keyed by ``round_keys``.
+
+    A balanced Feistel network permutes ``[0, 4**half)`` (a bijection whatever its round
+    function); cycle-walking (apply again while the image is ``>= n``) restricts it to a
+    bijection of ``[0, n)``, in fewer than four steps on average since ``4**half < 4 n``.
+    """
+    half = max(1, ((n - 1).bit_length() + 1) // 2)
+    mask = np.uint64((1 << half) - 1)
+    shift = np.uint64(half)
+    values = rows.copy()
+    pending = np.ones(values.shape, dtype=bool)
+    while pending.any():
+        left, right = values[pending] >> shift, values[pending] & mask
+        for key in round_keys:
+            left, right = right, left ^ (_mix(right ^ key) & mask)
+        values[pending] = (left << shift) | right
+        pending = values >= np.uint64(n)
+    return values
+
+
+def _mix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """SplitMix64's finaliser (Steele et al. 2014): a cheap, well-mixing uint64 hash."""
+    z = x + np.uint64(0x9E3779B97F4A7C15)  # uint64 array arithmetic wraps, as intended
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
 
 
 def _sobol(n_samples: int, dims: int, seed: int, start: int, stop: int) -> NDArray[np.float64]:

@@ -13,6 +13,7 @@ from scipy.stats import norm
 from negotiation_sim.errors import InputError
 from negotiation_sim.sensitivity import (
     SobolResult,
+    prim,
     saltelli_matrices,
     sobol_indices,
     wilson_interval,
@@ -266,3 +267,68 @@ def test_ishigami_agrees_with_salib_analyze_within_intervals():
         half = np.maximum((interval[:, 1] - interval[:, 0]) / 2, conf)
         assert np.all(np.abs(mine - salib) <= half), (mine, salib, half)
         np.testing.assert_allclose(mine, salib, atol=0.02)
+
+
+# -- PRIM ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def noisy_box():
+    """y = (x0 > 0.6 and x1 < 0.3) with 5% of labels flipped; x2 is irrelevant."""
+    rng = np.random.default_rng(42)
+    x = rng.random((5000, 3))
+    y = ((x[:, 0] > 0.6) & (x[:, 1] < 0.3)) ^ (rng.random(5000) < 0.05)
+    return x, y, prim(x, y, alpha=0.05, min_mass=0.05, min_density=0.9)
+
+
+def test_prim_recovers_a_known_box(noisy_box):
+    _, _, result = noisy_box
+    lower, upper = result.box()
+    np.testing.assert_allclose([lower[0], upper[1]], [0.6, 0.3], atol=0.03)
+    # The other limits stay at the edges of the data: those inputs do not matter.
+    assert lower[1] < 0.02 and lower[2] < 0.02
+    assert upper[0] > 0.98 and upper[2] > 0.98
+    assert result.density[result.chosen] > 0.9
+
+
+def test_prim_trajectory_counts_by_brute_force(noisy_box):
+    x, y, result = noisy_box
+    for k in range(len(result.mass)):
+        inside = np.all((x >= result.lower[k]) & (x <= result.upper[k]), axis=1)
+        assert result.mass[k] == pytest.approx(inside.mean(), abs=1e-12)
+        assert result.density[k] == pytest.approx(y[inside].mean(), abs=1e-12)
+        assert result.coverage[k] == pytest.approx(y[inside].sum() / y.sum(), abs=1e-12)
+    ratio = result.mass[1:] / result.mass[:-1]
+    assert np.all((ratio < 1.0) & (ratio > 0.94))  # each peel removes about alpha of the box
+    assert result.mass[-1] >= 0.05 and result.mass[-1] * 0.95 < 0.05 + 1e-3
+    assert np.all(np.diff(result.coverage) <= 0)
+    dense = result.density >= 0.9
+    assert result.coverage[result.chosen] == result.coverage[dense].max()
+
+
+def test_prim_terminates_on_ties_and_falls_back_to_the_densest_box():
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, 3, size=(300, 2)).astype(float)
+    y = rng.random(300) < 0.3  # no structure: no box reaches density 0.9
+    result = prim(x, y, min_density=0.99)
+    assert result.chosen == int(np.argmax(result.density))
+    assert np.all(np.diff(result.mass) < 0)
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "kwargs", "location"),
+    [
+        (np.zeros((4, 2)), np.array([True] * 3), {}, "y"),
+        (np.zeros(4), np.ones(4, bool), {}, "x"),
+        (np.full((4, 1), np.nan), np.ones(4, bool), {}, "x"),
+        (np.zeros((4, 1)), np.zeros(4, bool), {}, "y"),
+        (np.zeros((4, 1)), np.array([0, 2, 1, 1]), {}, "y"),
+        (np.zeros((4, 1)), np.ones(4, bool), {"alpha": 0.5}, "alpha"),
+        (np.zeros((4, 1)), np.ones(4, bool), {"min_mass": 0.0}, "min_mass"),
+        (np.zeros((4, 1)), np.ones(4, bool), {"min_density": 1.5}, "min_density"),
+    ],
+)
+def test_prim_rejects_bad_arguments(x, y, kwargs, location):
+    with pytest.raises(InputError) as caught:
+        prim(x, y, **kwargs)
+    assert caught.value.problems[0].location == location

@@ -17,6 +17,9 @@ kind                   how row ``r`` is made
                        ``r``; ``n_samples`` must be a power of two
 =====================  ===================================================================
 
+Sobol' rows are ``qmc.Sobol(dims, scramble=True, rng=seed)``: scipy's ``rng=`` keyword (SPEC 7),
+which for the same integer gives other points than the legacy ``seed=`` keyword.
+
 Priors map these uniforms to parameter values through :func:`apply_inverse_cdfs`.
 """
 

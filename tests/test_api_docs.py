@@ -23,6 +23,7 @@ MODULES = (
     ),
     ("negotiation_sim.scenario", "Scenario files"),
     ("negotiation_sim.sweep", "Sweeps: experiment files, runs and landscapes"),
+    ("negotiation_sim.sensitivity", "Uncertainty: intervals, Sobol' indices, scenario discovery"),
     ("negotiation_sim.plotting", "Pictures"),
     ("negotiation_sim.interop", "Interoperability: Gambit files"),
     ("negotiation_sim.resources", "Shipped scenarios and experiments"),

@@ -231,3 +231,8 @@ def test_alaska_declares_a_prior_on_every_parameter_with_a_comment():
         section = text.split(f"[parameters.{name}]\n", 1)[1].split("\n[", 1)[0].splitlines()
         (at,) = [k for k, line in enumerate(section) if line.startswith("prior = ")]
         assert section[at - 1].startswith("# Prior: "), name
+
+
+@pytest.mark.parametrize("text", ["uniform(0.1, 0.4)", "choice([0.1, 0.3], [0.5, 0.5])"])
+def test_ppf_outside_0_1_is_nan_as_in_scipy(text):
+    assert np.isnan(prior(text).ppf([-0.1, 1.1, np.nan])).all()

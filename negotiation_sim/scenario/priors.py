@@ -95,7 +95,8 @@ class Prior:
         return sum(numbers) / len(numbers)
 
     def ppf(self, u: ArrayLike) -> NDArray[np.float64]:
-        """The inverse CDF at probabilities ``u`` in [0, 1]: uniform ``u`` give prior draws."""
+        """The inverse CDF at probabilities ``u`` in [0, 1] (NaN elsewhere): uniform ``u`` give
+        prior draws."""
         q = np.asarray(u, dtype=np.float64)
         lo, hi = self.support
         if self.kind == "choice":
@@ -104,7 +105,7 @@ class Prior:
             cumulative = np.cumsum(np.asarray(self._probabilities())[keep])
             cumulative[-1] = 1.0  # rounding must not leave u near 1 past the last value
             index = np.minimum(np.searchsorted(cumulative, q, side="left"), len(values) - 1)
-            out = values[index]
+            out = np.where((q >= 0) & (q <= 1), values[index], np.nan)  # NaN, as scipy's
         else:
             out = np.asarray(self._frozen().ppf(q), dtype=np.float64)
         # Rescaling can round one ulp past an end: the support is a promise.
@@ -122,14 +123,12 @@ class Prior:
             lo, mode, hi = (self._number(k) for k in range(3))
             return stats.triang((mode - lo) / (hi - lo), loc=lo, scale=hi - lo)
         if self.kind == "beta":
-            return stats.beta(self._number(0), self._number(1), loc=self.low, scale=self.width)
+            return stats.beta(
+                self._number(0), self._number(1), loc=self.low, scale=self.high - self.low
+            )
         mean, sd = self._number(0), self._number(1)
         a, b = (self.low - mean) / sd, (self.high - mean) / sd
         return stats.truncnorm(a, b, loc=mean, scale=sd)
-
-    @property
-    def width(self) -> float:
-        return self.high - self.low
 
     def _number(self, index: int) -> float:
         value = self.args[index]

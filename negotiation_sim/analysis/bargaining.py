@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._scale import exponents
 from ..errors import GameError, NegotiationSimError
 from ..game import DEFAULT_TOL, FloatArray
 from ..solvers._lp import maximin
@@ -229,8 +230,10 @@ def _shrink(p: FloatArray, d: FloatArray) -> float:
     >>> 1e308 * _shrink(np.array([[1e308, -1e308]]), np.array([-1e308, 1e308]))
     0.5562684646268003
     """
-    top = max(float(np.abs(p).max()), float(np.abs(d).max()))
-    return 1.0 if top <= _LARGE else math.ldexp(1.0, -math.frexp(top)[1])
+    both = np.concatenate([np.ravel(p), np.ravel(d)])
+    if float(np.abs(both).max()) <= _LARGE:
+        return 1.0
+    return math.ldexp(1.0, -int(exponents(both)) - 1)  # below 1: 2**e <= top < 2**(e + 1)
 
 
 def _over_lotteries(

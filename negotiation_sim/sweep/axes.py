@@ -48,8 +48,12 @@ def check_axes(
     table: Mapping[str, Any],
     scenario: Scenario | None,
     fixed: Mapping[str, float],
+    *,
+    required: bool = True,
 ) -> tuple[Axis, ...] | None:
     """The ``[axes]`` table as axes (``None`` if any is wrong; the problems are recorded).
+
+    ``required``: whether an experiment needs an axis (a sampled design does not).
 
     Examples
     --------
@@ -65,6 +69,8 @@ def check_axes(
     ["axes.trust: value 2 is outside the range of 'trust', [0, 1]"]
     """
     if not table:
+        if not required:  # a sampled design without focus axes: one point, many rows
+            return ()
         problems.add("axes", "missing: at least one swept parameter, e.g. [axes.trust]")
         return None
     grids: list[_Grid] = []

@@ -1,7 +1,7 @@
 """One chunk of a sweep: the task a worker receives and the metrics it computes.
 
-The flattened grid (C order over the axes) is cut into chunks of ``chunk_size`` points
-(:func:`tasks`). A chunk is one task (:class:`ChunkTask`, picklable: the validated scenario
+The flattened grid (C order over the axes, then the sampled rows of a sampled design) is cut
+into chunks of ``chunk_size`` points (:func:`tasks`). A chunk is one task (:class:`ChunkTask`, picklable: the validated scenario
 travels with it): every requested metric of every format at its points, computed in one
 vectorised pass per format (:func:`~negotiation_sim.sweep.measure.measure`) and returned as
 named arrays (:func:`compute_chunk`), the same whichever process or machine runs it.
@@ -19,6 +19,7 @@ from ..game import DEFAULT_TOL, FloatArray, Game
 from ..scenario import Scenario
 from .dataset import PER_FORMAT, chunk_layout, variables
 from .measure import measure
+from .sampling import Design
 from .spec import Experiment
 
 __all__ = ["ChunkTask", "compute_chunk", "tasks"]
@@ -41,6 +42,8 @@ class ChunkTask:
     metrics: tuple[str, ...]
     solver: str
     tol: float
+    design: Design
+    seed: int
 
     @property
     def layout(self) -> dict[str, tuple[tuple[int, ...], np.dtype[Any]]]:
@@ -64,10 +67,7 @@ def compute_chunk(task: ChunkTask) -> dict[str, NDArray[Any]]:
     True
     """
     scenario = task.scenario
-    shape = tuple(values.size for _, values in task.axes)
-    index = np.unravel_index(np.arange(task.start, task.stop), shape)
-    points = {name: values[i] for (name, values), i in zip(task.axes, index, strict=True)}
-    values = scenario.values({**dict(task.fixed), **points})
+    values = scenario.values({**dict(task.fixed), **_points(task)})
     zero_sum = "zero_sum_share" in task.metrics
     # The zero-sum share needs every actor's payoff at every profile: build that table once
     # and let every format read its game off it.
@@ -87,6 +87,24 @@ def compute_chunk(task: ChunkTask) -> dict[str, NDArray[Any]]:
         raw, strategic = zero_sum_shares(full, n_actors=n, tol=task.tol)
         arrays["zero_sum_share"], arrays["strategic_zero_sum_share"] = raw, strategic
     return arrays
+
+
+def _points(task: ChunkTask) -> dict[str, FloatArray]:
+    """Every swept and sampled parameter's value at the chunk's points.
+
+    Point ``i`` is grid point ``i // rows`` and sampled row ``i % rows``; the rows a chunk
+    needs are computed from (design, seed, rows) alone, so any chunking gives the same values.
+    """
+    rows = task.design.rows
+    grid, row = np.divmod(np.arange(task.start, task.stop), rows)
+    shape = tuple(values.size for _, values in task.axes)
+    index = np.unravel_index(grid, shape)
+    points = {name: values[i] for (name, values), i in zip(task.axes, index, strict=True)}
+    if task.design.sampled:
+        low, high = int(row.min()), int(row.max()) + 1
+        inputs = task.design.inputs(seed=task.seed, start=low, stop=high)[row - low]
+        points.update(zip(task.design.names, inputs.T, strict=True))
+    return points
 
 
 def _format_metrics(
@@ -159,6 +177,8 @@ def tasks(experiment: Experiment, *, tol: float = DEFAULT_TOL) -> list[ChunkTask
             metrics=experiment.metrics,
             solver=experiment.solver,
             tol=tol,
+            design=experiment.design,
+            seed=experiment.seed,
         )
         for k, start in enumerate(range(0, n, size))
     ]

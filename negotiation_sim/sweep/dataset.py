@@ -12,7 +12,11 @@ Layout (``docs/experiment-format.md`` has the full description):
 * ``zero_sum_share``, ``strategic_zero_sum_share`` (no format dimension: a
   property of the whole game at that point);
 * ``frontier_<id>``: each analytic frontier's threshold (values of its ``y``
-  axis) over its ``x`` axis and the other sweep axes;
+  axis) over its ``x`` axis and the other sweep axes (sampled parameters at their defaults);
+* a sampled design adds a ``sample`` dimension after the axes, the sampled values as
+  ``input_<parameter>`` (``sample``), and the probabilities and quantiles over it
+  (:mod:`.summary`: ``p_deal``, ``p_no_deal_only`` with Wilson intervals, ``welfare_*``,
+  ``surplus_*`` over a ``quantile`` dimension);
 * attributes: the experiment and scenario files as written, package version,
   seed, solver, fixed parameters and timings (JSON text).
 """
@@ -33,6 +37,7 @@ from ..errors import GameError, Problem, ScenarioError
 from ..game import FloatArray
 from .frontiers import FrontierSpec, threshold
 from .spec import ACTOR_METRICS, SCALAR_METRICS, Experiment
+from .summary import CONFIDENCE, summarise
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -193,9 +198,13 @@ def check_writable(experiment: Experiment) -> None:
     one = replace(
         experiment, axes=tuple(replace(axis, values=axis.values[:1]) for axis in experiment.axes)
     )
+    if one.design.sampled:  # the smallest design of the same kind and columns
+        one = replace(one, design=replace(one.design, samples=1))
     data = {
         name: np.zeros(shape, dtype)
-        for name, (shape, dtype) in chunk_layout(experiment.metrics, n_formats, n_actors, 1).items()
+        for name, (shape, dtype) in chunk_layout(
+            experiment.metrics, n_formats, n_actors, one.n_points
+        ).items()
     }
     sample = to_dataset(one, data, {"wall_seconds": 0.0, "chunks": 1, "executor": "in-process"})
     try:
@@ -315,8 +324,9 @@ def to_dataset(
     import xarray as xr
 
     scenario = experiment.scenario
-    grid = experiment.shape
-    axis_dims = tuple(axis.name for axis in experiment.axes)
+    design = experiment.design
+    grid = (*experiment.shape, *((design.rows,) if design.sampled else ()))
+    axis_dims = (*(axis.name for axis in experiment.axes), *(("sample",) if design.sampled else ()))
     dims = ("format", *axis_dims)
     long_names = _descriptions(experiment)
     variables: dict[str, Any] = {}
@@ -347,9 +357,36 @@ def to_dataset(
         )
     for frontier in experiment.frontiers:
         variables[f"frontier_{frontier.id}"] = _frontier_variable(experiment, frontier)
-    return xr.Dataset(
+    if design.sampled:
+        variables.update(_inputs(experiment))
+    dataset = xr.Dataset(
         variables, coords=_coordinates(experiment), attrs=_attributes(experiment, timings)
     )
+    if not design.sampled:
+        return dataset
+    return summarise(dataset, reduced_rows=design.reduced_rows)
+
+
+def _inputs(experiment: Experiment) -> dict[str, xr.Variable]:
+    """The sampled parameters' values, ``input_<name>`` over ``sample`` (recomputed from the
+    seed: the same rows every chunk used)."""
+    import xarray as xr
+
+    design = experiment.design
+    values = design.inputs(seed=experiment.seed)
+    parameters = experiment.scenario.parameters
+    return {
+        f"input_{name}": xr.Variable(
+            ("sample",),
+            values[:, j],
+            {
+                "long_name": f"sampled {name}",
+                "description": parameters[name].description,
+                "prior": str(prior),
+            },
+        )
+        for j, (name, prior) in enumerate(zip(design.names, design.priors, strict=True))
+    }
 
 
 def _frontier_variable(experiment: Experiment, frontier: FrontierSpec) -> xr.Variable:
@@ -380,6 +417,8 @@ def _coordinates(experiment: Experiment) -> dict[str, Any]:
         coords[axis.name] = xr.Variable(
             axis.name, np.asarray(axis.values), {"long_name": axis.name, "description": description}
         )
+    if experiment.design.sampled:
+        coords["sample"] = np.arange(experiment.design.rows, dtype=np.int32)
     return coords
 
 
@@ -401,4 +440,27 @@ def _attributes(experiment: Experiment, timings: Mapping[str, Any]) -> dict[str,
         "fixed": json.dumps(dict(experiment.fixed)),
         "timings": json.dumps(dict(timings)),
         "Conventions": "CF-1.8",
+        **_design_attributes(experiment),
+    }
+
+
+def _design_attributes(experiment: Experiment) -> dict[str, Any]:
+    """How the rows of ``sample`` were drawn (nothing for a grid)."""
+    design = experiment.design
+    if not design.sampled:
+        return {}
+    layout = (
+        f"rows [0, N) are A, [N, 2N) are B, [(2 + i) N, (3 + i) N) are A with column i "
+        f"from B, N = {design.samples}, columns in the order of 'sampled'"
+        if design.kind == "saltelli"
+        else "independent rows of one design"
+    )
+    return {
+        "design": design.kind,
+        "samples": design.samples,
+        "reduced_rows": design.reduced_rows,
+        "sampled": json.dumps(list(design.names)),
+        "priors": json.dumps({n: str(p) for n, p in zip(design.names, design.priors, strict=True)}),
+        "sample_layout": layout,
+        "confidence": CONFIDENCE,
     }

@@ -17,7 +17,7 @@ import json
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from ..scenario import Scenario
 from ..scenario.load import parse_scenario
 from .axes import MAX_POINTS, Axis, check_axes
 from .frontiers import FRONTIER_MODELS, FrontierSpec, check_frontiers
+from .sampling import Design, check_design
 
 __all__ = [
     "FRONTIER_MODELS",
@@ -36,6 +37,7 @@ __all__ = [
     "METRICS",
     "SOLVERS",
     "Axis",
+    "Design",
     "Experiment",
     "FrontierSpec",
     "load_experiment",
@@ -69,7 +71,7 @@ DEFAULT_CHUNK_SIZE = 50_000
 #: The largest seed: the results file stores it as a 32-bit signed integer.
 MAX_SEED = 2**31 - 1
 
-_TOP_KEYS = ("format_version", "experiment", "axes", "fixed", "frontiers")
+_TOP_KEYS = ("format_version", "experiment", "axes", "fixed", "frontiers", "design", "priors")
 _EXPERIMENT_KEYS = (
     "title",
     "description",
@@ -104,12 +106,13 @@ class Experiment:
     solver : str
     metrics : tuple of str
     seed : int
-        In ``[0, MAX_SEED]``. Recorded with the results. The solvers used by sweeps are
-        deterministic; the seed is there for stochastic ones and for
-        reproducible subsampling.
+        In ``[0, MAX_SEED]``: the seed of a sampled design (the solvers are deterministic).
+        Recorded with the results.
     chunk_size : int
-        Grid points per checkpointed chunk.
+        Points (grid points times sampled rows) per checkpointed chunk.
     frontiers : tuple of FrontierSpec
+    design : Design
+        How the parameters that are neither swept nor fixed are sampled (a grid samples none).
     """
 
     source: str
@@ -127,16 +130,17 @@ class Experiment:
     seed: int
     chunk_size: int
     frontiers: tuple[FrontierSpec, ...]
+    design: Design = field(default_factory=Design)
 
     @property
     def shape(self) -> tuple[int, ...]:
-        """The grid's shape, one length per axis."""
+        """The grid's shape, one length per axis (the sampled rows not included)."""
         return tuple(axis.values.size for axis in self.axes)
 
     @property
     def n_points(self) -> int:
-        """The number of grid points."""
-        return math.prod(self.shape)
+        """The number of points computed: grid points times the design's rows at each."""
+        return math.prod(self.shape) * self.design.rows
 
     @property
     def fingerprint(self) -> str:
@@ -152,11 +156,13 @@ class Experiment:
     def with_fixed(self, overrides: Mapping[str, float]) -> Experiment:
         """This experiment with more parameters fixed (``negotiation-sim sweep --set``).
 
+        A sampled parameter that is fixed is no longer sampled.
+
         Raises
         ------
         ScenarioError
             Every bad override at once: an unknown parameter, a swept axis, a value
-            outside the parameter's range or not finite.
+            outside the parameter's range or not finite, or nothing left to sample.
 
         Examples
         --------
@@ -176,9 +182,16 @@ class Experiment:
                 problems.add(where, f"{name!r} is a swept axis of this experiment")
             else:
                 _fixed_value(problems, self.scenario, name, value, where)
+        design = self.design
+        if design.sampled:
+            kept = [k for k, name in enumerate(design.names) if name not in overrides]
+            if not kept:
+                problems.add("--set", "every sampled parameter would be fixed: nothing to sample")
+            names = tuple(design.names[k] for k in kept)
+            design = replace(design, names=names, priors=tuple(design.priors[k] for k in kept))
         problems.raise_if_any()
         fixed = {**self.fixed, **{k: float(v) for k, v in overrides.items()}}
-        return replace(self, fixed=fixed)
+        return replace(self, fixed=fixed, design=design)
 
 
 def load_experiment(path: str | PathLike[str]) -> Experiment:
@@ -233,13 +246,16 @@ def parse_experiment(
     formats = _formats(problems, head, scenario)
     fixed = _fixed(problems, data.get("fixed", {}), scenario)
     table = problems.table(data.get("axes", {}), "axes", free_keys=True) or {}
-    axes = check_axes(problems, table, scenario, fixed)
+    sampled = isinstance(data.get("design"), dict) and data["design"].get("kind", "grid") != "grid"
+    axes = check_axes(problems, table, scenario, fixed, required=not sampled)
     names = None if axes is None else tuple(axis.name for axis in axes)
     frontiers = check_frontiers(problems, data.get("frontiers", []), scenario, names, formats)
+    held = (*table, *fixed)
+    design = check_design(problems, data.get("design", {}), data.get("priors", {}), scenario, held)
     problems.raise_if_any()
     # Each of these is None only with a problem recorded, raised just above.
     assert scenario is not None and formats is not None and axes is not None
-    assert frontiers is not None
+    assert frontiers is not None and design is not None
     return Experiment(
         source=source,
         text=text,
@@ -256,6 +272,7 @@ def parse_experiment(
         seed=settings["seed"],
         chunk_size=settings["chunk_size"],
         frontiers=frontiers,
+        design=design,
     )
 
 

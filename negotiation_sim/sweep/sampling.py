@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -33,7 +33,7 @@ from ..scenario import Scenario
 from ..scenario.priors import Prior, parse_prior
 from .design import saltelli_base, unit_samples
 
-__all__ = ["DESIGN_KINDS", "Design", "check_design"]
+__all__ = ["DESIGN_KINDS", "Design", "Sampling", "check_design"]
 
 #: ``[design] kind``: the grid of the axes alone, or a sampled design.
 DESIGN_KINDS: tuple[str, ...] = ("grid", "monte_carlo", "latin_hypercube", "sobol", "saltelli")
@@ -122,14 +122,23 @@ class Design:
         return out
 
 
+class Sampling(NamedTuple):
+    """What ``[design]`` and ``[priors]`` say."""
+
+    design: Design
+    #: Every parameter's prior (the scenario's, overridden by ``[priors]``); those without one
+    #: are absent.
+    priors: dict[str, Prior]
+
+
 def check_design(
     problems: Problems,
     given: Any,
     overrides: Any,
     scenario: Scenario | None,
     held: tuple[str, ...],
-) -> Design | None:
-    """``[design]`` and ``[priors]`` as a :class:`Design` (``None`` with problems recorded).
+) -> Sampling | None:
+    """``[design]`` and ``[priors]`` as a :class:`Sampling` (``None`` with problems recorded).
 
     ``held`` are the parameters the experiment sweeps or fixes: they are not sampled.
 
@@ -138,8 +147,8 @@ def check_design(
     >>> from negotiation_sim import load_scenario
     >>> alaska = load_scenario("scenarios/alaska_2025.toml")
     >>> problems = Problems("x.toml")
-    >>> design = check_design(problems, {"kind": "sobol", "samples": 8, "sample": ["p"]},
-    ...                       {"p": "uniform(0.5, 0.6)"}, alaska, ("trust",))
+    >>> design, priors = check_design(problems, {"kind": "sobol", "samples": 8, "sample": ["p"]},
+    ...                               {"p": "uniform(0.5, 0.6)"}, alaska, ("trust",))
     >>> design.names, str(design.priors[0]), design.rows
     (('p',), 'uniform(0.5, 0.6)', 8)
     >>> check_design(problems, {"kind": "sobol", "samples": 6}, {}, alaska, ()) is None
@@ -163,14 +172,24 @@ def check_design(
                     join("design", key),
                     f"a grid design samples nothing: drop {key!r} or choose a sampled kind",
                 )
-        return None if priors is None else Design()
+        return (
+            None
+            if priors is None or scenario is None
+            else Sampling(Design(), _every(scenario, priors))
+        )
     samples = _samples(problems, kind, table.get("samples"))
     names = _sampled_names(problems, table, scenario, held, priors)
     if samples is None or names is None or priors is None or scenario is None:
         return None
     chosen = tuple(priors.get(name) or scenario.parameters[name].prior for name in names)
     assert all(chosen)  # _sampled_names checked that each has a prior
-    return Design(kind, samples, names, tuple(p for p in chosen if p is not None))
+    design = Design(kind, samples, names, tuple(p for p in chosen if p is not None))
+    return Sampling(design, _every(scenario, priors))
+
+
+def _every(scenario: Scenario, overrides: Mapping[str, Prior]) -> dict[str, Prior]:
+    out = {n: p.prior for n, p in scenario.parameters.items() if p.prior is not None}
+    return {**out, **overrides}
 
 
 def _priors(problems: Problems, given: Any, scenario: Scenario | None) -> dict[str, Prior] | None:

@@ -27,6 +27,8 @@ from ..errors import ScenarioError
 from ..resources import find_scenario
 from ..scenario import Scenario
 from ..scenario.load import parse_scenario
+from ..scenario.model import FrozenMapping
+from ..scenario.priors import Prior
 from .axes import MAX_POINTS, Axis, check_axes
 from .frontiers import FRONTIER_MODELS, FrontierSpec, check_frontiers
 from .sampling import Design, check_design
@@ -113,6 +115,9 @@ class Experiment:
     frontiers : tuple of FrontierSpec
     design : Design
         How the parameters that are neither swept nor fixed are sampled (a grid samples none).
+    priors : mapping of str to Prior
+        Every parameter's prior: the scenario's, overridden by the file's ``[priors]``
+        (parameters without one are absent). What sensitivity analyses draw from.
     """
 
     source: str
@@ -131,6 +136,7 @@ class Experiment:
     chunk_size: int
     frontiers: tuple[FrontierSpec, ...]
     design: Design = field(default_factory=Design)
+    priors: Mapping[str, Prior] = field(default_factory=lambda: FrozenMapping({}))
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -251,11 +257,13 @@ def parse_experiment(
     names = None if axes is None else tuple(axis.name for axis in axes)
     frontiers = check_frontiers(problems, data.get("frontiers", []), scenario, names, formats)
     held = (*table, *fixed)
-    design = check_design(problems, data.get("design", {}), data.get("priors", {}), scenario, held)
+    sampling = check_design(
+        problems, data.get("design", {}), data.get("priors", {}), scenario, held
+    )
     problems.raise_if_any()
     # Each of these is None only with a problem recorded, raised just above.
     assert scenario is not None and formats is not None and axes is not None
-    assert frontiers is not None and design is not None
+    assert frontiers is not None and sampling is not None
     return Experiment(
         source=source,
         text=text,
@@ -272,7 +280,8 @@ def parse_experiment(
         seed=settings["seed"],
         chunk_size=settings["chunk_size"],
         frontiers=frontiers,
-        design=design,
+        design=sampling.design,
+        priors=FrozenMapping(sampling.priors),
     )
 
 

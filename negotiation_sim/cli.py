@@ -254,12 +254,36 @@ def _sweep(args: argparse.Namespace) -> int:
     print(
         f"wrote {out / 'results.nc'} ({spec.n_points:,} points x {len(spec.formats)} formats, {elapsed:.1f} s)"
     )
-    if "deal_is_equilibrium" in dataset:
-        for format in spec.formats:
-            share = float(dataset["deal_is_equilibrium"].sel(format=format).mean())
-            print(f"  {format}: a deal is a pure equilibrium at {share:.1%} of the grid")
+    for line in _sweep_summary(dataset, spec.formats):
+        print(f"  {line}")
     print(f"plot it: negotiation-sim plot {out} -o {out / 'landscape.png'}")
     return 0
+
+
+def _sweep_summary(dataset: Any, formats: tuple[str, ...]) -> list[str]:
+    """One line per format: where a deal is an equilibrium (a grid), or how likely (sampled)."""
+    lines = []
+    for format in formats:
+        if "p_deal" in dataset:
+            share = dataset["p_deal"].sel(format=format)
+            if share.ndim:
+                low, high = float(share.min()), float(share.max())
+                lines.append(
+                    f"{format}: P(a deal is a pure equilibrium) from {low:.1%} to {high:.1%} "
+                    f"over the grid ({dataset.sizes['sample']:,} draws per point)"
+                )
+            else:
+                low, high = (
+                    float(dataset[f"p_deal_{e}"].sel(format=format)) for e in ("low", "high")
+                )
+                lines.append(
+                    f"{format}: P(a deal is a pure equilibrium) = {float(share):.1%} "
+                    f"(95% interval {low:.1%} to {high:.1%})"
+                )
+        elif "deal_is_equilibrium" in dataset:
+            share = float(dataset["deal_is_equilibrium"].sel(format=format).mean())
+            lines.append(f"{format}: a deal is a pure equilibrium at {share:.1%} of the grid")
+    return lines
 
 
 def _plot(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ matplotlib is imported only when something is drawn.
 
 from .bargaining import BargainingPicture, bargaining_picture, plot_bargaining, save_bargaining
 from .landscape import LandscapePanel, landscape_panels, plot_landscape, save_landscape
+from .uncertainty import plot_prim_tradeoff, plot_probability_map, plot_sobol, plot_tornado
 
 __all__ = [
     "BargainingPicture",
@@ -13,6 +14,10 @@ __all__ = [
     "landscape_panels",
     "plot_bargaining",
     "plot_landscape",
+    "plot_prim_tradeoff",
+    "plot_probability_map",
+    "plot_sobol",
+    "plot_tornado",
     "save_bargaining",
     "save_landscape",
 ]

@@ -260,6 +260,8 @@ def parse_experiment(
     sampling = check_design(
         problems, data.get("design", {}), data.get("priors", {}), scenario, held
     )
+    if axes is not None and sampling is not None:
+        _check_points(problems, axes, sampling.design)
     problems.raise_if_any()
     # Each of these is None only with a problem recorded, raised just above.
     assert scenario is not None and formats is not None and axes is not None
@@ -282,6 +284,23 @@ def parse_experiment(
         frontiers=frontiers,
         design=sampling.design,
         priors=FrozenMapping(sampling.priors),
+    )
+
+
+def _check_points(problems: Problems, axes: tuple[Axis, ...], design: Design) -> None:
+    """Grid points times the design's rows at each at most ``MAX_POINTS``, counted with Python
+    integers before anything is drawn (the axes alone were checked by :func:`.axes.check_axes`)."""
+    grid = math.prod(axis.values.size for axis in axes)
+    points = grid * design.rows
+    if points <= MAX_POINTS:
+        return
+    rows = f"{design.rows:,} rows"
+    if design.kind == "saltelli":
+        rows += f" (N x (2 + d), N = {design.samples:,}, d = {len(design.names)} sampled)"
+    problems.add(
+        "design.samples",
+        f"{grid:,} grid points x {rows} = {points:,} points; "
+        f"at most {MAX_POINTS:,} in one experiment",
     )
 
 

@@ -155,6 +155,17 @@ def test_a_level_the_map_never_crosses_is_said_not_drawn(ax: Axes) -> None:
     assert "P = 50%: P ≥ 50% everywhere on the map" in legend_texts(ax)
 
 
+def test_missing_cells_are_masked_and_the_contour_drawn_where_defined(ax: Axes) -> None:
+    p = np.broadcast_to(TRUST[None, :, None], (2, TRUST.size, VERIFICATION.size)).copy()
+    p[0, 0, 0] = p[0, -1, -1] = np.nan  # no draw with an answer there
+    plot_probability_map(sampled_sweep(p), format="bilateral", contour=0.55, ax=ax)
+    (mesh,) = [c for c in ax.collections if not isinstance(c, ContourSet)]
+    masked = np.ma.getmaskarray(np.ma.asarray(mesh.get_array())).reshape(p.shape[1:])
+    assert masked.sum() == 2 and masked[0, 0] and masked[-1, -1]
+    np.testing.assert_allclose(contour_vertices(ax)[:, 1], 0.55, atol=1e-12)
+    assert "P = 55%" in legend_texts(ax)
+
+
 def test_no_contour_when_none_is_asked(ax: Axes) -> None:
     plot_probability_map(sampled_sweep(), format="bilateral", contour=None, ax=ax)
     assert not [c for c in ax.collections if isinstance(c, ContourSet)]
@@ -285,8 +296,9 @@ def test_bad_map_arguments_are_located(options: dict[str, Any], location: str, w
 
 
 def sobol_result(names: tuple[str, ...] | None = ("rho", "trust", "cost", "verification")) -> Any:
-    first = np.array([0.10, 0.55, 0.02, 0.20])
-    total = np.array([0.15, 0.70, 0.04, 0.30])
+    # ranked by first order it would be trust, rho, verification, cost: not the order wanted
+    first = np.array([0.25, 0.55, 0.02, 0.10])
+    total = np.array([0.28, 0.70, 0.04, 0.30])
     return SobolResult(
         first=first,
         total=total,
@@ -306,7 +318,7 @@ def bars(ax: Axes, label: str) -> list[Rectangle]:
 def test_sobol_bars_are_ranked_by_total_index_with_their_heights(ax: Axes) -> None:
     result = sobol_result()
     assert plot_sobol(result, ax=ax) is ax
-    ranked = [1, 3, 0, 2]  # totals 0.70, 0.30, 0.15, 0.04
+    ranked = [1, 3, 0, 2]  # totals 0.70, 0.30, 0.28, 0.04
     assert [t.get_text() for t in ax.get_yticklabels()] == [result.names[i] for i in ranked]
     for label, values in (("first order", result.first), ("total", result.total)):
         drawn = bars(ax, label)

@@ -232,21 +232,25 @@ def _draw_contour(ax: Axes, panel: LandscapePanel, level: float) -> Any:
         "lw": 2.2,
         "path_effects": [patheffects.withStroke(linewidth=4.5, foreground="white")],
     }
-    text = f"P = {level:.0%}"
+    shown = f"{level * 100:g}%"
+    text = f"P = {shown}"
     values = np.ma.masked_invalid(panel.values)
-    low, high = float(values.min()), float(values.max())
-    crossed = panel.x.size > 1 and panel.y.size > 1 and low < level < high
-    if crossed:
+    low, high = (float(values.min()), float(values.max())) if values.count() else (0.0, 0.0)
+    if not values.count():
+        text = f"{text}: no values on the map"
+    elif low >= level:
+        text = f"{text}: P ≥ {shown} everywhere on the map"
+    elif high <= level:
+        text = f"{text}: P ≤ {shown} everywhere on the map"
+    elif panel.x.size < 2 or panel.y.size < 2:
+        text = f"{text}: not drawn on a map of a single row or column"
+    else:
         lines = ax.contour(
             panel.x, panel.y, values, levels=[level], colors=[_VERMILLION], linewidths=2.2
         )
         lines.set_path_effects(style["path_effects"])
         lines.set_gid("probability-contour")
         ax.clabel(lines, fmt={level: text}, fontsize=8, colors="black")
-    elif low >= level:
-        text = f"{text}: P ≥ {level:.0%} everywhere on the map"
-    elif high <= level:
-        text = f"{text}: P ≤ {level:.0%} everywhere on the map"
     return Line2D([], [], label=text, **style)
 
 

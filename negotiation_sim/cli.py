@@ -308,6 +308,84 @@ def _plot(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The arguments of ``sensitivity.analysis.sobol`` and the options that set them.
+_SENSITIVITY_FLAGS = {
+    "metric": "--metric",
+    "actor": "--actor",
+    "format": "--format",
+    "samples": "--samples",
+    "n_bootstrap": "--bootstrap",
+}
+
+
+def _sensitivity(args: argparse.Namespace) -> int:
+    from .errors import InputError, Problem
+    from .plotting._output import picture_target, write_picture
+    from .sensitivity.analysis import describe, sobol
+    from .sweep import load_experiment
+    from .sweep.executors import open_executor
+
+    spec = load_experiment(args.experiment)
+    pictures = {}
+    if args.plots:  # checked before the run: the output rule, then the pictures
+        folder = Path(args.plots)
+        if folder.exists() and not folder.is_dir():
+            raise InputError.at(args.plots, "--plots", "expected a directory, found a file")
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in ("sobol", "tornado", "prim"):
+            pictures[name] = picture_target(
+                folder / f"{name}.png", overwrite=args.overwrite, inputs=[args.experiment]
+            )
+    try:
+        with ExitStack() as stack:
+            executor, workers = open_executor(stack, workers=args.workers)
+            result = sobol(
+                spec,
+                metric=args.metric,
+                actor=args.actor,
+                format=args.format,
+                samples=args.samples,
+                n_bootstrap=args.bootstrap,
+                out=args.output,
+                executor=executor,
+                workers=workers,
+                resume=args.resume,
+                overwrite=args.overwrite,
+                progress=args.progress,
+            )
+    except InputError as error:  # the call's arguments are this command's options
+        problems = [
+            Problem(_SENSITIVITY_FLAGS.get(p.location, p.location), p.message)
+            for p in error.problems
+        ]
+        raise type(error)(error.source or args.experiment, problems) from None
+    print(describe(result))
+    if args.output:
+        print(f"\nthe run (checkpoints, results.nc) is in {args.output}")
+    if pictures:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        from .plotting.uncertainty import plot_prim_tradeoff, plot_sobol, plot_tornado
+
+        drawn: dict[str, tuple[Callable[..., Any], Any]] = {
+            "sobol": (plot_sobol, result.sobol),
+            "tornado": (plot_tornado, result.tornado),
+            "prim": (plot_prim_tradeoff, result.prim),
+        }
+    for name, (out, format) in pictures.items():
+        draw, what = drawn[name]
+        if what is None:
+            why = result.tornado_note if name == "tornado" else "PRIM needs a yes/no metric"
+            print(f"no {out}: {why}")
+            continue
+        figure = Figure(figsize=(7.0, 2.0 + 0.3 * len(result.names)), layout="constrained")
+        FigureCanvasAgg(figure)
+        draw(what, ax=figure.add_subplot())
+        print(f"wrote {write_picture(figure, out, format, dpi=120)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="negotiation-sim",
@@ -327,6 +405,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export(commands)
     _add_sweep(commands)
     _add_plot(commands)
+    _add_sensitivity(commands)
     return parser
 
 
@@ -439,6 +518,57 @@ def _add_sweep(commands: Any) -> None:
         "--overwrite", action="store_true", help="replace a previous sweep in the output directory"
     )
     sweep.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar (default: when standard error is a terminal)",
+    )
+
+
+def _add_sensitivity(commands: Any) -> None:
+    command = _command(
+        commands,
+        "sensitivity",
+        "rank what decides a metric over the priors: Sobol' indices, tornado, PRIM boxes",
+        _sensitivity,
+    )
+    command.add_argument("experiment", help="an experiment TOML file (its priors are sampled)")
+    command.add_argument(
+        "--metric",
+        default="deal_is_equilibrium",
+        help="deal_is_equilibrium (default), no_deal_is_equilibrium, deal_probability, welfare, "
+        "surplus, payoff",
+    )
+    command.add_argument("--actor", help="the actor, for surplus and payoff")
+    command.add_argument("--format", help="the format measured (default: the experiment's first)")
+    command.add_argument(
+        "--samples",
+        type=_count,
+        metavar="N",
+        help="Saltelli base rows, a power of two (default: the experiment's, else 4096); "
+        "N x (parameters + 2) runs",
+    )
+    command.add_argument(
+        "--bootstrap", type=_count, default=1000, metavar="B", help="bootstrap resamples"
+    )
+    command.add_argument(
+        "-o", "--output", help="keep the run here (checkpoints, results.nc; resumable)"
+    )
+    command.add_argument(
+        "--workers", type=_count, default=1, metavar="N", help="run chunks in N processes"
+    )
+    again = command.add_mutually_exclusive_group()
+    again.add_argument(
+        "--resume", action="store_true", help="finish an interrupted run in the output directory"
+    )
+    again.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace a previous run in the output directory and pictures not written by "
+        "negotiation_sim",
+    )
+    command.add_argument("--plots", metavar="DIR", help="write sobol.png, tornado.png, prim.png")
+    command.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,

@@ -1,4 +1,4 @@
-"""Test configuration: hypothesis profiles, and small disks for fault tests.
+"""Test configuration: hypothesis profiles, small disks for fault tests, an Axes for pictures.
 
 On CI (``CI=true``) examples are derived from the test names, so a run is
 reproducible; locally every run explores new examples.
@@ -8,6 +8,7 @@ import os
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -44,3 +45,16 @@ def tmpfs(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
     yield mount
     for where in mounted:
         subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+@pytest.fixture
+def ax() -> Iterator[Any]:
+    """A matplotlib Axes on its own figure (Agg), closed after the test."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots()
+    yield axes
+    plt.close(figure)

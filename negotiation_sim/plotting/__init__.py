@@ -5,7 +5,8 @@ matplotlib is imported only when something is drawn.
 
 from .bargaining import BargainingPicture, bargaining_picture, plot_bargaining, save_bargaining
 from .landscape import LandscapePanel, landscape_panels, plot_landscape, save_landscape
-from .uncertainty import plot_prim_tradeoff, plot_probability_map, plot_sobol, plot_tornado
+from .sensitivity import plot_prim_tradeoff, plot_sobol, plot_tornado
+from .uncertainty import plot_probability_map
 
 __all__ = [
     "BargainingPicture",

@@ -17,8 +17,9 @@ from ._colours import is_categorical
 
 if TYPE_CHECKING:
     import xarray as xr
+    from matplotlib.axes import Axes
 
-__all__ = ["check_data"]
+__all__ = ["axes_or_new", "check_data", "percent"]
 
 
 def check_data(da: xr.DataArray, name: str) -> None:
@@ -77,3 +78,23 @@ def _axis_problem(da: xr.DataArray, dim: str) -> str | None:
     if not np.isfinite(values).all():
         return "the axis has values that are not finite numbers"
     return None
+
+
+def axes_or_new(ax: Any, size: tuple[float, float]) -> Axes:
+    """``ax`` if it is a matplotlib Axes, else a new figure's (for ``ax=None``)."""
+    from matplotlib.axes import Axes
+
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, new = plt.subplots(figsize=size, layout="constrained")
+        return new
+    if not isinstance(ax, Axes):
+        raise InputError.at(
+            "", "ax", f"expected a matplotlib Axes or None, got {type(ax).__name__}"
+        )
+    return ax
+
+
+def percent(value: float) -> str:
+    return f"{value:.0%}"

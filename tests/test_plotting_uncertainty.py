@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -21,6 +22,7 @@ from matplotlib.patches import Rectangle
 from negotiation_sim.errors import InputError
 from negotiation_sim.plotting import (
     plot_probability_map,
+    save_probability_map,
 )
 from negotiation_sim.sensitivity import prim
 from tests.drawing import discovered_box, legend_texts
@@ -267,3 +269,82 @@ def test_bad_map_arguments_are_located(options: dict[str, Any], location: str, w
     assert problem.location == location
     assert words in problem.message
     assert plt.get_fignums() == before  # checked before a figure is made
+
+
+# -- a real sampled sweep, through the command line ----------------------------------------------
+
+SMALL_SAMPLED = """format_version = 1
+[experiment]
+scenario = "{scenario}"
+formats = ["bilateral", "multilateral"]
+metrics = ["deal_is_equilibrium", "no_deal_is_equilibrium", "welfare"]
+seed = 3
+[design]
+kind = "sobol"
+samples = 16
+[axes.trust]
+values = [0.2, 0.6, 1.0]
+[axes.verification]
+values = [0.0, 0.5]
+"""
+
+
+@pytest.fixture(scope="module")
+def sampled_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from negotiation_sim.sweep import parse_experiment, run_experiment
+
+    root = Path(__file__).resolve().parents[1]
+    text = SMALL_SAMPLED.format(scenario=root / "scenarios" / "alaska_2025.toml")
+    out = tmp_path_factory.mktemp("sampled") / "run"
+    run_experiment(parse_experiment(text), out)
+    return out
+
+
+def test_plot_draws_a_sampled_sweep_as_one_probability_map_per_format(
+    sampled_results: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from negotiation_sim.cli import main
+
+    picture = tmp_path / "map.png"
+    assert main(["plot", str(sampled_results), "-o", str(picture)]) == 0
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    image = plt.imread(picture)
+    assert image.shape[1] > 1.8 * image.shape[0]  # two panels side by side
+    one = tmp_path / "one.png"
+    assert main(["plot", str(sampled_results), "-o", str(one), "--format", "multilateral"]) == 0
+    assert plt.imread(one).shape[1] < image.shape[1]
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize(
+    ("options", "location"),
+    [
+        (["--metric", "welfare"], "--metric"),
+        (["--metric", "p_dael"], "--metric"),
+        (["--format", "trilateral"], "--format"),
+        (["--actor", "us"], "--actor"),
+        (["--facet", "trust"], "--facet"),
+    ],
+)
+def test_plot_options_a_probability_map_cannot_use_are_located(
+    sampled_results: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    options: list[str],
+    location: str,
+) -> None:
+    from negotiation_sim.cli import main
+
+    picture = tmp_path / "map.png"
+    assert main(["plot", str(sampled_results), "-o", str(picture), *options]) == 2
+    error = capsys.readouterr().err
+    assert f"results.nc: {location}: " in error and error.count("\n") == 1
+    assert not picture.exists()
+
+
+def test_save_probability_map_never_replaces_the_results_it_reads(sampled_results: Path) -> None:
+    results = sampled_results / "results.nc"
+    before = results.read_bytes()
+    with pytest.raises(InputError):
+        save_probability_map(results, results, overwrite=True)
+    assert results.read_bytes() == before

@@ -6,7 +6,7 @@ matplotlib is imported only when something is drawn.
 from .bargaining import BargainingPicture, bargaining_picture, plot_bargaining, save_bargaining
 from .landscape import LandscapePanel, landscape_panels, plot_landscape, save_landscape
 from .sensitivity import plot_prim_tradeoff, plot_sobol, plot_tornado
-from .uncertainty import plot_probability_map
+from .uncertainty import plot_probability_map, save_probability_map
 
 __all__ = [
     "BargainingPicture",
@@ -21,4 +21,5 @@ __all__ = [
     "plot_tornado",
     "save_bargaining",
     "save_landscape",
+    "save_probability_map",
 ]

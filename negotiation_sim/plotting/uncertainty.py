@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     import xarray as xr
     from matplotlib.axes import Axes
 
-__all__ = ["plot_probability_map"]
+__all__ = ["plot_probability_map", "save_probability_map"]
 
 _ORANGE, _SKY, _BLUE, _VERMILLION, _PURPLE = (OKABE_ITO[i] for i in (0, 1, 4, 5, 6))
 _DESIGNS = {"sobol": "Sobol'", "saltelli": "Saltelli", "monte_carlo": "Monte Carlo"}
@@ -296,3 +297,52 @@ def _map_title(ds: xr.Dataset, variable: str, panel: LandscapePanel) -> str:
             details.append(f"widest interval ±{float(np.nanmax(spread)) / 2:.3f}")
     lines = [str(ds.attrs.get("title", "")), what, "; ".join(details)]
     return "\n".join(line for line in lines if line)
+
+
+def save_probability_map(
+    ds_or_path: xr.Dataset | str | Path,
+    path: str | Path,
+    variable: str = "p_deal",
+    *,
+    format: str | None = None,
+    dpi: int = 120,
+    overwrite: bool = False,
+) -> Path:
+    """Draw :func:`plot_probability_map` for every format (or ``format``) side by side and
+    write it to ``path``, under the same output-file rule as
+    :func:`~negotiation_sim.plotting.save_landscape` (atomic, marked, never the results file).
+
+    Raises
+    ------
+    InputError
+        Located at the argument (``variable``, ``format``), naming the results file when one is
+        read; or naming a results or picture file that cannot be read or written.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from ._output import picture_target, write_picture
+    from .landscape import _load
+
+    source = ds_or_path if isinstance(ds_or_path, str | Path) else None
+    out, kind = picture_target(path, overwrite=overwrite, inputs=[source] if source else [])
+    ds = _load(ds_or_path) if isinstance(ds_or_path, str | Path) else ds_or_path
+    formats: list[str | None] = [None]
+    if format is not None:
+        formats = [format]
+    elif "format" in ds.dims:
+        formats = [str(f) for f in ds["format"].values]
+    figure = Figure(figsize=(6.4 * len(formats), 5.6), layout="constrained")
+    FigureCanvasAgg(figure)
+    try:
+        for k, name in enumerate(formats):
+            ax = figure.add_subplot(1, len(formats), k + 1)
+            plot_probability_map(ds, format=name, variable=variable, ax=ax)
+    except InputError as error:  # a problem of the file read: name it
+        if source is None or error.source:
+            raise
+        raise InputError(str(source), error.problems) from None
+    try:
+        return write_picture(figure, out, kind, dpi=dpi)
+    finally:
+        figure.clear()

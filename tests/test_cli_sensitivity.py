@@ -1,0 +1,117 @@
+"""``negotiation-sim sensitivity``: the ranked table, pictures, and one located message for bad use."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from negotiation_sim._files import written_by_us
+from negotiation_sim.cli import main
+from tests.test_sensitivity_analysis import PENNIES, toy_experiment
+
+FAST = ["--samples", "128", "--bootstrap", "50"]
+
+
+def experiment_file(tmp_path, **options):
+    spec = toy_experiment(tmp_path, **options)
+    return spec.source
+
+
+def test_it_prints_the_ranked_table_the_tornado_and_the_prim_box(tmp_path, capsys):
+    assert main(["sensitivity", experiment_file(tmp_path), *FAST]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].startswith("Sobol' indices of deal_is_equilibrium (all): N = 128 base rows")
+    header = lines.index(next(line for line in lines if line.lstrip().startswith("rank")))
+    assert "S_i [low, high]" in lines[header] and "S_Ti [low, high]" in lines[header]
+    assert lines[header + 1].split()[:2] == ["1", "x"]  # the threshold's input ranks first
+    assert "Reading: x matters most" in out
+    assert "One at a time (tornado)" in out
+    assert "PRIM: a deal is an equilibrium in" in out and "when x >= " in out
+
+
+def test_an_actor_metric_and_a_kept_run(tmp_path, capsys):
+    out_dir = tmp_path / "run"
+    argv = ["sensitivity", experiment_file(tmp_path), *FAST, "--metric", "surplus"]
+    assert main([*argv, "--actor", "b", "-o", str(out_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "Sobol' indices of surplus[b] (all)" in out and "PRIM" not in out
+    assert (out_dir / "results.nc").is_file() and f"is in {out_dir}" in out
+    assert main([*argv, "--actor", "a", "-o", str(out_dir), "--resume"]) == 0
+    assert "surplus[a]" in capsys.readouterr().out
+
+
+def test_plots_are_written_with_the_mark_and_kept_from_foreign_files(tmp_path, capsys):
+    plots = tmp_path / "plots"
+    experiment = experiment_file(tmp_path)
+    assert main(["sensitivity", experiment, *FAST, "--plots", str(plots)]) == 0
+    out = capsys.readouterr().out
+    for name in ("sobol", "tornado", "prim"):
+        assert f"wrote {plots / name}.png" in out
+        assert written_by_us(plots / f"{name}.png")
+    (plots / "prim.png").write_bytes(b"someone's picture")
+    assert main(["sensitivity", experiment, *FAST, "--plots", str(plots)]) == 2
+    assert "prim.png" in capsys.readouterr().err
+    assert (plots / "prim.png").read_bytes() == b"someone's picture"  # checked before the run
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--metric", "welfar"], "--metric: unknown metric 'welfar' (did you mean 'welfare'?)"),
+        (["--metric", "surplus"], "--actor: surplus is per actor: name one of a, b"),
+        (["--metric", "payoff", "--actor", "bb"], "--actor: unknown actor 'bb'"),
+        (["--format", "al"], "--format: the experiment measures no format 'al'"),
+        (["--samples", "100"], "--samples: a Saltelli design needs a power of two, got 100"),
+    ],
+)
+def test_bad_options_exit_2_with_one_located_message(tmp_path, capsys, options, message):
+    experiment = experiment_file(tmp_path)
+    assert main(["sensitivity", experiment, "--bootstrap", "10", *options]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"negotiation-sim: error: {experiment}: {message}"), err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_constant_metric_and_nothing_to_sample_are_located(tmp_path, capsys):
+    fixed = experiment_file(tmp_path, extra="[fixed]\nx = 1.5", axis="y")
+    assert main(["sensitivity", fixed, *FAST]) == 2
+    err = capsys.readouterr().err
+    assert f"{fixed}: --metric: deal_is_equilibrium (all) is true in every draw" in err
+    nothing = experiment_file(tmp_path, extra="[fixed]\nx = 1.0\ny = 0.1\nz = 0.2", axis="w")
+    assert main(["sensitivity", nothing, *FAST]) == 2
+    assert f"{nothing}: priors: no parameter that is not fixed has a prior" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_metric_undefined_in_most_rows_is_located(tmp_path, capsys):
+    extra = '[priors]\nq = "uniform(0, 1)"'
+    experiment = experiment_file(tmp_path, scenario=PENNIES, extra=extra, axis="q")
+    assert main(["sensitivity", experiment, *FAST, "--metric", "welfare"]) == 2
+    err = capsys.readouterr().err
+    assert "--metric: welfare (all) is undefined (no pure equilibrium)" in err
+    assert 'solver = "pure+logit"' in err
+
+
+def test_plots_on_a_file_and_a_missing_experiment_exit_2(tmp_path, capsys):
+    experiment = experiment_file(tmp_path)
+    (tmp_path / "file").write_text("x")
+    assert main(["sensitivity", experiment, *FAST, "--plots", str(tmp_path / "file")]) == 2
+    assert "--plots: expected a directory" in capsys.readouterr().err
+    assert main(["sensitivity", str(tmp_path / "missing.toml")]) == 2
+    assert "missing.toml" in capsys.readouterr().err
+
+
+def test_the_installed_command_exits_2_without_a_traceback(tmp_path):
+    experiment = experiment_file(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "negotiation_sim.cli", "sensitivity", experiment, "--samples", "3"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("negotiation-sim: error: ") and "--samples" in done.stderr

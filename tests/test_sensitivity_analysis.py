@@ -28,7 +28,36 @@ from negotiation_sim.sensitivity.analysis import (
 )
 from negotiation_sim.sweep import load_experiment
 
-TOY = """\
+#: Two states restrain or arm; the four outcomes are named, their payoffs set by each scenario.
+TWO_STATES = """\
+[[actors]]
+id = "a"
+name = "A"
+options = [{ id = "restrain", description = "r" }, { id = "arm", description = "a" }]
+[[actors]]
+id = "b"
+name = "B"
+options = [{ id = "restrain", description = "r" }, { id = "arm", description = "a" }]
+[[profiles]]
+a = "restrain"
+b = "restrain"
+outcome = "treaty"
+[[profiles]]
+a = "arm"
+b = "arm"
+outcome = "arms_race"
+[[profiles]]
+a = "arm"
+b = "*"
+outcome = "a_ahead"
+[[profiles]]
+a = "*"
+b = "arm"
+outcome = "b_ahead"
+"""
+
+TOY = (
+    """\
 format_version = 1
 [scenario]
 title = "Toy arms race"
@@ -52,14 +81,6 @@ description = "b's extra gain from the treaty"
 default = 0.3
 range = [0.0, 1.0]
 description = "no prior: never sampled"
-[[actors]]
-id = "a"
-name = "A"
-options = [{ id = "restrain", description = "r" }, { id = "arm", description = "a" }]
-[[actors]]
-id = "b"
-name = "B"
-options = [{ id = "restrain", description = "r" }, { id = "arm", description = "a" }]
 [outcomes.treaty]
 label = "deal: both restrain"
 payoffs = { a = "3 + y", b = "3 + z" }
@@ -72,23 +93,9 @@ payoffs = { a = "4 - x + y", b = 0 }
 [outcomes.b_ahead]
 label = "B arms, A restrains"
 payoffs = { a = 0, b = "4 - x + z" }
-[[profiles]]
-a = "restrain"
-b = "restrain"
-outcome = "treaty"
-[[profiles]]
-a = "arm"
-b = "arm"
-outcome = "arms_race"
-[[profiles]]
-a = "arm"
-b = "*"
-outcome = "a_ahead"
-[[profiles]]
-a = "*"
-b = "arm"
-outcome = "b_ahead"
 """
+    + TWO_STATES
+)
 
 EXPERIMENT = """\
 format_version = 1
@@ -103,7 +110,8 @@ values = [{value}]
 
 # Matching pennies unless q > 1/2, when (arm, restrain) is the only pure equilibrium: welfare
 # (2 q + 1 there) is undefined for q < 1/2. r does nothing.
-PENNIES = """\
+PENNIES = (
+    """\
 format_version = 1
 [scenario]
 title = "Pennies"
@@ -118,14 +126,6 @@ default = 0.5
 range = [0.0, 1.0]
 prior = "uniform(0, 1)"
 description = "nothing"
-[[actors]]
-id = "a"
-name = "A"
-options = [{ id = "restrain", description = "r" }, { id = "arm", description = "a" }]
-[[actors]]
-id = "b"
-name = "B"
-options = [{ id = "restrain", description = "r" }, { id = "arm", description = "a" }]
 [outcomes.treaty]
 label = "deal"
 payoffs = { a = 1, b = 0 }
@@ -138,23 +138,9 @@ payoffs = { a = "2 * q", b = 1 }
 [outcomes.b_ahead]
 label = "B ahead"
 payoffs = { a = 0, b = 1 }
-[[profiles]]
-a = "restrain"
-b = "restrain"
-outcome = "treaty"
-[[profiles]]
-a = "arm"
-b = "arm"
-outcome = "arms_race"
-[[profiles]]
-a = "arm"
-b = "*"
-outcome = "a_ahead"
-[[profiles]]
-a = "*"
-b = "arm"
-outcome = "b_ahead"
 """
+    + TWO_STATES
+)
 
 N = 2**9
 
@@ -241,7 +227,8 @@ def test_the_runs_rows_are_saltelli_matrices_of_the_sobol_base_through_the_prior
 
 
 def test_a_threshold_on_one_input_gives_it_every_index(tmp_path):
-    result = sobol(toy_experiment(tmp_path), samples=N, n_bootstrap=300)
+    spec = toy_experiment(tmp_path)
+    result = sobol(spec, samples=N, n_bootstrap=300)
     assert result.names == ("x", "y", "z") and result.format == "all"
     first, total = result.sobol.first, result.sobol.total
     assert contains(result.sobol.first_interval[0], 1.0, 0.02)
@@ -251,6 +238,10 @@ def test_a_threshold_on_one_input_gives_it_every_index(tmp_path):
     assert abs(first[0] - 1) < 0.1 and abs(total[0] - 1) < 0.1
     assert result.share == pytest.approx(0.5, abs=0.05)  # P(x >= 1) = 1/2
     assert result.dropped == 0
+    # The selected equilibrium is the treaty exactly when it is one: P(deal) is the same 0/1.
+    probability = sobol(spec, metric="deal_probability", samples=N, n_bootstrap=300)
+    np.testing.assert_array_equal(probability.sobol.total, result.sobol.total)
+    assert probability.prim is None and probability.tornado is not None
 
 
 def test_welfare_with_a_threshold_matches_its_closed_form_indices(tmp_path):

@@ -14,20 +14,26 @@ The sweep package is imported inside the functions: :mod:`negotiation_sim.sweep`
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
 from concurrent.futures import Executor
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from os import PathLike
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-from negotiation_sim._checking import suggest
 from negotiation_sim.errors import InputError
 from negotiation_sim.game import DEFAULT_TOL
 from negotiation_sim.sensitivity._describe import describe
+from negotiation_sim.sensitivity._metrics import (
+    BOOLEAN_METRICS,
+    SENSITIVITY_METRICS,
+    Target,
+    check_target,
+    measured,
+    metric_values,
+)
 from negotiation_sim.sensitivity.prim import PrimResult, prim
 from negotiation_sim.sensitivity.sobol import SobolResult, sobol_indices
 from negotiation_sim.sensitivity.tornado import TornadoResult, tornado
@@ -52,18 +58,6 @@ Floats = NDArray[np.float64]
 DEFAULT_SAMPLES = 2**12
 #: The largest N accepted (the sampled designs' limit).
 MAX_SAMPLES = 2**24
-#: Metrics with one number per draw that Sobol' indices can decompose.
-SENSITIVITY_METRICS: tuple[str, ...] = (
-    "deal_is_equilibrium",
-    "no_deal_is_equilibrium",
-    "deal_probability",
-    "welfare",
-    "surplus",
-    "payoff",
-)
-#: Yes/no metrics: PRIM looks for boxes where they hold.
-BOOLEAN_METRICS: tuple[str, ...] = ("deal_is_equilibrium", "no_deal_is_equilibrium")
-_ACTOR_METRICS = ("surplus", "payoff")
 #: The prior quantiles a tornado moves each input to.
 TORNADO_QUANTILES = (0.05, 0.95)
 
@@ -109,18 +103,6 @@ class Sensitivity:
     share: float | None
     dropped: int
     tornado_note: str = ""
-
-
-class _Target(NamedTuple):
-    """The checked metric, actor and format."""
-
-    metric: str
-    actor: str | None
-    format: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.metric}[{self.actor}]" if self.actor else self.metric
 
 
 def sensitivity_experiment(experiment: Experiment, *, samples: int | None = None) -> Experiment:
@@ -250,7 +232,7 @@ def sobol(
     >>> result.names[0], result.sobol.total.shape == (len(result.names),)
     ('trust', True)
     """
-    target = _target(experiment, metric, actor, format)
+    target = check_target(experiment, metric, actor, format)
     derived = sensitivity_experiment(experiment, samples=samples)
     with ExitStack() as stack:
         if out is None:
@@ -267,7 +249,7 @@ def sobol(
             progress=progress,
             tol=tol,
         )
-        values = _metric_values(dataset, target)
+        values = metric_values(dataset, target)
         inputs = _inputs(dataset, derived.design.names, 2 * derived.design.samples)
     return _analyse(experiment, derived, target, values, inputs, n_bootstrap, confidence, tol)
 
@@ -275,7 +257,7 @@ def sobol(
 def _analyse(
     experiment: Experiment,
     derived: Experiment,
-    target: _Target,
+    target: Target,
     values: Floats,
     inputs: Floats,
     n_bootstrap: int,
@@ -336,53 +318,13 @@ def _samples(experiment: Experiment, samples: int | None) -> int:
     return size
 
 
-def _target(experiment: Experiment, metric: str, actor: str | None, format: str | None) -> _Target:
-    """The metric, actor and format, checked against the experiment."""
-    source = experiment.source
-    if metric not in SENSITIVITY_METRICS:
-        raise InputError.at(
-            source,
-            "metric",
-            f"unknown metric {metric!r}{suggest(str(metric), SENSITIVITY_METRICS, listing=True)}",
-        )
-    actors = experiment.scenario.actor_ids
-    if metric in _ACTOR_METRICS:
-        if actor is None:
-            raise InputError.at(
-                source, "actor", f"{metric} is per actor: name one of {', '.join(actors)}"
-            )
-        if actor not in actors:
-            raise InputError.at(
-                source, "actor", f"unknown actor {actor!r}{suggest(actor, actors, listing=True)}"
-            )
-    elif actor is not None:
-        raise InputError.at(source, "actor", f"{metric} is not per actor: drop the actor")
-    formats = experiment.formats
-    chosen = formats[0] if format is None else format
-    if chosen not in formats:
-        raise InputError.at(
-            source,
-            "format",
-            f"the experiment measures no format {chosen!r}{suggest(chosen, formats, listing=True)}",
-        )
-    return _Target(metric, actor, chosen)
-
-
-def _metric_values(dataset: xr.Dataset, target: _Target) -> Floats:
-    """The metric on every row of the design, as floats (NaN where undefined)."""
-    array = dataset[target.metric].sel(format=target.format)
-    if target.actor is not None:
-        array = array.sel(actor=target.actor)
-    return np.asarray(array.values, dtype=np.float64).reshape(-1)
-
-
 def _inputs(dataset: xr.Dataset, names: tuple[str, ...], rows: int) -> Floats:
     """The sampled inputs of the first ``rows`` rows (A and B), columns in ``names`` order."""
     return np.column_stack([dataset[f"input_{name}"].values[:rows] for name in names])
 
 
 def _split(
-    experiment: Experiment, target: _Target, values: Floats, n: int, d: int
+    experiment: Experiment, target: Target, values: Floats, n: int, d: int
 ) -> tuple[Floats, Floats, Floats, int]:
     """f(A), f(B), f(A_B^i) over the base rows where all are defined, and how many were not.
 
@@ -415,7 +357,7 @@ def _split(
 
 
 def _tornado(
-    experiment: Experiment, names: tuple[str, ...], target: _Target, tol: float
+    experiment: Experiment, names: tuple[str, ...], target: Target, tol: float
 ) -> tuple[TornadoResult | None, str]:
     """Each input alone at its prior's 5% and 95% quantiles, in one batched ``measure`` call."""
     scenario = experiment.scenario
@@ -428,7 +370,7 @@ def _tornado(
     undefined: list[str] = []
 
     def evaluate(rows: Floats) -> Floats:
-        values = _measured(experiment, target, rows, names, tol)
+        values = measured(experiment, target, rows, names, tol)
         if not np.all(np.isfinite(values)):
             undefined.append("undefined")
             return np.zeros_like(values)  # replaced by None below
@@ -441,27 +383,3 @@ def _tornado(
             "of some input's 5-95% range, so there is no tornado"
         )
     return result, ""
-
-
-def _measured(
-    experiment: Experiment, target: _Target, rows: Floats, names: tuple[str, ...], tol: float
-) -> Floats:
-    """The metric at the given input rows (other parameters at the baseline), one pass."""
-    from negotiation_sim.sweep.measure import measure
-
-    scenario = experiment.scenario
-    points: Mapping[str, Any] = {**experiment.fixed, **dict(zip(names, rows.T, strict=True))}
-    values = scenario.values(points)
-    format = target.format if target.format in scenario.formats else None  # "all"
-    view = measure(scenario, values, format, tol=tol)
-    if target.metric in BOOLEAN_METRICS:
-        flags: NDArray[np.bool_] = getattr(view, target.metric)
-        return flags.astype(np.float64)
-    if target.metric == "deal_probability":
-        is_deal = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids], float)
-        return np.where(view.outcome >= 0, is_deal[np.maximum(view.outcome, 0)], np.nan)
-    if target.metric == "welfare":
-        return np.asarray(view.welfare, dtype=np.float64)
-    column = scenario.actor_ids.index(str(target.actor))
-    table = view.surplus if target.metric == "surplus" else view.payoffs
-    return np.asarray(table[:, column], dtype=np.float64)

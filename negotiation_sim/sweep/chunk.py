@@ -93,16 +93,17 @@ def _points(task: ChunkTask) -> dict[str, FloatArray]:
     """Every swept and sampled parameter's value at the chunk's points.
 
     Point ``i`` is grid point ``i // rows`` and sampled row ``i % rows``; the rows a chunk
-    needs are computed from (design, seed, rows) alone, so any chunking gives the same values.
+    needs are computed from (design, seed, rows) alone, so any chunking gives the same values,
+    and only those rows are computed (a chunk costs its own size, not the design's).
     """
-    rows = task.design.rows
-    grid, row = np.divmod(np.arange(task.start, task.stop), rows)
+    grid = np.arange(task.start, task.stop) // task.design.rows
     shape = tuple(values.size for _, values in task.axes)
-    index = np.unravel_index(grid, shape)
+    index = np.unravel_index(grid, shape) if shape else ()  # no axes: one grid point
     points = {name: values[i] for (name, values), i in zip(task.axes, index, strict=True)}
     if task.design.sampled:
-        low, high = int(row.min()), int(row.max()) + 1
-        inputs = task.design.inputs(seed=task.seed, start=low, stop=high)[row - low]
+        # A chunk's rows run on from one grid point to the next: fetch only those rows.
+        count = task.stop - task.start
+        inputs = task.design.cycle(seed=task.seed, first=task.start, count=count)
         points.update(zip(task.design.names, inputs.T, strict=True))
     return points
 

@@ -21,7 +21,7 @@ not sampling noise), and row ``r`` depends on (kind, samples, seed, r) alone
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -102,6 +102,22 @@ class Design:
             out[:, j] = prior.ppf(unit[:, j])
         return out
 
+    def cycle(self, *, seed: int, first: int, count: int) -> FloatArray:
+        """Rows ``(first + k) % rows`` for ``k < count`` of :meth:`inputs`: a chunk's rows, which
+        run on from one grid point to the next. Costs at most ``min(count, rows)`` rows.
+
+        Examples
+        --------
+        >>> from negotiation_sim.scenario.priors import parse_prior
+        >>> design = Design("monte_carlo", 4, ("a",), (parse_prior("uniform(0, 1)", 0, 1),))
+        >>> whole = design.inputs(seed=3)
+        >>> bool((design.cycle(seed=3, first=6, count=3) == whole[[2, 3, 0]]).all())
+        True
+        """
+        return _cyclic(
+            lambda a, b: self.inputs(seed=seed, start=a, stop=b), first, count, self.rows
+        )
+
     def unit(self, *, seed: int, start: int = 0, stop: int | None = None) -> FloatArray:
         """Rows ``[start, stop)`` on the unit hypercube (before the inverse CDFs)."""
         stop = self.rows if stop is None else stop
@@ -109,17 +125,38 @@ class Design:
         if self.kind != "saltelli":
             return unit_samples(self.kind, self.samples, d, seed=seed, start=start, stop=stop)
         rows = np.arange(start, stop)
-        block, j = np.divmod(rows, self.samples)
+        block = rows // self.samples
         if rows.size == 0:
             return np.empty((0, d))
-        low, high = int(j.min()), int(j.max()) + 1
-        base = saltelli_base(self.samples, d, seed=seed, start=low, stop=high)[j - low]
+        # Base row j serves row j of every block: fetch the chunk's j's (consecutive modulo N)
+        # only, not every j between their least and greatest (the whole base at a block edge).
+        base = _cyclic(
+            lambda a, b: saltelli_base(self.samples, d, seed=seed, start=a, stop=b),
+            start,
+            stop - start,
+            self.samples,
+        )
         out: FloatArray = base[:, :d].copy()  # A
         out[block == 1] = base[block == 1, d:]  # B
         for i in range(d):  # A_B^i: A with column i from B
             at = block == 2 + i
             out[at, i] = base[at, d + i]
         return out
+
+
+def _cyclic(
+    fetch: Callable[[int, int], FloatArray], first: int, count: int, period: int
+) -> FloatArray:
+    """Rows ``(first + k) % period``, ``k < count``, of a table whose rows ``[a, b)`` are
+    ``fetch(a, b)``: one or two contiguous fetches, or the whole table once when ``count`` is
+    at least ``period``, so the cost is at most ``min(count, period)`` rows."""
+    first %= period
+    if count >= period:
+        return fetch(0, period)[(first + np.arange(count)) % period]
+    end = first + count
+    if end <= period:
+        return fetch(first, end)
+    return np.concatenate([fetch(first, period), fetch(0, end - period)])
 
 
 class Sampling(NamedTuple):

@@ -25,7 +25,16 @@ def test_it_prints_the_ranked_table_the_tornado_and_the_prim_box(tmp_path, capsy
     lines = out.splitlines()
     assert lines[0].startswith("Sobol' indices of deal_is_equilibrium (all): N = 128 base rows")
     header = lines.index(next(line for line in lines if line.lstrip().startswith("rank")))
-    assert "S_i [low, high]" in lines[header] and "S_Ti [low, high]" in lines[header]
+    assert lines[header].split() == [
+        "rank",
+        "input",
+        "S_i",
+        "[low,",
+        "high]",
+        "S_Ti",
+        "[low,",
+        "high]",
+    ]
     assert lines[header + 1].split()[:2] == ["1", "x"]  # the threshold's input ranks first
     assert "Reading: x matters most" in out
     assert "One at a time (tornado)" in out

@@ -90,7 +90,8 @@ def _sobol_lines(result: Sensitivity) -> list[str]:
     lines = [
         header,
         "",
-        f"{'rank':>5}  {'input':<{width}}  {'S_i [low, high]':<24} {'S_Ti [low, high]'}",
+        f"{'rank':>5}  {'input':<{width}}  {'S_i':>6} {'[low, high]':<16}   "
+        f"{'S_Ti':>6} {'[low, high]'}",
     ]
     for rank, i in enumerate(_ranked(indices), start=1):
         first = _estimate(indices.first[i], indices.first_interval[i])

@@ -291,11 +291,13 @@ def _plot(args: argparse.Namespace) -> int:
     from .sweep import check_output
 
     path = check_output(args.results)
+    if _is_sampled(path):
+        return _plot_sampled(args, path)
     select = _parse_settings(args.select or [], str(path))
     written = save_landscape(
         path,
         args.output,
-        args.metric,
+        args.metric or "outcome",
         overwrite=args.overwrite,
         x=args.x,
         y=args.y,
@@ -304,6 +306,48 @@ def _plot(args: argparse.Namespace) -> int:
         format=args.format,
         select=select or None,
     )
+    print(f"wrote {written}")
+    return 0
+
+
+def _is_sampled(path: Path) -> bool:
+    """Whether ``path`` holds a sampled sweep's results (read lazily: the header only). A file
+    that cannot be read is left to the landscape, which says why."""
+    import xarray as xr
+
+    try:
+        with xr.open_dataset(path, engine="scipy") as dataset:
+            return "sample" in dataset.dims and "design" in dataset.attrs
+    except Exception:  # any unreadable file: the landscape reports it, located
+        return False
+
+
+def _plot_sampled(args: argparse.Namespace, path: Path) -> int:
+    """A sampled sweep's probability map (``p_deal`` unless ``--metric`` names another)."""
+    from dataclasses import replace
+
+    from .errors import InputError
+    from .plotting.uncertainty import save_probability_map
+
+    landscape_only = {"--actor": args.actor, "-x": args.x, "-y": args.y, "--facet": args.facet}
+    landscape_only["--select"] = args.select
+    given = [flag for flag, value in landscape_only.items() if value]
+    if given:
+        raise InputError.at(
+            str(path),
+            given[0],
+            "a sampled sweep is drawn as a probability map over its two axes; "
+            f"{given[0]} is for landscapes (choose the probability with --metric, "
+            "the format with --format)",
+        )
+    try:
+        written = save_probability_map(
+            path, args.output, args.metric or "p_deal", format=args.format, overwrite=args.overwrite
+        )
+    except InputError as error:  # the function's arguments are the command's options
+        flags = {"variable": "--metric", "format": "--format"}
+        problems = [replace(p, location=flags.get(p.location, p.location)) for p in error.problems]
+        raise InputError(error.source, problems) from None
     print(f"wrote {written}")
     return 0
 
@@ -366,7 +410,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        from .plotting.uncertainty import plot_prim_tradeoff, plot_sobol, plot_tornado
+        from .plotting.sensitivity import plot_prim_tradeoff, plot_sobol, plot_tornado
 
         drawn: dict[str, tuple[Callable[..., Any], Any]] = {
             "sobol": (plot_sobol, result.sobol),
@@ -597,9 +641,9 @@ def _add_plot(commands: Any) -> None:
     )
     plot.add_argument(
         "--metric",
-        default="outcome",
-        help="outcome (default), deal_is_equilibrium, no_deal_is_equilibrium, n_equilibria, "
-        "deal_probability, welfare, payoff, surplus, zero_sum_share, strategic_zero_sum_share",
+        help="outcome (the default of a grid sweep), deal_is_equilibrium, no_deal_is_equilibrium, "
+        "n_equilibria, deal_probability, welfare, payoff, surplus, zero_sum_share, "
+        "strategic_zero_sum_share; for a sampled sweep p_deal (its default) or p_no_deal_only",
     )
     plot.add_argument("--actor", help="the actor, for payoff and surplus")
     plot.add_argument("--format", help="only this format (default: one panel per format)")

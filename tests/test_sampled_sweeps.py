@@ -72,21 +72,9 @@ def ceasefire_experiment(
     return replace(parse_experiment(text, source="sampled.toml"), chunk_size=chunk_size)
 
 
-#: The zero-sum shares sum each game's payoffs in an order numpy takes from the memory layout
-#: of the chunk's payoff table (games last), so they may differ in the last bit between chunk
-#: sizes (up to 1.1e-16 seen; a pre-existing property of grid sweeps too). Everything else,
-#: samples included, is bit for bit.
-LAYOUT_BITS = {"zero_sum_share": 1e-15, "strategic_zero_sum_share": 1e-15}
-
-
 def assert_same_results(got: xr.Dataset, reference: xr.Dataset) -> None:
-    """Bit for bit: every variable, coordinate and attribute but the timings (and the zero-sum
-    shares' last bits)."""
-    exact = list(set(got.variables) - set(LAYOUT_BITS))
-    assert got[exact].drop_attrs().identical(reference[exact].drop_attrs())
-    for name, bits in LAYOUT_BITS.items():
-        assert got[name].attrs == reference[name].attrs
-        np.testing.assert_allclose(got[name].values, reference[name].values, rtol=0, atol=bits)
+    """Bit for bit: every variable, coordinate and attribute but the timings."""
+    assert got.drop_attrs().identical(reference.drop_attrs())
     for key in set(got.attrs) | set(reference.attrs):
         if key != "timings":
             assert np.array_equal(got.attrs[key], reference.attrs[key]), key

@@ -83,7 +83,9 @@ def compute_chunk(task: ChunkTask) -> dict[str, NDArray[Any]]:
 
         n = len(scenario.actors)
         m = task.stop - task.start
-        full = np.broadcast_to(full, (m, *full.shape[full.ndim - n - 1 :]))
+        # Games first and contiguous: each game's payoffs are then summed in one order, whatever
+        # the chunk's size, so the shares do not change in the last bit with the chunking.
+        full = np.ascontiguousarray(np.broadcast_to(full, (m, *full.shape[full.ndim - n - 1 :])))
         raw, strategic = zero_sum_shares(full, n_actors=n, tol=task.tol)
         arrays["zero_sum_share"], arrays["strategic_zero_sum_share"] = raw, strategic
     return arrays

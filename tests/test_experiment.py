@@ -30,7 +30,9 @@ def _spec_text(body: str) -> str:
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_shipped_experiments_load(path):
     spec = load_experiment(path)
-    assert spec.n_points == int(np.prod([axis.values.size for axis in spec.axes])) * spec.design.rows
+    assert (
+        spec.n_points == int(np.prod([axis.values.size for axis in spec.axes])) * spec.design.rows
+    )
     assert set(spec.formats) <= set(spec.scenario.formats)
     for axis in spec.axes:
         assert np.all(np.diff(axis.values) > 0)

@@ -12,8 +12,8 @@ import numpy as np
 
 from .._checking import Problems
 from ..errors import InputError
+from ..sensitivity.indices import SobolResult
 from ..sensitivity.prim import PrimResult
-from ..sensitivity.sobol import SobolResult
 from ..sensitivity.tornado import TornadoResult
 from ._checks import axes_or_new, percent
 from ._colours import OKABE_ITO

@@ -8,8 +8,8 @@ import numpy as np
 
 if TYPE_CHECKING:
     from negotiation_sim.sensitivity.analysis import Sensitivity
+    from negotiation_sim.sensitivity.indices import SobolResult
     from negotiation_sim.sensitivity.prim import PrimResult
-    from negotiation_sim.sensitivity.sobol import SobolResult
     from negotiation_sim.sensitivity.tornado import TornadoResult
 
 __all__ = ["describe"]
@@ -39,7 +39,7 @@ def describe(result: Sensitivity) -> str:
     >>> import numpy as np
     >>> from negotiation_sim.sensitivity import prim, tornado
     >>> from negotiation_sim.sensitivity.analysis import Sensitivity
-    >>> from negotiation_sim.sensitivity.sobol import SobolResult
+    >>> from negotiation_sim.sensitivity.indices import SobolResult
     >>> indices = SobolResult(np.array([0.7, 0.001]), np.array([0.8, 0.002]),
     ...                       np.array([[0.6, 0.8], [0.0, 0.01]]),
     ...                       np.array([[0.7, 0.9], [0.0, 0.01]]), 0.95, 100, ("trust", "p"))

@@ -3,7 +3,7 @@
 :func:`check_target` checks a metric, actor and format against an experiment;
 :func:`metric_values` reads the metric off a sweep's dataset, :func:`measured` computes it at
 given input rows in one batched :func:`~negotiation_sim.sweep.measure.measure` call (the
-sweep package is imported inside the functions: it imports this package's intervals).
+sweep package is imported inside the functions: importing this package stays light).
 """
 
 from __future__ import annotations

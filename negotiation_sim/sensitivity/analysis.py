@@ -3,12 +3,12 @@
 :func:`sensitivity_experiment` turns an experiment into a Saltelli design over every parameter
 that has a prior and is not fixed (its swept axes too, drawn from their priors);
 :func:`sobol` runs it through the sweep runner (chunked, checkpointed, resumable, any executor),
-estimates first-order and total indices with bootstrap intervals (:mod:`.sobol`), adds a
+estimates first-order and total indices with bootstrap intervals (:mod:`.indices`), adds a
 one-at-a-time analysis over each prior's 5-95% range (:mod:`.tornado`) and, for a yes/no metric,
 PRIM boxes on the independent rows (:mod:`.prim`). :func:`describe` prints the result.
 
-The sweep package is imported inside the functions: :mod:`negotiation_sim.sweep` imports
-:mod:`.intervals`, so a top-level import here would make the two packages import each other.
+The sweep package is imported inside the functions, so that ``import negotiation_sim.sensitivity``
+stays light (the runner brings xarray).
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from negotiation_sim.sensitivity._metrics import (
     measured,
     metric_values,
 )
+from negotiation_sim.sensitivity.indices import SobolResult, sobol_indices
 from negotiation_sim.sensitivity.prim import PrimResult, prim
-from negotiation_sim.sensitivity.sobol import SobolResult, sobol_indices
 from negotiation_sim.sensitivity.tornado import TornadoResult, tornado
 
 if TYPE_CHECKING:

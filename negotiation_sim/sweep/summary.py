@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..sensitivity.intervals import wilson_interval
+from ..intervals import wilson_interval
 
 if TYPE_CHECKING:
     import xarray as xr

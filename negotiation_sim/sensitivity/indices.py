@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from negotiation_sim.errors import InputError
-from negotiation_sim.sensitivity.intervals import check_confidence
+from negotiation_sim.intervals import check_confidence
 
 __all__ = ["SobolResult", "saltelli_matrices", "sobol_indices"]
 

@@ -147,7 +147,11 @@ def plot_tornado(result: TornadoResult, *, ax: Axes | None = None, top: int | No
     ax.axvline(base, color="black", lw=1, label=f"baseline: {result.metric} = {base:.3g}")
     ax.set_yticks(rank, [result.names[i] for i in order])
     ax.invert_yaxis()  # the largest swing at the top
-    ax.margins(x=0.18)
+    # Room for the end labels on both sides (bars' sticky edges would defeat ax.margins).
+    shown = np.concatenate([result.low[order], result.high[order], [base]])
+    low, high = float(shown.min()), float(shown.max())
+    pad = 0.2 * ((high - low) or max(abs(base), 1.0))
+    ax.set_xlim(low - pad, high + pad)
     ax.set_xlabel(result.metric)
     ax.set_title(f"{result.metric}, one input at a time (labels: the input's value)", fontsize=10)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=3, fontsize=8)

@@ -32,6 +32,10 @@ examples:
   negotiation-sim sweep experiments/relative_gains.toml --dask local:2
   negotiation-sim plot results/tv -o landscape.png
   negotiation-sim plot results/tv --metric surplus --actor ukraine -o surplus.png
+  negotiation-sim sweep experiments/alaska_uncertainty.toml -o results/au
+  negotiation-sim plot results/au -o p_deal.png
+  negotiation-sim sensitivity experiments/alaska_uncertainty.toml --plots results/au_sensitivity
+  negotiation-sim sensitivity experiments/alaska_uncertainty.toml --metric surplus --actor russia
 """
 
 

@@ -33,6 +33,14 @@ demo: $(RUNTIME)
 	$(BIN)/negotiation-sim sweep experiments/trust_verification.toml -o results/trust_verification --overwrite
 	$(BIN)/negotiation-sim plot results/trust_verification -o results/trust_verification/landscape.png
 	@echo "The landscape picture is at results/trust_verification/landscape.png"
+	@echo
+	@echo "== How sure are we? P(deal) with every other parameter drawn from its prior =="
+	$(BIN)/negotiation-sim sweep experiments/alaska_uncertainty.toml -o results/alaska_uncertainty --overwrite
+	$(BIN)/negotiation-sim plot results/alaska_uncertainty -o results/alaska_uncertainty/p_deal.png
+	@echo
+	@echo "== What decides whether a deal exists: Sobol' indices, one at a time, PRIM (N = 1024) =="
+	$(BIN)/negotiation-sim sensitivity experiments/alaska_uncertainty.toml --samples 1024 --bootstrap 500 --plots results/alaska_uncertainty_sensitivity
+	@echo "Pictures: results/alaska_uncertainty/p_deal.png and results/alaska_uncertainty_sensitivity/{sobol,tornado,prim}.png"
 
 lint: $(DEV)
 	$(BIN)/ruff check negotiation_sim tests benchmarks experiments
@@ -42,10 +50,12 @@ lint: $(DEV)
 test: lint
 	$(BIN)/python -m pytest
 
+# `make bench QUICK=1` runs the uncertainty benchmark at its quick sizes (30 s instead of 2.5 min).
 bench: $(DEV)
 	$(UV) -e '.[bench]'
 	$(BIN)/python benchmarks/solvers.py
 	$(BIN)/python benchmarks/sweep.py
+	$(BIN)/python benchmarks/uncertainty.py $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,11 +1,12 @@
 """Uncertainty benchmark: sampled designs and Sobol' indices of the Alaska scenario (issue 12).
 
 Run with ``.venv/bin/python benchmarks/uncertainty.py [--quick]`` (needs the ``bench`` extra:
-``make bench`` installs it; ``--quick`` divides the sizes by 10 and 4; ``--profile KIND`` only
-cProfiles one 10^6-row runner call). Every parameter of ``scenarios/alaska_2025.toml`` with a
-prior (all d = 17) is drawn from it, no axes, formats ``bilateral`` and ``multilateral``, the
-metrics of ``experiments/alaska_uncertainty.toml`` (``zero_sum_share`` left out: a property of
-the game, not of the deal, and ten times the cost of the rest). It prints Markdown tables of:
+``make bench`` installs it; about 2.5 minutes, ``--quick`` about 30 s: 10^5 rows and N = 2^12;
+``--profile KIND`` only cProfiles one runner call of that design kind). Every parameter of
+``scenarios/alaska_2025.toml`` with a prior (all d = 17) is drawn from it, no axes, formats
+``bilateral`` and ``multilateral``, the metrics of ``experiments/alaska_uncertainty.toml``
+(``zero_sum_share`` left out: a property of the game, not of the deal, and ten times the cost of
+the rest). It prints Markdown tables (to paste into a note) of:
 
 1. 10^6 Monte Carlo rows through the runner (``run_experiment``: chunks, checkpoints, netCDF) at
    chunks of 50,000 and 100,000, and 10^6 Latin hypercube rows: wall seconds, compute seconds
@@ -17,6 +18,8 @@ the game, not of the deal, and ten times the cost of the rest). It prints Markdo
    a pure equilibrium" in each format; at chunks of 50,000 and 100,000 (identical results) and
    at N = 2^13, to show which part of the peak grows with the chunk and which with the rows.
    The rows' Saltelli layout (A, B, A_B^i in the order of ``sampled``) is checked on the inputs.
+   Memory: every run's peak against its results' size, and where the peak is (each phase's own
+   peak, traced with tracemalloc in one more Monte Carlo run).
 3. The loop a SALib or EMA Workbench user writes: per row ``scenario.game(params, format)``, the
    faster of quantecon's ``pure_nash_brute`` (with its conversion) and our ``pure_equilibria``
    on the one game, and ``scenario.outcome_of`` to ask whether an equilibrium is a deal; on a
@@ -33,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -117,6 +121,9 @@ def saltelli_layout_ok(ds: Any) -> bool:
 
 def child(kind: str, samples: int, chunk: int, sample: int) -> None:
     """One runner call in this (fresh) process; print one JSON line of what was measured."""
+    if kind == "phases":
+        print(json.dumps(phases(samples, chunk)))
+        return
     run(kind, 4 if kind == "saltelli" else 64, 32)  # imports xarray, scipy.stats, the writer
     if kind == "saltelli":
         indices(run(kind, 4, 32), FORMATS[0])
@@ -160,6 +167,67 @@ def child(kind: str, samples: int, chunk: int, sample: int) -> None:
             },
         }
     print(json.dumps(out))
+
+
+#: The runner's phases whose peaks ``phases`` traces: (module, function, what it is).
+PHASES = (
+    ("run", "_timed", "one chunk's compute (compute_chunk), largest"),
+    ("run", "_allocate", "the run's result arrays, every row (run._allocate)"),
+    ("dataset", "_inputs", "input_* drawn again for every row (dataset._inputs)"),
+    ("dataset", "summarise", "P(deal), means, quantiles (summary.summarise)"),
+    ("run", "write_atomically", "results.nc (scipy's netCDF writer)"),
+)
+
+
+def phases(rows: int, chunk: int) -> dict[str, Any]:
+    """Each phase's peak above what was held before it (tracemalloc, numpy's arrays included),
+    for one Monte Carlo run; the phases are wrapped where the runner looks them up."""
+    import functools
+    import tracemalloc
+
+    import negotiation_sim.sweep.dataset
+    import negotiation_sim.sweep.run
+
+    modules = {"run": negotiation_sim.sweep.run, "dataset": negotiation_sim.sweep.dataset}
+    run("monte_carlo", 64, 32)
+    peaks: dict[str, float] = {}
+
+    def traced(name: str, function: Any) -> Any:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            held = tracemalloc.get_traced_memory()[0]
+            tracemalloc.reset_peak()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                extra = (tracemalloc.get_traced_memory()[1] - held) / 2**20
+                peaks[name] = max(peaks.get(name, 0.0), extra)
+
+        return wrapper
+
+    for module, name, _ in PHASES:
+        setattr(modules[module], name, traced(name, getattr(modules[module], name)))
+    tracemalloc.start()
+    ds = run("monte_carlo", rows, chunk)
+    return {
+        "peaks": peaks,
+        "whole": tracemalloc.get_traced_memory()[1] / 2**20,
+        "results": ds.nbytes / 2**20,
+    }
+
+
+def repeated(kind: str, samples: int, chunk: int, sample: int, repeat: int) -> dict[str, Any]:
+    """``repeat`` runs in fresh processes: the first run's results with the median wall and
+    compute seconds (the machine is shared), every wall time, and whether all runs agree."""
+    runs = [run_child(kind, samples, chunk, sample if k == 0 else 0) for k in range(repeat)]
+    out = dict(runs[0])
+    out["walls"] = [r["runner_seconds"] for r in runs]
+    out["runner_seconds"] = statistics.median(out["walls"])
+    compute = statistics.median(r["timings"]["compute_seconds"] for r in runs)
+    out["timings"] = {**out["timings"], "compute_seconds": compute}
+    if len({r["digest"] for r in runs}) > 1:
+        out["digest"] = "runs disagree"
+    return out
 
 
 def run_child(kind: str, samples: int, chunk: int, sample: int = 0) -> dict[str, Any]:
@@ -233,8 +301,10 @@ def print_sampled(runs: list[tuple[str, int, dict[str, Any]]]) -> None:
     first = runs[0][2]["digest"]
     for kind, chunk, r in runs:
         same = "yes" if r["digest"] == first else ("NO" if kind == runs[0][0] else "n/a")
+        walls = r.get("walls", [])
+        runs_shown = f" ({', '.join(f'{w:.2f}' for w in walls)})" if len(walls) > 1 else ""
         print(
-            f"| {kind} | {r['rows']:,} | {chunk:,} | {r['runner_seconds']:.2f} "
+            f"| {kind} | {r['rows']:,} | {chunk:,} | {r['runner_seconds']:.2f}{runs_shown} "
             f"| {r['timings']['compute_seconds']:.2f} "
             f"| {fmt_p(r['p_deal']['bilateral'])} | {fmt_p(r['p_deal']['multilateral'])} | {same} |"
         )
@@ -325,6 +395,19 @@ def print_memory(
         )
 
 
+def print_phases(traced: dict[str, Any], rows: int, chunk: int) -> None:
+    """Where the runner's peak is: each phase's own peak above what was held before it."""
+    print(
+        f"\nWhere the peak is (tracemalloc, {rows:,} Monte Carlo rows, chunks of {chunk:,}; "
+        f"whole run's traced peak {traced['whole']:.0f} MB, results {traced['results']:.0f} MB):\n"
+    )
+    print("| phase | its peak above what was held, MB | per 10^5 rows |")
+    print("|---|---:|---:|")
+    for _, name, what in PHASES:
+        mb = traced["peaks"].get(name, float("nan"))
+        print(f"| {what} | {mb:.0f} | {mb / rows * 1e5:.1f} |")
+
+
 def print_targets(
     mc: dict[str, Any], sobol: list[tuple[int, int, dict[str, Any]]], ratio: float
 ) -> None:
@@ -399,6 +482,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="10^5 rows and N = 2^12 (and 2^11)")
     parser.add_argument("--sample", type=int, default=500, help="rows in the per-row loop")
     parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of the first Monte Carlo case (median)"
+    )
+    parser.add_argument(
         "--profile", metavar="KIND", help="only cProfile one runner call of this design kind"
     )
     parser.add_argument("--child", nargs=4, metavar=("KIND", "SAMPLES", "CHUNK", "SAMPLE"))
@@ -416,10 +502,12 @@ def main() -> None:
         f"negotiation_sim uncertainty benchmark: {SCENARIO.name}, formats {', '.join(FORMATS)}, "
         f"every parameter with a prior sampled (d = 17), metrics {', '.join(METRICS)} "
         "(zero_sum_share left out: ten times the cost of the rest); each runner call in a fresh "
-        "process, single wall-clock runs on this machine"
+        f"process; wall-clock runs on this shared {os.cpu_count()}-core machine (load average "
+        f"{os.getloadavg()[0]:.2f} at the start), the first Monte Carlo run the median of "
+        f"{args.repeat}"
     )
     sampled = [
-        ("monte_carlo", 50_000, run_child("monte_carlo", rows, 50_000, args.sample)),
+        ("monte_carlo", 50_000, repeated("monte_carlo", rows, 50_000, args.sample, args.repeat)),
         ("monte_carlo", 100_000, run_child("monte_carlo", rows, 100_000)),
         ("latin_hypercube", 50_000, run_child("latin_hypercube", rows, 50_000)),
     ]
@@ -433,10 +521,14 @@ def main() -> None:
     ]
     print_sobol(sobol)
     print_memory(sampled, sobol)
+    print_phases(run_child("phases", rows, 50_000), rows, 50_000)
     loops = {format: loop(mc["picks"], format) for format in FORMATS}
     ratio = print_loop(loops, mc["runner_seconds"], rows)
     print_targets(mc, sobol, ratio)
-    print(f"\n(benchmark took {time.perf_counter() - started:.0f} s)")
+    print(
+        f"\n(benchmark took {time.perf_counter() - started:.0f} s; load average "
+        f"{os.getloadavg()[0]:.2f} at the end)"
+    )
 
 
 if __name__ == "__main__":

@@ -332,3 +332,26 @@ def test_prim_rejects_bad_arguments(x, y, kwargs, location):
     with pytest.raises(InputError) as caught:
         prim(x, y, **kwargs)
     assert caught.value.problems[0].location == location
+
+
+def test_prim_quasi_pvalues_are_binomial_tails_of_dropping_each_restriction():
+    # y depends on x0 alone: the x0 restriction is overwhelmingly significant; each other
+    # restriction's value is checked against its definition, computed here by hand.
+    rng = np.random.default_rng(11)
+    x = rng.random((3000, 4))
+    y = (x[:, 0] > 0.6) & (rng.random(3000) < 0.7)
+    result = prim(x, y, min_density=0.99)
+    lower, upper = result.box()
+    outer_lower, outer_upper = result.box(0)
+    restricted = (lower > outer_lower) | (upper < outer_upper)
+    assert result.pvalues is not None
+    assert np.array_equal(np.isnan(result.pvalues), ~restricted)
+    assert restricted[0] and result.pvalues[0] < 1e-12
+    inside = np.all((x >= lower) & (x <= upper), axis=1)
+    n, hits = int(inside.sum()), int(y[inside].sum())
+    for j in np.flatnonzero(restricted):
+        keep = [i for i in range(4) if i != j]
+        wider = np.all((x[:, keep] >= lower[keep]) & (x[:, keep] <= upper[keep]), axis=1)
+        p = float(y[wider].mean())
+        tail = sum(math.comb(n, k) * p**k * (1 - p) ** (n - k) for k in range(hits, n + 1))
+        assert result.pvalues[j] == pytest.approx(tail, rel=1e-9, abs=1e-300)

@@ -178,10 +178,17 @@ def _prim_lines(result: PrimResult, names: tuple[str, ...], metric: str) -> list
             f"PRIM: no box of inputs is denser than all draws: {phrase} nowhere in particular."
         ]
     else:
+        weak = _weak(result, names)
         lines = [
             f"PRIM: {phrase} in {result.density[k]:.0%} of draws when {' and '.join(conditions)}; "
             f"the box holds {result.coverage[k]:.0%} of all {draws} "
             f"({result.mass[k]:.0%} of all draws)."
+            + (
+                f" The box also restricts {', '.join(weak)}, not significantly "
+                f"(quasi-p-value above {SIGNIFICANCE:g} each: Bryant & Lempert 2010)."
+                if weak
+                else ""
+            )
         ]
     lines += [
         "",
@@ -210,12 +217,27 @@ def _restricted(result: PrimResult, k: int, names: tuple[str, ...]) -> list[str]
     ]
 
 
+#: A restriction of the chosen box with a larger quasi-p-value is said to be not significant.
+SIGNIFICANCE = 0.05
+
+
+def _weak(result: PrimResult, names: tuple[str, ...]) -> list[str]:
+    """The inputs the chosen box restricts without significance (quasi-p-value above 5%)."""
+    if result.pvalues is None:
+        return []
+    return [name for name, p in zip(names, result.pvalues, strict=True) if p > SIGNIFICANCE]
+
+
 def _conditions(result: PrimResult, k: int, names: tuple[str, ...]) -> list[str]:
-    """``trust >= 0.55``, ``0.1 <= p <= 0.6``: only the limits box ``k`` moved."""
+    """``trust >= 0.55``, ``0.1 <= p <= 0.6``: only the limits box ``k`` moved (for the chosen
+    box, only its significant restrictions)."""
     lower, upper = result.box(k)
     outer_lower, outer_upper = result.box(0)
+    weak = set(_weak(result, names)) if k == result.chosen else set()
     out = []
     for j, name in enumerate(names):
+        if name in weak:
+            continue
         low, high = lower[j] > outer_lower[j], upper[j] < outer_upper[j]
         if low and high:
             out.append(f"{lower[j]:.3g} <= {name} <= {upper[j]:.3g}")

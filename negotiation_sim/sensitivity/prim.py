@@ -6,6 +6,11 @@ starting from the box around all points, it repeatedly removes the slice of poin
 outcomes in the box. Each step trades coverage (the share of all outcomes inside the box) for
 density (the share of points inside the box with the outcome); the trajectory shows that
 trade-off (Bryant & Lempert 2010). Only peeling is done here, not pasting.
+
+Peeling greedily also restricts inputs that barely matter. For the chosen box, each restriction
+gets a quasi-p-value (Bryant & Lempert 2010, as EMA Workbench reports them): the one-sided
+binomial probability of the box's hits if its density were that of the same box with this
+restriction dropped. A restriction with a large value (above 0.05, say) is not significant.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ class PrimResult:
     Box k holds the points with ``lower[k] <= x <= upper[k]`` in every input; box 0 surrounds all
     points. ``coverage[k]`` is the share of all outcomes inside box k, ``density[k]`` the share of
     box k's points with the outcome, ``mass[k]`` the share of all points inside it. ``chosen`` is
-    the index of the chosen box (see :func:`prim`).
+    the index of the chosen box (see :func:`prim`); ``pvalues[j]`` the quasi-p-value of its
+    restriction of input ``j`` (NaN where the box does not restrict it).
     """
 
     lower: Floats
@@ -38,6 +44,7 @@ class PrimResult:
     density: Floats
     mass: Floats
     chosen: int
+    pvalues: Floats | None = None
 
     def box(self, k: int | None = None) -> tuple[Floats, Floats]:
         """The limits (lower, upper) of box ``k``, the chosen one by default."""
@@ -108,14 +115,39 @@ def prim(
     hits = (masks & outcome).sum(axis=1)
     density = hits / counts
     coverage = hits / outcome.sum()
+    chosen = _choose(coverage, density, min_density)
     return PrimResult(
         lower=np.array(lowers),
         upper=np.array(uppers),
         coverage=coverage,
         density=density,
         mass=counts / len(outcome),
-        chosen=_choose(coverage, density, min_density),
+        chosen=chosen,
+        pvalues=_quasi_pvalues(
+            points, outcome, lowers[chosen], uppers[chosen], lowers[0], uppers[0]
+        ),
     )
+
+
+def _quasi_pvalues(
+    x: Floats,
+    y: NDArray[np.bool_],
+    lower: Floats,
+    upper: Floats,
+    outer_lower: Floats,
+    outer_upper: Floats,
+) -> Floats:
+    """Per input: P(hits >= the box's | n = the box's points, p = density without its restriction)."""
+    from scipy.stats import binom
+
+    inside = np.all((x >= lower) & (x <= upper), axis=1)
+    n, hits = int(inside.sum()), int(y[inside].sum())
+    out = np.full(x.shape[1], np.nan)
+    for j in np.flatnonzero((lower > outer_lower) | (upper < outer_upper)).tolist():
+        others = np.delete(np.arange(x.shape[1]), j)
+        wider = np.all((x[:, others] >= lower[others]) & (x[:, others] <= upper[others]), axis=1)
+        out[j] = float(binom.sf(hits - 1, n, float(y[wider].mean())))
+    return out
 
 
 def _best_peel(

@@ -368,9 +368,9 @@ _SENSITIVITY_FLAGS = {
 
 def _sensitivity(args: argparse.Namespace) -> int:
     from .errors import InputError, Problem
-    from .plotting._output import picture_target, write_picture
+    from .plotting._output import picture_target
     from .sensitivity.analysis import describe, sobol
-    from .sweep import load_experiment
+    from .sweep import check_output, load_experiment
     from .sweep.executors import open_executor
 
     spec = load_experiment(args.experiment)
@@ -380,10 +380,17 @@ def _sensitivity(args: argparse.Namespace) -> int:
         if folder.exists() and not folder.is_dir():
             raise InputError.at(args.plots, "--plots", "expected a directory, found a file")
         folder.mkdir(parents=True, exist_ok=True)
-        for name in ("sobol", "tornado", "prim"):
+        for name in ("sobol", "tornado", "prim", *(("p_deal_prim",) if args.map else ())):
             pictures[name] = picture_target(
                 folder / f"{name}.png", overwrite=args.overwrite, inputs=[args.experiment]
             )
+    map_results = None
+    if args.map:
+        if not args.plots:
+            raise InputError.at(
+                args.experiment, "--map", "draws into the --plots directory: give it"
+            )
+        map_results = check_output(args.map)
     try:
         with ExitStack() as stack:
             executor, workers = open_executor(stack, workers=args.workers)
@@ -410,28 +417,52 @@ def _sensitivity(args: argparse.Namespace) -> int:
     print(describe(result))
     if args.output:
         print(f"\nthe run (checkpoints, results.nc) is in {args.output}")
-    if pictures:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
+    _sensitivity_pictures(result, pictures, map_results)
+    return 0
 
-        from .plotting.sensitivity import plot_prim_tradeoff, plot_sobol, plot_tornado
 
-        drawn: dict[str, tuple[Callable[..., Any], Any]] = {
-            "sobol": (plot_sobol, result.sobol),
-            "tornado": (plot_tornado, result.tornado),
-            "prim": (plot_prim_tradeoff, result.prim),
-        }
+def _sensitivity_pictures(
+    result: Any, pictures: dict[str, tuple[Path, str]], map_results: Path | None
+) -> None:
+    """The sensitivity command's pictures (targets already checked): Sobol' bars, tornado, PRIM
+    trade-off and, with ``--map``, the sweep's P(deal) map with the PRIM box over it."""
+    if not pictures:
+        return
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from .plotting._output import write_picture
+    from .plotting.landscape import _load
+    from .plotting.sensitivity import plot_prim_tradeoff, plot_sobol, plot_tornado
+    from .plotting.uncertainty import plot_probability_map
+
+    def on_map(box: Any, ax: Any) -> None:
+        assert map_results is not None
+        plot_probability_map(
+            _load(map_results), format=result.format, box=box, box_names=result.names, ax=ax
+        )
+
+    drawn: dict[str, tuple[Callable[..., Any], Any]] = {
+        "sobol": (plot_sobol, result.sobol),
+        "tornado": (plot_tornado, result.tornado),
+        "prim": (plot_prim_tradeoff, result.prim),
+        "p_deal_prim": (on_map, result.prim if result.metric == "deal_is_equilibrium" else None),
+    }
     for name, (out, format) in pictures.items():
         draw, what = drawn[name]
         if what is None:
-            why = result.tornado_note if name == "tornado" else "PRIM needs a yes/no metric"
+            why = {
+                "tornado": result.tornado_note,
+                "prim": "PRIM needs a yes/no metric",
+                "p_deal_prim": "the P(deal) map goes with the metric deal_is_equilibrium",
+            }[name]
             print(f"no {out}: {why}")
             continue
-        figure = Figure(figsize=(7.0, 2.0 + 0.3 * len(result.names)), layout="constrained")
+        size = (7.0, 6.0) if name == "p_deal_prim" else (7.0, 2.0 + 0.3 * len(result.names))
+        figure = Figure(figsize=size, layout="constrained")
         FigureCanvasAgg(figure)
         draw(what, ax=figure.add_subplot())
         print(f"wrote {write_picture(figure, out, format, dpi=120)}")
-    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -616,6 +647,12 @@ def _add_sensitivity(commands: Any) -> None:
         "negotiation_sim",
     )
     command.add_argument("--plots", metavar="DIR", help="write sobol.png, tornado.png, prim.png")
+    command.add_argument(
+        "--map",
+        metavar="RESULTS",
+        help="a sampled sweep of this experiment (negotiation-sim sweep): with --plots, also "
+        "write p_deal_prim.png, its P(deal) map with the PRIM box",
+    )
     command.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,

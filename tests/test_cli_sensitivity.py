@@ -124,3 +124,29 @@ def test_the_installed_command_exits_2_without_a_traceback(tmp_path):
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith("negotiation-sim: error: ") and "--samples" in done.stderr
+
+
+def test_map_draws_the_prim_box_over_the_sweeps_probability_map(tmp_path, capsys):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    experiment = tmp_path / "small.toml"
+    experiment.write_text(
+        "format_version = 1\n[experiment]\n"
+        f'scenario = "{root / "scenarios" / "alaska_2025.toml"}"\n'
+        'formats = ["multilateral"]\nmetrics = ["deal_is_equilibrium", "no_deal_is_equilibrium"]\n'
+        '[design]\nkind = "sobol"\nsamples = 16\n'
+        "[axes.trust]\nvalues = [0.2, 0.6, 1.0]\n[axes.verification]\nvalues = [0.0, 0.5, 1.0]\n",
+        encoding="utf-8",
+    )
+    sweep = tmp_path / "sweep"
+    assert main(["sweep", str(experiment), "-o", str(sweep)]) == 0
+    plots = tmp_path / "plots"
+    argv = ["sensitivity", str(experiment), *FAST, "--plots", str(plots), "--map", str(sweep)]
+    assert main(argv) == 0
+    assert f"wrote {plots / 'p_deal_prim.png'}" in capsys.readouterr().out
+    assert written_by_us(plots / "p_deal_prim.png")
+    # --map draws into --plots: without it, one located message and nothing run
+    assert main(["sensitivity", str(experiment), *FAST, "--map", str(sweep)]) == 2
+    error = capsys.readouterr().err
+    assert "--map: draws into the --plots directory" in error and error.count("\n") == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -182,17 +183,21 @@ def test_the_prim_box_is_drawn_at_its_limits(ax: Axes) -> None:
     plot_probability_map(sampled_sweep(), format="bilateral", box=box, box_names=names, ax=ax)
     (rectangle,) = [p for p in ax.patches if p.get_gid() == "prim-box"]
     assert isinstance(rectangle, Rectangle)
-    # x is verification (column 1), y is trust (column 2)
+    # x is verification (column 1), y is trust (column 2): restricted from below only, so the
+    # rectangle starts at the box's lower limits and runs to the map's edge above (the box's
+    # upper limit there is only the largest draw, not a restriction).
+    assert lower[1] > box.lower[0, 1] and lower[2] > box.lower[0, 2]
+    assert upper[1] == box.upper[0, 1] and upper[2] == box.upper[0, 2]
     assert rectangle.get_x() == pytest.approx(lower[1])
-    assert rectangle.get_x() + rectangle.get_width() == pytest.approx(upper[1])
+    assert rectangle.get_x() + rectangle.get_width() == pytest.approx(ax.get_xlim()[1])
     assert rectangle.get_y() == pytest.approx(lower[2])
-    assert rectangle.get_y() + rectangle.get_height() == pytest.approx(upper[2])
+    assert rectangle.get_y() + rectangle.get_height() == pytest.approx(ax.get_ylim()[1])
     k = box.chosen
     (entry,) = [t for t in legend_texts(ax) if t.startswith("PRIM box")]
     assert f"density {box.density[k]:.0%}, coverage {box.coverage[k]:.0%}" in entry
-    # rho is limited too, off the map: the entry says so
-    assert upper[0] < box.upper[0, 0]
-    assert f"≤ rho ≤ {upper[0]:.3g}" in entry
+    # rho is limited too (from above only), off the map: the entry says so
+    assert upper[0] < box.upper[0, 0] and lower[0] == box.lower[0, 0]
+    assert f"also rho ≤ {upper[0]:.3g}" in entry
 
 
 def test_a_box_over_one_plotted_axis_spans_the_other(ax: Axes) -> None:
@@ -348,3 +353,21 @@ def test_save_probability_map_never_replaces_the_results_it_reads(sampled_result
     with pytest.raises(InputError):
         save_probability_map(results, results, overwrite=True)
     assert results.read_bytes() == before
+
+
+def test_a_weak_restriction_is_neither_drawn_nor_said(ax: Axes) -> None:
+    # The same box, its verification limit marked not significant (quasi-p-value 0.5):
+    # the rectangle spans the whole map across, and the legend counts it as weak.
+    found, names = discovered_box()
+    assert found.pvalues is not None
+    pvalues = found.pvalues.copy()
+    pvalues[1] = 0.5
+    box = dataclasses.replace(found, pvalues=pvalues)
+    plot_probability_map(sampled_sweep(), format="bilateral", box=box, box_names=names, ax=ax)
+    (rectangle,) = [p for p in ax.patches if p.get_gid() == "prim-box"]
+    assert isinstance(rectangle, Rectangle)
+    assert rectangle.get_x() == pytest.approx(ax.get_xlim()[0])
+    assert rectangle.get_x() + rectangle.get_width() == pytest.approx(ax.get_xlim()[1])
+    assert rectangle.get_y() == pytest.approx(box.box()[0][2])
+    (entry,) = [t for t in legend_texts(ax) if t.startswith("PRIM box")]
+    assert "1 weak restrictions (quasi-p > 0.05) not shown" in entry

@@ -20,7 +20,7 @@ import numpy as np
 
 from .._checking import Problems, outside_range, range_message, suggest
 from ..errors import InputError
-from ..sensitivity.prim import PrimResult
+from ..sensitivity.prim import SIGNIFICANCE, PrimResult
 from ._checks import axes_or_new, percent
 from ._colours import OKABE_ITO, SEQUENTIAL_CMAP
 from ._frontiers import PREFIX
@@ -237,21 +237,32 @@ def _box_rectangle(
         )
     lower, upper = box.box()
     edges = {panel.x_name: panel.x_edges, panel.y_name: panel.y_edges}
-    limits = {
-        axis: (float(lower[names.index(axis)]), float(upper[names.index(axis)]))
-        if axis in names
-        else (float(edges[axis][0]), float(edges[axis][-1]))
-        for axis in plane
-    }
+    # What is drawn and said: the significant restrictions only. A side the box does not restrict
+    # (box 0's limit: the sample's extreme) or restricts weakly runs to the map's edge.
+    weak = np.zeros(d, bool) if box.pvalues is None else np.nan_to_num(box.pvalues) > SIGNIFICANCE
+    above = (lower > box.lower[0]) & ~weak
+    below = (upper < box.upper[0]) & ~weak
+    limits = {}
+    for axis in plane:
+        low, high = float(edges[axis][0]), float(edges[axis][-1])
+        if axis in names:
+            j = names.index(axis)
+            low = float(lower[j]) if above[j] else low
+            high = float(upper[j]) if below[j] else high
+        limits[axis] = (low, high)
     k = box.chosen
     text = f"PRIM box {k}: density {percent(box.density[k])}, coverage {percent(box.coverage[k])}"
     others = [
         f"{lower[j]:.3g} ≤ {name} ≤ {upper[j]:.3g}"
+        if above[j] and below[j]
+        else (f"{name} ≥ {lower[j]:.3g}" if above[j] else f"{name} ≤ {upper[j]:.3g}")
         for j, name in enumerate(names)
-        if name not in plane and (lower[j] > box.lower[0, j] or upper[j] < box.upper[0, j])
+        if name not in plane and (above[j] or below[j])
     ]
     if others:
-        text += f"; also {', '.join(others)}"
+        text += f";\nalso {', '.join(others)}"
+    if weak.any():
+        text += f";\n{int(weak.sum())} weak restrictions (quasi-p > {SIGNIFICANCE:g}) not shown"
     (x0, x1), (y0, y1) = limits[panel.x_name], limits[panel.y_name]
     return (x0, y0, x1, y1), text
 

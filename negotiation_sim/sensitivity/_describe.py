@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from negotiation_sim.sensitivity.prim import SIGNIFICANCE
+
 if TYPE_CHECKING:
     from negotiation_sim.sensitivity.analysis import Sensitivity
     from negotiation_sim.sensitivity.indices import SobolResult
@@ -215,10 +217,6 @@ def _restricted(result: PrimResult, k: int, names: tuple[str, ...]) -> list[str]
         for j, name in enumerate(names)
         if lower[j] > outer_lower[j] or upper[j] < outer_upper[j]
     ]
-
-
-#: A restriction of the chosen box with a larger quasi-p-value is said to be not significant.
-SIGNIFICANCE = 0.05
 
 
 def _weak(result: PrimResult, names: tuple[str, ...]) -> list[str]:

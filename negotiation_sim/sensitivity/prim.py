@@ -22,7 +22,10 @@ from numpy.typing import ArrayLike, NDArray
 
 from negotiation_sim.errors import InputError
 
-__all__ = ["PrimResult", "prim"]
+__all__ = ["SIGNIFICANCE", "PrimResult", "prim"]
+
+#: A restriction of a PRIM box whose quasi-p-value is above this is weak (not significant).
+SIGNIFICANCE = 0.05
 
 Floats = NDArray[np.float64]
 

@@ -39,8 +39,8 @@ demo: $(RUNTIME)
 	$(BIN)/negotiation-sim plot results/alaska_uncertainty -o results/alaska_uncertainty/p_deal.png
 	@echo
 	@echo "== What decides whether a deal exists: Sobol' indices, one at a time, PRIM (N = 1024) =="
-	$(BIN)/negotiation-sim sensitivity experiments/alaska_uncertainty.toml --samples 1024 --bootstrap 500 --plots results/alaska_uncertainty_sensitivity
-	@echo "Pictures: results/alaska_uncertainty/p_deal.png and results/alaska_uncertainty_sensitivity/{sobol,tornado,prim}.png"
+	$(BIN)/negotiation-sim sensitivity experiments/alaska_uncertainty.toml --samples 1024 --bootstrap 500 --plots results/alaska_uncertainty_sensitivity --map results/alaska_uncertainty
+	@echo "Pictures: results/alaska_uncertainty/p_deal.png and results/alaska_uncertainty_sensitivity/{sobol,tornado,prim,p_deal_prim}.png"
 
 lint: $(DEV)
 	$(BIN)/ruff check negotiation_sim tests benchmarks experiments

@@ -373,7 +373,12 @@ def _inputs(experiment: Experiment) -> dict[str, xr.Variable]:
     import xarray as xr
 
     design = experiment.design
-    values = design.inputs(seed=experiment.seed)
+    # Block by block (rows are a pure function of the seed): the transient arrays of the inverse
+    # CDFs stay the size of a chunk, not of the design.
+    values = np.empty((design.rows, len(design.names)))
+    for start in range(0, design.rows, experiment.chunk_size):
+        stop = min(start + experiment.chunk_size, design.rows)
+        values[start:stop] = design.inputs(seed=experiment.seed, start=start, stop=stop)
     parameters = experiment.scenario.parameters
     return {
         f"input_{name}": xr.Variable(

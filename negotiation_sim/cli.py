@@ -92,9 +92,13 @@ def _validate(args: argparse.Namespace) -> int:
         from .sweep import load_experiment
 
         spec = load_experiment(args.scenario)
+        parts = [f"{a.name} ({a.values.size})" for a in spec.axes]
+        design = spec.design
+        if design.sampled:
+            parts.append(f"{design.rows:,} {design.kind} rows of {len(design.names)} parameters")
         print(
             f"{args.scenario}: ok: experiment {spec.title!r} on {spec.scenario_path}, "
-            f"axes {' x '.join(f'{a.name} ({a.values.size})' for a in spec.axes)} = "
+            f"{'axes ' if spec.axes else ''}{' x '.join(parts)} = "
             f"{spec.n_points:,} points, formats: {', '.join(spec.formats)}, "
             f"{len(spec.frontiers)} frontiers"
         )

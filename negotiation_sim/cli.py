@@ -321,9 +321,13 @@ def _plot(args: argparse.Namespace) -> int:
 def _is_sampled(path: Path) -> bool:
     """Whether ``path`` holds a sampled sweep's results (read lazily: the header only). A file
     that cannot be read is left to the landscape, which says why."""
+    import stat
+
     import xarray as xr
 
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the reader forever
+            return False
         with xr.open_dataset(path, engine="scipy") as dataset:
             return "sample" in dataset.dims and "design" in dataset.attrs
     except Exception:  # any unreadable file: the landscape reports it, located

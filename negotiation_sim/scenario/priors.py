@@ -18,6 +18,7 @@ lies inside the parameter's range, or into the one message saying what is wrong.
 from __future__ import annotations
 
 import ast
+import warnings
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -107,7 +108,11 @@ class Prior:
             index = np.minimum(np.searchsorted(cumulative, q, side="left"), len(values) - 1)
             out = np.where((q >= 0) & (q <= 1), values[index], np.nan)  # NaN, as scipy's
         else:
-            out = np.asarray(self._frozen().ppf(q), dtype=np.float64)
+            with warnings.catch_warnings():
+                # Boost's beta root finder may give up at a few u for extreme shapes and warn;
+                # its answer is still the best it found, clipped into the support below.
+                warnings.simplefilter("ignore", RuntimeWarning)
+                out = np.asarray(self._frozen().ppf(q), dtype=np.float64)
         # Rescaling can round one ulp past an end: the support is a promise.
         clipped: NDArray[np.float64] = np.clip(out, lo, hi)
         return clipped

@@ -18,8 +18,8 @@ lies inside the parameter's range, or into the one message saying what is wrong.
 from __future__ import annotations
 
 import ast
-import warnings
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Any
 

@@ -17,6 +17,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from negotiation_sim import Game, SolverResult
+from negotiation_sim.signalling import SignallingGame
+from negotiation_sim.bayesian import BayesianGame
 
 Profile = tuple[tuple[float, ...], ...]
 
@@ -240,3 +242,150 @@ def pure_profiles(result: SolverResult) -> list[tuple[int, ...]]:
 def is_degenerate(result: SolverResult) -> bool:
     """Whether a solver flagged the game as degenerate."""
     return any(w.startswith("degenerate game") for w in result.warnings)
+
+
+# -- Bayesian games ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownBayesianGame:
+    """A Bayesian game from the literature with all its pure Bayes–Nash equilibria.
+
+    ``pure`` lists agent profiles of the agent normal form: one option per (actor, type),
+    actor-major (actor 0's types first).
+    """
+
+    name: str
+    game: BayesianGame
+    source: str
+    pure: tuple[tuple[int, ...], ...]
+    notes: str = field(default="")
+
+
+def _osborne_bos(meet: float) -> BayesianGame:
+    """BoS where player 2 wishes to meet player 1 with probability ``meet``, else to avoid.
+
+    Options 0 = B (Bach), 1 = S (Stravinsky). Player 1 is untyped; player 2's types are
+    "meet" and "avoid".
+    """
+    u = np.zeros((2, 1, 2, 2, 2))
+    u[0, 0, :] = [[2, 0], [0, 1]]  # player 1 wants to meet, prefers B, whoever player 2 is
+    u[1, 0, 0] = [[1, 0], [0, 2]]  # "meet": meet, prefers S
+    u[1, 0, 1] = [[0, 2], [1, 0]]  # "avoid": avoid player 1, prefers S
+    return BayesianGame(
+        u,
+        [[meet, 1 - meet]],
+        actors=("player 1", "player 2"),
+        types=(("-",), ("meet", "avoid")),
+        options=(("B", "S"), ("B", "S")),
+    )
+
+
+KNOWN_BAYESIAN: tuple[KnownBayesianGame, ...] = (
+    KnownBayesianGame(
+        "osborne_bos_uncertain_preferences",
+        _osborne_bos(0.5),
+        "Osborne (2004), An Introduction to Game Theory, §9.2: BoS in which player 1 does "
+        "not know whether player 2 wishes to meet her (probability 1/2); the unique pure "
+        "Nash equilibrium is (B, (B, S))",
+        pure=((0, 0, 1),),
+    ),
+    KnownBayesianGame(
+        "osborne_bos_likely_meet",
+        _osborne_bos(0.75),
+        "Osborne (2004), §9.2 with P(meet) = 3/4, by hand: (B, (B, S)) needs "
+        "2 p >= 1 - p (p >= 1/3); (S, (S, B)) needs p >= 2 (1 - p) (p >= 2/3); player 2's "
+        "types always best-reply to player 1's pure option, so no other profile",
+        pure=((0, 0, 1), (1, 1, 0)),
+    ),
+)
+
+
+# -- signalling games (a typed sender, then a receiver) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownSignallingGame:
+    name: str
+    game: SignallingGame
+    source: str
+    pbe: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]  # all pure PBE: (message, response)
+    intuitive: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]  # those passing Cho–Kreps
+    notes: str = field(default="")
+
+
+def beer_quiche_game(strong: float = 0.9) -> SignallingGame:
+    # Types (strong, weak), messages (beer, quiche), responses (duel, not). The sender gets 1
+    # for its preferred breakfast (strong: beer, weak: quiche) plus 2 if not duelled; the
+    # receiver gets 1 for duelling the weak or leaving the strong alone, else 0.
+    sender = [
+        [[1, 3], [0, 2]],  # strong: beer (duel, not), quiche (duel, not)
+        [[0, 2], [1, 3]],  # weak
+    ]
+    receiver = [
+        [[0, 1], [0, 1]],  # strong: not duelling pays
+        [[1, 0], [1, 0]],  # weak: duelling pays
+    ]
+    return SignallingGame(
+        [strong, 1 - strong],
+        sender,
+        receiver,
+        types=("strong", "weak"),
+        messages=("beer", "quiche"),
+        responses=("duel", "not"),
+    )
+
+
+def kydd_verification_game(
+    trust: float, cost_seeker: float, cost_expansionist: float, gain: float = 1.0
+) -> SignallingGame:
+    # Kydd (2005, ch. 7): a sender, a security seeker with probability ``trust`` or else an
+    # expansionist, refuses (0) or accepts (1) intrusive verification, which costs the
+    # security seeker ``cost_seeker`` and the expansionist more (it exposes its plans); the
+    # receiver then does not cooperate (0) or cooperates (1). Both types gain ``gain`` from
+    # being trusted; the receiver gets 1 from cooperating with a security seeker, -1 from
+    # cooperating with an expansionist, 0 from not cooperating: it trusts iff P(seeker) >= 1/2.
+    sender = np.zeros((2, 2, 2))
+    for t, cost in enumerate((cost_seeker, cost_expansionist)):
+        for m, r in np.ndindex(2, 2):
+            sender[t, m, r] = gain * r - cost * m
+    receiver = np.zeros((2, 2, 2))
+    receiver[0, :, 1] = 1.0
+    receiver[1, :, 1] = -1.0
+    return SignallingGame(
+        [trust, 1 - trust],
+        sender,
+        receiver,
+        types=("security_seeker", "expansionist"),
+        messages=("refuse", "accept"),
+        responses=("no_trust", "cooperate"),
+    )
+
+
+KNOWN_SIGNALLING: tuple[KnownSignallingGame, ...] = (
+    KnownSignallingGame(
+        "beer_quiche",
+        beer_quiche_game(),
+        "Cho & Kreps (1987), QJE 102, section II; Fudenberg & Tirole (1991), Game Theory, 8.2",
+        # Beer-pooling (not after beer, duel after quiche: P(weak | quiche) >= 1/2) and
+        # quiche-pooling (duel after beer: P(weak | beer) >= 1/2, not after quiche). Separating
+        # fails: whichever message the weak type sends is duelled, so it mimics the strong one.
+        pbe=(((0, 0), (1, 0)), ((1, 1), (0, 1))),
+        # Quiche-pooling: beer is dominated for weak (2 < 3), and a strong type known to be
+        # strong gets 3 > 2 from beer; beer-pooling: quiche is dominated for strong (2 < 3), and
+        # weak, duelled, gets 1 < 2.
+        intuitive=(((0, 0), (1, 0)),),
+    ),
+    KnownSignallingGame(
+        "kydd_verification_separating",
+        kydd_verification_game(0.3, 0.5, 1.5),
+        "Kydd (2005), Trust and Mistrust in International Relations, ch. 7 (stylised)",
+        # c_s = 0.5 <= gain 1 <= c_e = 1.5: the seeker accepts and is trusted, the expansionist
+        # refuses and is not. Trust 0.3 < 1/2: also pooling on refusal, not trusted, with
+        # no_trust after acceptance (cooperating after it would draw the seeker: 1 - 0.5 > 0).
+        pbe=(((0, 0), (0, 0)), ((1, 0), (0, 1))),
+        # Pooling on refusal fails: acceptance is dominated for the expansionist (1 - 1.5 < 0)
+        # and a seeker known as such gains 1 - 0.5 > 0 from it.
+        intuitive=(((1, 0), (0, 1)),),
+    ),
+)

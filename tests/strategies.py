@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from negotiation_sim import Game
+from negotiation_sim.bayesian import BayesianGame
 
 
 @st.composite
@@ -193,3 +194,56 @@ def symmetric_bimatrix_games(
     kind = draw(st.booleans()) if real is None else real
     a = draw(payoff_tensors(shape=(k, k), real=kind))[0]
     return Game.from_bimatrix(a, a.T)
+
+
+# ---------------------------------------------------------------------------------------
+# Bayesian games: types, a prior over type profiles (tests/test_bayes_nash.py and friends).
+# ---------------------------------------------------------------------------------------
+
+
+@st.composite
+def dyadic_priors(draw: st.DrawFn, *, type_counts: tuple[int, ...], draws: int = 8) -> np.ndarray:
+    """A prior over type profiles with probabilities in multiples of ``1 / draws`` (a power of 2).
+
+    ``draws`` type profiles are drawn with replacement and counted, so some profiles (and
+    types) often get probability 0, and every probability and every payoff times it is exact
+    in binary: interim payoffs tie exactly where they tie in exact arithmetic.
+    """
+    profiles = math.prod(type_counts)
+    picks = draw(st.lists(st.integers(0, profiles - 1), min_size=draws, max_size=draws))
+    counts = np.bincount(picks, minlength=profiles).astype(np.float64)
+    return (counts / draws).reshape(type_counts)
+
+
+@st.composite
+def bayesian_games(
+    draw: st.DrawFn,
+    *,
+    min_actors: int = 2,
+    max_actors: int = 3,
+    max_types: int = 2,
+    max_options: int = 3,
+    max_agent_profiles: int = 64,
+    low: int = -3,
+    high: int = 3,
+) -> BayesianGame:
+    """Small Bayesian games: integer payoffs per type profile, a dyadic (often correlated) prior.
+
+    At most ``max_agent_profiles`` profiles in the agent normal form (``prod_i k_i**T_i``).
+    """
+    n = draw(st.integers(min_actors, max_actors))
+    types: list[int] = []
+    options: list[int] = []
+    for _ in range(n):
+        room = max_agent_profiles // max(
+            1, math.prod(k**t for k, t in zip(options, types, strict=True))
+        )
+        t = draw(st.integers(1, max_types))
+        k_max = max(1, min(max_options, int(room ** (1 / t) + 1e-9)))
+        types.append(t)
+        options.append(draw(st.integers(1, k_max)))
+    payoffs = draw(
+        hnp.arrays(np.int64, (n, *types, *options), elements=st.integers(low, high))
+    ).astype(np.float64)
+    prior = draw(dyadic_priors(type_counts=tuple(types)))
+    return BayesianGame(payoffs, prior)

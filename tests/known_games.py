@@ -17,8 +17,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from negotiation_sim import Game, SolverResult
-from negotiation_sim.signalling import SignallingGame
 from negotiation_sim.bayesian import BayesianGame
+from negotiation_sim.signalling import SignallingGame
 
 Profile = tuple[tuple[float, ...], ...]
 

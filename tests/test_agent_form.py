@@ -174,6 +174,17 @@ def test_bad_batches_raise_game_errors(function, payoffs, prior, message):
         function(payoffs, prior)
 
 
+def test_agent_forms_too_large_are_refused_before_allocating():
+    many_types = np.zeros((2, 63, 1, 1, 1, 1))
+    with pytest.raises(GameError, match=r"64 agents .* at most 62 agents"):
+        agent_form_payoffs(many_types, np.full((63, 1, 1), 1 / 63))
+    wide = np.zeros((2, 4, 4, 3, 3, 1))  # 3**8 agent profiles: fine
+    assert agent_form_payoffs(wide, np.full((4, 4, 1), 1 / 16)).shape == (8, *[3] * 8, 1)
+    huge = np.zeros((2, 7, 7, 3, 3))  # 3**14 = 4,782,969 agent profiles
+    with pytest.raises(GameError, match="4,782,969 agent profiles"):
+        agent_normal_form(BayesianGame(huge, np.full((7, 7), 1 / 49)))
+
+
 def test_bad_arguments():
     with pytest.raises(GameError, match="batch_axis: expected 'first' or 'last'"):
         agent_form_payoffs(np.zeros((2, 1, 1, 1, 1, 1)), np.ones((1, 1, 1)), batch_axis="middle")  # type: ignore[arg-type]

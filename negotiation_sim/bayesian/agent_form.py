@@ -14,6 +14,7 @@ agent gets payoff 0 at every profile, so any of its options is a best reply.
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Literal
 
 import numpy as np
@@ -25,7 +26,19 @@ from ..solvers._checks import check_tol
 from ..solvers.pure import pure_equilibria
 from .game import BayesianGame
 
-__all__ = ["agent_form_payoffs", "agent_labels", "agent_normal_form", "pure_bayes_nash"]
+__all__ = [
+    "MAX_AGENT_PROFILES",
+    "agent_form_payoffs",
+    "agent_labels",
+    "agent_normal_form",
+    "pure_bayes_nash",
+]
+
+#: Agent profiles (``prod_i k_i**T_i``) of an agent normal form, at most: each is a cell of a
+#: dense tensor, per point.
+MAX_AGENT_PROFILES = 1_000_000
+#: Agents at most: the form has an axis per agent (plus two), and numpy arrays have at most 64.
+_MAX_AGENTS = 62
 
 #: Agent-form payoffs (floats) built at once by :func:`pure_bayes_nash`: bounds its memory.
 _BLOCK_ENTRIES = 2_000_000
@@ -148,7 +161,16 @@ def _batch_shape(
             f"prior: expected shape {(*types, payoffs[-1])} (T_1..T_n, B) to match the payoffs "
             f"{payoffs}, got {prior}"
         )
-    return n, types, payoffs[n + 1 : 2 * n + 1]
+    options = payoffs[n + 1 : 2 * n + 1]
+    agents = sum(types)
+    profiles = math.prod(k**t for k, t in zip(options, types, strict=True))
+    if agents > _MAX_AGENTS or profiles > MAX_AGENT_PROFILES:
+        raise GameError(
+            f"payoffs: the agent normal form would have {agents} agents and {profiles:,} agent "
+            f"profiles (prod k_i**T_i); at most {_MAX_AGENTS} agents and "
+            f"{MAX_AGENT_PROFILES:,} profiles are supported"
+        )
+    return n, types, options
 
 
 def _check_priors(table: FloatArray, tol: float) -> None:
@@ -261,8 +283,8 @@ def pure_bayes_nash(
     n, types, options = _batch_shape(tensor.shape, table.shape)
     points = tensor.shape[-1]
     agents = sum(types)
-    entries = agents * int(np.prod([options[i] ** types[i] for i in range(n)], dtype=float))
-    step = max(1, int(_BLOCK_ENTRIES // max(entries, 1)))
+    entries = agents * math.prod(k**t for k, t in zip(options, types, strict=True))
+    step = max(1, _BLOCK_ENTRIES // entries)
     shape = [options[i] for i in range(n) for _ in range(types[i])]
     out = np.empty((*shape, points), dtype=bool)
     for lo in range(0, points, step):

@@ -22,6 +22,7 @@ MODULES = (
         "Analysis: zero-sum vs positive-sum, bargaining, formats, enforcement",
     ),
     ("negotiation_sim.scenario", "Scenario files"),
+    ("negotiation_sim.bayesian", "Bayesian games: types, priors, Bayes-Nash equilibria"),
     ("negotiation_sim.sweep", "Sweeps: experiment files, runs and landscapes"),
     ("negotiation_sim.sensitivity", "Uncertainty: intervals, Sobol' indices, scenario discovery"),
     ("negotiation_sim.plotting", "Pictures"),

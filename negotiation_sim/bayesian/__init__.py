@@ -9,11 +9,18 @@ on interim regret.
 
 from __future__ import annotations
 
-from .agent_form import agent_form_payoffs, agent_labels, agent_normal_form, pure_bayes_nash
+from .agent_form import (
+    MAX_AGENT_PROFILES,
+    agent_form_payoffs,
+    agent_labels,
+    agent_normal_form,
+    pure_bayes_nash,
+)
 from .game import BayesianGame, check_prior
 from .solve import BayesianEquilibrium, BayesianResult, solve_bayesian
 
 __all__ = [
+    "MAX_AGENT_PROFILES",
     "BayesianEquilibrium",
     "BayesianGame",
     "BayesianResult",

@@ -182,3 +182,24 @@ def test_bad_labels_and_strategies():
         game.conditional(0, 5)
     with pytest.raises(GameError, match="marginals: expected one vector per actor"):
         BayesianGame.independent(np.zeros((2, 2, 1, 1, 1)), [[[0.5, 0.5]], [1]])
+
+
+# -- the shared strategy ---------------------------------------------------------------------------
+
+
+@settings(max_examples=100, deadline=None)
+@given(game=gs.bayesian_games())
+def test_the_strategy_draws_small_games_with_dyadic_priors(game):
+    assert 2 <= game.n_actors <= 3
+    assert all(1 <= t <= 2 for t in game.type_counts) and all(1 <= k <= 3 for k in game.shape)
+    profiles = np.prod([k**t for k, t in zip(game.shape, game.type_counts, strict=True)])
+    assert profiles <= 64
+    assert np.array_equal(game.prior * 8, np.round(game.prior * 8))
+    assert np.array_equal(game.payoffs, np.round(game.payoffs)) and np.abs(game.payoffs).max() <= 3
+
+
+def test_the_strategy_reaches_typed_actors_and_types_of_probability_zero():
+    from hypothesis import find
+
+    find(gs.bayesian_games(), lambda g: min(g.marginal(0)) == 0 and g.type_counts[0] == 2)
+    find(gs.bayesian_games(), lambda g: g.type_counts.count(2) >= 2 and g.prior.min() > 0)

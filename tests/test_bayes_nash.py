@@ -225,6 +225,14 @@ def test_every_equilibrium_passes_the_brute_force_interim_check(game, method):
             ]
             assert eq.ex_ante[i] == pytest.approx(float(np.dot(marginal, eq.interim[i])), abs=1e-12)
         assert eq.positive == tuple(tuple(r) for r in reached)
+        joint = eq.distribution(game)
+        for th in np.ndindex(*game.type_counts):
+            for s in np.ndindex(*game.shape):
+                chance = game.prior[th] * np.prod(
+                    [strategies[i][th[i]][s[i]] for i in range(game.n_actors)]
+                )
+                assert joint[(*th, *s)] == pytest.approx(chance, abs=1e-15)
+        assert joint.sum() == pytest.approx(1.0, abs=1e-12)
 
 
 def test_a_candidate_failing_the_interim_check_is_dropped(monkeypatch):
@@ -311,6 +319,9 @@ def test_two_agent_methods_need_a_two_agent_form():
         solve_bayesian(KNOWN_BAYESIAN[0].game, "vertex_enumeration")
     with pytest.raises(GameError, match="game: expected a BayesianGame"):
         solve_bayesian(np.zeros(2))  # type: ignore[arg-type]
+    (eq,) = solve_bayesian(KNOWN_BAYESIAN[0].game).equilibria
+    with pytest.raises(GameError, match="not one of this game's"):
+        eq.distribution(BayesianGame(np.zeros((2, 1, 1, 2, 2)), [[1.0]]))
     with pytest.raises(GameError, match="unknown method 'psychic'"):
         solve_bayesian(KNOWN_BAYESIAN[0].game, "psychic")
 

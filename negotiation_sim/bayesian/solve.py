@@ -90,6 +90,33 @@ class BayesianEquilibrium:
         played = self._played(actor)
         return None not in played and len(set(played)) == len(played)
 
+    def distribution(self, game: BayesianGame) -> FloatArray:
+        """The joint probability of each type profile and option profile under this equilibrium.
+
+        ``p(theta) * prod_i sigma_i(s_i | theta_i)``, shape ``(T_1..T_n, k_1..k_n)``; summed
+        over the type axes it is the probability of each option profile (of each outcome).
+
+        Examples
+        --------
+        >>> game = BayesianGame(np.zeros((2, 2, 1, 2, 2)), [[0.25], [0.75]])
+        >>> eq = BayesianEquilibrium(
+        ...     (np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[0.5, 0.5]])),
+        ...     (np.zeros(2), np.zeros(1)), np.zeros(2), 0.0, ((True, True), (True,)))
+        >>> eq.distribution(game).sum(axis=(0, 1)).tolist()  # option profiles
+        [[0.125, 0.125], [0.375, 0.375]]
+        """
+        n = game.n_actors
+        if tuple(s.shape for s in self.strategies) != tuple(
+            zip(game.type_counts, game.shape, strict=True)
+        ):
+            raise GameError(
+                "distribution: the equilibrium is not one of this game's (shapes differ)"
+            )
+        operands: list[Any] = [game.prior, list(range(n))]
+        for i, sigma in enumerate(self.strategies):
+            operands += [sigma, [i, n + i]]
+        return np.asarray(np.einsum(*operands, list(range(2 * n))), dtype=np.float64)
+
     def describe(self, game: BayesianGame) -> str:
         """Type-contingent strategies in words, one line per actor.
 

@@ -171,6 +171,32 @@ def test_fearon_war_probability_does_not_depend_on_p():
     assert len({tuple(a) for a in answers.values()}) == 1
 
 
+def test_fearon_by_backward_induction_over_a_batch_of_offers():
+    """B's types reply by Bayes–Nash equilibrium at each offer (a batch over offers); A then
+    picks its best offer against those replies: the war probability of the folded game."""
+    types, p, c_a, cbar = 11, 0.3, 0.1, 0.4
+    costs = np.linspace(0.0, cbar, types)
+    offers = np.concatenate([[p - 1.0], p + costs - 1e-7, [p + cbar + 1.0]])
+    u = np.zeros((2, 1, types, 1, 2, offers.size))  # B's options: accept, reject
+    for j, c in enumerate(costs):
+        u[0, 0, j, 0, 0] = offers
+        u[0, 0, j, 0, 1] = p - c_a
+        u[1, 0, j, 0, 0] = 1 - offers
+        u[1, 0, j, 0, 1] = 1 - p - c
+    prior = np.full((1, types, offers.size), 1 / types)
+    mask = pure_bayes_nash(u, prior)[0]  # (2,) * types + (offers,): A has one option
+    replies = []
+    for m in range(offers.size):
+        (profile,) = np.argwhere(mask[..., m])  # unique: no type is indifferent
+        replies.append(profile)
+        assert np.array_equal(profile == 0, offers[m] <= p + costs)
+    value = [np.mean(np.where(r == 0, x, p - c_a)) for r, x in zip(replies, offers, strict=True)]
+    best = int(np.argmax(value))
+    war = float(np.mean(replies[best] == 1))
+    assert [war] == fearon_war_probabilities(types, p, c_a, cbar)
+    assert abs(war - (cbar - c_a) / (2 * cbar)) <= 1.5 / types
+
+
 # -- against Gambit's exact mixed equilibria and brute-force interim regret -------------------------
 
 

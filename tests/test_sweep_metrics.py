@@ -21,7 +21,8 @@ from negotiation_sim.sweep import Landscape, landscape, landscape_points
 from tests.oracles import landscape_point
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
+#: Scenarios of complete information (typed ones: tests/test_typed_scenarios.py).
+SCENARIOS = [p for p in sorted((ROOT / "scenarios").glob("*.toml")) if not load_scenario(p).types]
 CASES = [
     (path, format)
     for path in SCENARIOS

@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 
 from .._checking import MAX_MAGNITUDE, magnitude_message
 from .._transforms import relative_gains_payoffs
-from ..errors import Problem, ScenarioError
+from ..errors import Problem, ScenarioError, UnsupportedGameError
 from ..game import DEFAULT_TOL, FloatArray
 from ..solvers.pure import node_pure_equilibria
 
@@ -36,7 +36,15 @@ if TYPE_CHECKING:
     from .expressions import Expression
     from .model import Format, Scenario
 
-__all__ = ["BEST_REPLY", "Cells", "FormatGames", "cell_payoffs", "format_games", "full_payoffs"]
+__all__ = [
+    "BEST_REPLY",
+    "Cells",
+    "FormatGames",
+    "cell_payoffs",
+    "format_games",
+    "full_payoffs",
+    "require_untyped",
+]
 
 #: What a non-chooser does in a format when it is not given a fixed option.
 BEST_REPLY = "best_reply"
@@ -86,11 +94,23 @@ def grid_shape(values: Mapping[str, FloatArray]) -> tuple[int, ...]:
     return np.broadcast_shapes(*(np.shape(v) for v in values.values()))
 
 
+def require_untyped(scenario: Scenario, what: str) -> None:
+    """Refuse ``what`` (a complete-information game) for a scenario with actor types."""
+    if scenario.types:
+        typed = ", ".join(f"{a} ({', '.join(t)})" for a, t in scenario.types.items())
+        raise UnsupportedGameError(
+            f"{scenario.source}: {what} is a game of complete information, but the actors "
+            f"{typed} have types: use scenario.bayesian_game(...) (its agent normal form is a "
+            "game), or scenario.typed[k], the game of one type profile"
+        )
+
+
 def cell_payoffs(scenario: Scenario, values: Mapping[str, FloatArray]) -> FloatArray:
     """Every actor's payoff in every cell, shape (n, D, B), relative gains applied.
 
     ``B`` is the number of grid points (the broadcast shape of ``values``, flattened).
     """
+    require_untyped(scenario, "a payoff table")
     cells = scenario.cells
     shape = grid_shape(values)
     n, size = len(scenario.actors), int(np.prod(shape))

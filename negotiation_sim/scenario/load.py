@@ -17,11 +17,12 @@ later steps refer to: the top level, ``[scenario]`` and ``[parameters]``
 
 from __future__ import annotations
 
+from dataclasses import replace
 from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from .._checking import Problems, parse_toml, read_text
+from .._checking import Problems, join, parse_toml, read_text
 from ..errors import ScenarioError
 from ._check_actors import MAX_ACTORS, check_actors, check_formats
 from ._check_expressions import Scope, check_definitions, check_matrices
@@ -36,7 +37,16 @@ from ._check_meta import (
 )
 from ._check_outcomes import Outcomes, check_issues, check_outcomes
 from ._check_profiles import MAX_PROFILES, MAX_RULES, WILDCARD, check_profiles
-from .model import Outcome, Scenario, frozen_mapping
+from ._check_types import (
+    TypeDraft,
+    check_prior_sums,
+    indicator,
+    resolve,
+    split_types,
+    type_profiles,
+)
+from .expressions import Expression, check_expression
+from .model import BEST_REPLY, Outcome, Scenario, frozen_mapping
 
 __all__ = ["load_scenario", "parse_scenario"]
 __all__ += ["FORMAT_VERSION", "MAX_ACTORS", "MAX_PROFILES", "MAX_RULES", "WILDCARD"]  # limits
@@ -83,7 +93,92 @@ def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
 
 
 def _check(data: dict[str, Any], source: str, problems: Problems) -> Scenario | None:
-    """Every step in turn; the scenario if there is no problem."""
+    """Every step in turn; the scenario if there is no problem. A file with actor types is
+    checked as one untyped file per type profile (:mod:`._check_types`)."""
+    draft = split_types(data, problems)
+    if not draft.types:
+        return _check_untyped(draft.stripped, source, problems)
+    return _check_typed(draft, source, problems)
+
+
+def _check_typed(draft: TypeDraft, source: str, problems: Problems) -> Scenario | None:
+    """Each type profile's file checked; its problems said once, with the first type profile
+    that has it unless all do; then the priors."""
+    profiles = list(type_profiles(draft.types))
+    found: list[Scenario | None] = []
+    counts: dict[tuple[str, str], int] = {}
+    first: dict[tuple[str, str], dict[str, str]] = {}
+    for profile in profiles:
+        own = Problems(source)
+        found.append(_check_untyped(resolve(draft.stripped, draft.types, profile), source, own))
+        for problem in own.problems:
+            key = (problem.location, problem.message)
+            counts[key] = counts.get(key, 0) + 1
+            first.setdefault(key, profile)
+    for (location, message), count in counts.items():
+        when = " and ".join(f"{a} is {t}" for a, t in first[(location, message)].items())
+        problems.add(location, message if count == len(profiles) else f"{message} (when {when})")
+    scenarios = [s for s in found if s is not None]
+    if problems or len(scenarios) != len(found):
+        return None
+    return _with_types(scenarios, draft, problems)
+
+
+def _with_types(scenarios: list[Scenario], draft: TypeDraft, problems: Problems) -> Scenario | None:
+    """The first type profile's scenario carrying the types, their prior and every profile's."""
+    base = scenarios[0]
+    position = {actor.id: k for k, actor in enumerate(base.actors)}
+    locations = {a: f"actors[{position[a]}].prior" for a in draft.types}
+    indicators = {indicator(a, t) for a, names in draft.types.items() for t in names}
+    definitions = {n: e for n, e in base.definitions.items() if n not in indicators}
+    prior: dict[str, dict[str, Expression]] = {}
+    for actor, texts in draft.prior.items():
+        prior[actor] = {}
+        for type_id, text in texts.items():
+            expression, found = check_expression(
+                text,
+                parameters=base.parameters,
+                location=join(locations[actor], type_id),
+                definitions=definitions,
+            )
+            problems.extend(found)
+            if expression is not None:
+                prior[actor][type_id] = expression
+    _check_moves(base, draft.types, position, problems)
+    if problems:
+        return None
+    bounds = {n: (p.default, p.low, p.high) for n, p in base.parameters.items()}
+    check_prior_sums(prior, bounds, problems, locations=locations)
+    if problems:
+        return None
+    return replace(
+        base,
+        types=frozen_mapping(draft.types),
+        type_prior=frozen_mapping({a: frozen_mapping(t) for a, t in prior.items()}),
+        typed=tuple(scenarios),
+    )
+
+
+def _check_moves(
+    base: Scenario, types: dict[str, tuple[str, ...]], position: dict[str, int], problems: Problems
+) -> None:
+    """An actor with types must move in some format: a fixed option has no type to reveal."""
+    if not base.formats:
+        return
+    for actor in types:
+        moves = any(
+            actor in f.choosers or dict(f.others).get(actor) == BEST_REPLY
+            for f in base.formats.values()
+        )
+        if not moves:
+            problems.add(
+                f"actors[{position[actor]}].types",
+                f"{actor!r} has a fixed option in every format: its types would change nothing",
+            )
+
+
+def _check_untyped(data: dict[str, Any], source: str, problems: Problems) -> Scenario | None:
+    """Every step in turn on a file without types; the scenario if there is no problem."""
     top = check_top(data, problems)
     if top is None:
         return None

@@ -18,19 +18,23 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._checking import Problems, suggest
 from .._transforms import relative_gains_payoffs
-from ..errors import Problem, ScenarioError
+from ..errors import Problem, ScenarioError, UnsupportedGameError
 from ..game import FloatArray, Game
 from . import build
 from ._frozen import FrozenMapping, frozen_mapping
 from .build import BEST_REPLY, Cells, FormatGames, grid_shape, relative_gains_weight
 from .expressions import Expression
 from .priors import Prior
+
+if TYPE_CHECKING:
+    from ..bayesian import BayesianGame
 
 __all__ = [
     "BEST_REPLY",
@@ -148,6 +152,12 @@ class Scenario:
     #: Named sub-expressions of the parameters ([definitions]), in dependency order; payoffs
     #: using them have them inlined, and frontier coefficients may use them by name.
     definitions: Mapping[str, Expression] = field(default_factory=dict)
+    #: Incomplete information (MODEL.md §7): each typed actor's types, in file order.
+    types: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Each typed actor's prior: type -> probability expression (independent across actors).
+    type_prior: Mapping[str, Mapping[str, Expression]] = field(default_factory=dict)
+    #: One untyped scenario per type profile, in C order over the typed actors' types.
+    typed: tuple[Scenario, ...] = ()
 
     # -- labels -----------------------------------------------------------------------------
     @property
@@ -246,6 +256,7 @@ class Scenario:
         >>> alaska.no_deal_point(alaska.values({"trust": [0.1, 0.9]})).shape
         (4, 2)
         """
+        build.require_untyped(self, "the no-deal point")
         if self.no_deal_missing:
             raise ScenarioError(
                 self.source,
@@ -294,6 +305,28 @@ class Scenario:
         chosen = self.format(format)
         payoffs, _, _ = self.resolve(format, values)
         return Game(payoffs[..., 0], chosen.choosers, self._chooser_options(chosen))
+
+    def bayesian_game(self, params: Mapping[str, float] | None = None) -> BayesianGame:
+        """The Bayesian game of a scenario with actor types at one parameter point (see
+        :mod:`.typed`): u_i(s; theta) for every type profile and the prior over them.
+
+        Examples
+        --------
+        >>> from negotiation_sim import load_scenario
+        >>> from negotiation_sim.bayesian import solve_bayesian
+        >>> typed = load_scenario("scenarios/typed_assurance.toml")
+        >>> game = typed.bayesian_game({"trust": 0.8, "verification": 0.1})
+        >>> print(solve_bayesian(game, "pure").equilibria[0].describe(game))
+        a, if trustworthy: cooperate; if opportunist: defect
+        b, if trustworthy: cooperate; if opportunist: defect
+        """
+        from .typed import bayesian_game
+
+        if not self.types:
+            raise UnsupportedGameError(
+                f"{self.source}: no actor has types: use scenario.game(...) for its game"
+            )
+        return bayesian_game(self, params)
 
     def resolve(
         self,

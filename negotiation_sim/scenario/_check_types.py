@@ -1,0 +1,267 @@
+"""Checking a scenario file, step 0: actor types (incomplete information, MODEL.md §7).
+
+An actor may declare ``types = ["security_seeker", "revisionist"]`` and a prior
+``prior = { security_seeker = "trust", revisionist = "1 - trust" }`` (expressions of the
+parameters, independent across actors). A payoffs table may then give a payoff for one type,
+``"russia.revisionist" = "..."``, which overrides ``russia = "..."`` for that type; and every
+expression may use the indicator ``russia_is_revisionist`` (1 for that type, 0 otherwise).
+
+A typed file is checked as one untyped file per type profile (:func:`resolve`): each type
+profile's payoffs are the file's with the keys of that profile's types; every step of the
+checking runs on each, and a problem that only some type profiles have is said with the first
+of them (``(when russia is revisionist)``). This step reads the types, checks them and their
+keys, and hands the later steps the file without them.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .._checking import Problems, join, show, suggest
+from .expressions import Expression
+
+__all__ = [
+    "MAX_TYPES",
+    "MAX_TYPE_PROFILES",
+    "TypeDraft",
+    "check_prior_sums",
+    "indicator",
+    "resolve",
+    "split_types",
+    "type_profiles",
+]
+
+#: Types one actor may have.
+MAX_TYPES = 8
+#: Type profiles a scenario may have (each is checked, and built, as a game of its own).
+MAX_TYPE_PROFILES = 64
+#: How far a prior may be from summing to 1, or a probability outside [0, 1].
+PRIOR_TOLERANCE = 1e-9
+
+
+class TypeDraft(NamedTuple):
+    """The actors' types, their prior texts, and the file without them."""
+
+    types: dict[str, tuple[str, ...]]  # typed actors only, in file order
+    prior: dict[str, dict[str, Any]]  # actor -> type -> expression text
+    stripped: dict[str, Any]  # the file's data without ``types`` and ``prior``
+
+
+def indicator(actor: str, type_id: str) -> str:
+    """The name expressions use for "``actor`` is of type ``type_id``" (1 or 0).
+
+    >>> indicator("russia", "revisionist")
+    'russia_is_revisionist'
+    """
+    return f"{actor}_is_{type_id}"
+
+
+def type_profiles(types: Mapping[str, tuple[str, ...]]) -> Iterator[dict[str, str]]:
+    """Every type profile (typed actor -> type), in C order over the actors' types."""
+    actors = list(types)
+    for combination in itertools.product(*(types[a] for a in actors)):
+        yield dict(zip(actors, combination, strict=True))
+
+
+def split_types(data: dict[str, Any], problems: Problems) -> TypeDraft:
+    """Read every actor's ``types`` and ``prior`` (checked), and the file without them."""
+    stripped = dict(data)
+    actors = data.get("actors")
+    types: dict[str, tuple[str, ...]] = {}
+    prior: dict[str, dict[str, Any]] = {}
+    if not isinstance(actors, list):
+        return TypeDraft(types, prior, stripped)
+    kept = []
+    for k, item in enumerate(actors):
+        if not isinstance(item, dict) or ("types" not in item and "prior" not in item):
+            kept.append(item)
+            continue
+        where = join("actors", k)
+        kept.append({key: v for key, v in item.items() if key not in ("types", "prior")})
+        found = _actor_types(item, where, problems)
+        actor = item.get("id")
+        if found is not None and isinstance(actor, str):
+            types[actor], prior[actor] = found
+    stripped["actors"] = kept
+    count = math.prod(len(t) for t in types.values())
+    if count > MAX_TYPE_PROFILES:
+        problems.add("actors", f"{count} type profiles; at most {MAX_TYPE_PROFILES}")
+        types.clear()
+    if types:
+        _check_reserved(data, types, problems)
+        _check_typed_keys(stripped, types, problems)
+    return TypeDraft(types, prior, stripped)
+
+
+def _actor_types(
+    item: dict[str, Any], where: str, problems: Problems
+) -> tuple[tuple[str, ...], dict[str, Any]] | None:
+    """One actor's types (2 to MAX_TYPES distinct names) and its prior (one text per type)."""
+    if "types" not in item:
+        problems.add(join(where, "prior"), "a prior needs types: give types = [...]")
+        return None
+    given = item["types"]
+    if not isinstance(given, list) or not 2 <= len(given) <= MAX_TYPES:
+        problems.add(
+            join(where, "types"),
+            f"expected a list of 2 to {MAX_TYPES} type names, got {show(given)}",
+        )
+        return None
+    count = len(problems.problems)
+    read = [
+        problems.string(t, join(join(where, "types"), j), name=True) for j, t in enumerate(given)
+    ]
+    names = [n for n in read if n is not None]
+    if len(problems.problems) != count or len(names) != len(read):
+        return None
+    if len(set(names)) != len(names):
+        problems.add(join(where, "types"), "a type is listed twice")
+        return None
+    if "prior" not in item:
+        problems.add(join(where, "prior"), "missing: the probability of each type")
+        return None
+    table = problems.table(item["prior"], join(where, "prior"), free_keys=True)
+    if table is None:
+        return None
+    for name in table:
+        if name not in names:
+            problems.add(join(join(where, "prior"), name), f"unknown type{suggest(name, names)}")
+    for name in names:
+        if name not in table:
+            problems.add(join(where, "prior"), f"missing the probability of type {name!r}")
+    if len(problems.problems) != count:
+        return None
+    return tuple(names), dict(table)
+
+
+def _check_reserved(
+    data: dict[str, Any], types: Mapping[str, tuple[str, ...]], problems: Problems
+) -> None:
+    """The indicator names are the types': a parameter or definition may not take one."""
+    taken = {
+        **{name: "parameters" for name in _table(data.get("parameters"))},
+        **{name: "definitions" for name in _table(data.get("definitions"))},
+    }
+    for actor, names in types.items():
+        for name in names:
+            if indicator(actor, name) in taken:
+                section = taken[indicator(actor, name)]
+                problems.add(
+                    join(section, indicator(actor, name)),
+                    f"the name is the indicator of {actor!r} being of type {name!r}: choose another",
+                )
+
+
+def _payoff_tables(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every payoffs table of the file, with its location: outcomes' and profiles rules'."""
+    for name, outcome in _table(data.get("outcomes")).items():
+        if isinstance(outcome, dict) and isinstance(outcome.get("payoffs"), dict):
+            yield join(join("outcomes", name), "payoffs"), outcome["payoffs"]
+    rules = data.get("profiles")
+    for k, rule in enumerate(rules if isinstance(rules, list) else []):
+        if isinstance(rule, dict) and isinstance(rule.get("payoffs"), dict):
+            yield join(join("profiles", k), "payoffs"), rule["payoffs"]
+
+
+def _check_typed_keys(
+    data: dict[str, Any], types: Mapping[str, tuple[str, ...]], problems: Problems
+) -> None:
+    """``"actor.type"`` keys: a typed actor and one of its types."""
+    for where, table in _payoff_tables(data):
+        for key in table:
+            if "." not in key:
+                continue
+            actor, _, type_id = key.partition(".")
+            at = f'{where}."{key}"'
+            if actor not in types:
+                problems.add(at, f"{actor!r} has no types{suggest(actor, list(types))}")
+            elif type_id not in types[actor]:
+                problems.add(
+                    at, f"unknown type of {actor!r}{suggest(type_id, types[actor], listing=True)}"
+                )
+
+
+def resolve(
+    data: dict[str, Any], types: Mapping[str, tuple[str, ...]], profile: Mapping[str, str]
+) -> dict[str, Any]:
+    """The untyped file of one type profile: typed keys of its types become the actors' keys
+    (overriding an actor's key for all types), other types' keys go, and each indicator is a
+    definition worth 1 or 0."""
+    out = copy.deepcopy(data)
+    for _, table in _payoff_tables(out):
+        typed = {k: v for k, v in table.items() if "." in k}
+        for key in typed:
+            del table[key]
+        for key, value in typed.items():
+            actor, _, type_id = key.partition(".")
+            if profile.get(actor) == type_id:
+                table[actor] = value
+    indicators = {
+        indicator(actor, name): "1" if profile[actor] == name else "0"
+        for actor, names in types.items()
+        for name in names
+    }
+    out["definitions"] = {**indicators, **_table(out.get("definitions"))}
+    return out
+
+
+def check_prior_sums(
+    prior: Mapping[str, Mapping[str, Expression]],
+    bounds: Mapping[str, tuple[float, float, float]],
+    problems: Problems,
+    *,
+    locations: Mapping[str, str],
+    seed: int = 0,
+) -> None:
+    """Every actor's type probabilities in [0, 1] and summing to 1, at the defaults, at every
+    corner of the ranges of the parameters they use (up to 10 of them) and at 256 points drawn
+    in those ranges; the first point where not is reported with its values.
+
+    ``bounds``: parameter -> (default, low, high); ``locations``: actor -> where its prior is.
+    """
+    rng = np.random.default_rng(seed)
+    for actor, table in prior.items():
+        used = sorted({p for e in table.values() for p in e.parameters})
+        points = _points(used, bounds, rng)
+        values = {p: points[:, j] for j, p in enumerate(used)}
+        each = np.array(
+            [np.broadcast_to(e.evaluate(values), (len(points),)) for e in table.values()]
+        )
+        bad = (each < -PRIOR_TOLERANCE) | (each > 1 + PRIOR_TOLERANCE) | ~np.isfinite(each)
+        bad_sum = np.abs(each.sum(axis=0) - 1.0) > PRIOR_TOLERANCE
+        wrong = np.flatnonzero(bad.any(axis=0) | bad_sum)
+        if wrong.size:
+            i = int(wrong[0])
+            at = ", ".join(f"{p} = {points[i, j]:g}" for j, p in enumerate(used)) or "any values"
+            said = ", ".join(f"{t} = {v:g}" for t, v in zip(table, each[:, i], strict=True))
+            problems.add(
+                locations[actor],
+                f"the type probabilities must each be in [0, 1] and sum to 1 for every parameter "
+                f"value in range; at {at} they are {said}",
+            )
+
+
+def _points(
+    used: list[str], bounds: Mapping[str, tuple[float, float, float]], rng: np.random.Generator
+) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """The defaults, the corners of the ranges (up to 10 parameters), 256 random points."""
+    defaults = np.array([[bounds[p][0] for p in used]])
+    low = np.array([bounds[p][1] for p in used])
+    high = np.array([bounds[p][2] for p in used])
+    corners = (
+        np.array(list(itertools.product(*zip(low, high, strict=True))))
+        if 0 < len(used) <= 10
+        else np.empty((0, len(used)))
+    )
+    drawn = low + (high - low) * rng.random((256, len(used)))
+    return np.vstack([defaults, corners.reshape(-1, len(used)), drawn])
+
+
+def _table(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

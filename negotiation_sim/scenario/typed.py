@@ -1,0 +1,136 @@
+"""A scenario with actor types as a Bayesian game over a parameter grid (MODEL.md §7).
+
+A typed scenario (``types`` and ``prior`` on its actors, ``docs/scenario-format.md``) holds one
+untyped scenario per type profile (:attr:`Scenario.typed`). Its Bayesian game at parameter
+values is every type profile's payoff table stacked on the types' axes, with the prior the
+product of the actors' marginals (independent types): what
+:mod:`negotiation_sim.bayesian` solves through the agent normal form. The games of a typed
+scenario's formats are not built yet: a format is for complete information.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import Problem, ScenarioError
+from ..game import FloatArray
+from .build import grid_shape
+
+if TYPE_CHECKING:
+    from ..bayesian import BayesianGame
+    from .model import Scenario
+
+__all__ = ["bayesian_game", "bayesian_payoffs", "type_counts", "type_prior"]
+
+#: How far the type probabilities may be from a distribution at the values asked for.
+_TOLERANCE = 1e-9
+
+
+def type_counts(scenario: Scenario) -> tuple[int, ...]:
+    """Every actor's number of types (1 for an actor without types), in actor order."""
+    return tuple(len(scenario.types.get(actor, ("",))) for actor in scenario.actor_ids)
+
+
+def type_prior(scenario: Scenario, values: Mapping[str, FloatArray]) -> FloatArray:
+    """The common prior over type profiles, shape ``(T_1, ..., T_n, B)`` (B grid points).
+
+    Raises
+    ------
+    ScenarioError
+        Located at the actor's prior, at the first grid point where its probabilities are not a
+        distribution (each in [0, 1], summing to 1).
+    """
+    shape = grid_shape(values)
+    size = math.prod(shape)
+    counts = type_counts(scenario)
+    prior = np.ones((*counts, size))
+    for k, actor in enumerate(scenario.actor_ids):
+        if actor not in scenario.types:
+            continue
+        table = scenario.type_prior[actor]
+        marginal = np.array(
+            [
+                np.broadcast_to(table[t].evaluate(values), shape).ravel()
+                for t in scenario.types[actor]
+            ]
+        )
+        _check_distribution(scenario, actor, marginal, values, shape)
+        view = [1] * len(counts) + [size]
+        view[k] = counts[k]
+        prior = prior * marginal.reshape(view)
+    return prior
+
+
+def _check_distribution(
+    scenario: Scenario,
+    actor: str,
+    marginal: FloatArray,
+    values: Mapping[str, FloatArray],
+    shape: tuple[int, ...],
+) -> None:
+    bad = (marginal < -_TOLERANCE) | (marginal > 1 + _TOLERANCE) | ~np.isfinite(marginal)
+    wrong = np.flatnonzero(bad.any(axis=0) | (np.abs(marginal.sum(axis=0) - 1) > _TOLERANCE))
+    if not wrong.size:
+        return
+    point = np.unravel_index(int(wrong[0]), shape) if shape else ()
+    used = sorted({p for e in scenario.type_prior[actor].values() for p in e.parameters})
+    at = ", ".join(
+        f"{name} = {float(np.broadcast_to(values[name], shape)[point]):g}" for name in used
+    )
+    position = scenario.actor_ids.index(actor)
+    said = ", ".join(
+        f"{t} = {p:g}" for t, p in zip(scenario.types[actor], marginal[:, wrong[0]], strict=True)
+    )
+    raise ScenarioError(
+        scenario.source,
+        [
+            Problem(
+                f"actors[{position}].prior",
+                f"the type probabilities are not a distribution at {at or 'these values'}: {said}",
+            )
+        ],
+    )
+
+
+def bayesian_payoffs(scenario: Scenario, values: Mapping[str, FloatArray]) -> FloatArray:
+    """u_i(s; theta) at every grid point, shape ``(n, T_1..T_n, k_1..k_n, B)``.
+
+    Each type profile's payoffs come from its own untyped scenario (:attr:`Scenario.typed`),
+    relative gains applied as in any game.
+    """
+    counts = type_counts(scenario)
+    shape = grid_shape(values)
+    size = math.prod(shape)
+    n = len(scenario.actors)
+    out = np.empty((n, *counts, *scenario.shape, size))
+    for index, one in zip(np.ndindex(*counts), scenario.typed, strict=True):
+        full = one.full_payoffs(values)  # (*grid, n, k..)
+        full = np.broadcast_to(full, (*shape, *full.shape[full.ndim - n - 1 :]))
+        table = np.moveaxis(full.reshape(size, n, *scenario.shape), 0, -1)
+        out[(slice(None), *index)] = table
+    return out
+
+
+def bayesian_game(scenario: Scenario, params: Mapping[str, float] | None = None) -> BayesianGame:
+    """The Bayesian game at one parameter point (defaults overridden by ``params``).
+
+    Examples
+    --------
+    >>> from negotiation_sim import load_scenario
+    >>> game = bayesian_game(load_scenario("scenarios/typed_assurance.toml"), {"trust": 0.7})
+    >>> game.types[0], game.prior.round(2).tolist()
+    (('trustworthy', 'opportunist'), [[0.49, 0.21], [0.21, 0.09]])
+    """
+    from ..bayesian import BayesianGame
+
+    values = scenario.values(params)
+    point = {k: np.asarray(v).reshape(()) if np.ndim(v) == 0 else v for k, v in values.items()}
+    payoffs = bayesian_payoffs(scenario, point)[..., 0]
+    prior = type_prior(scenario, point)[..., 0]
+    types = tuple(scenario.types.get(a, ("-",)) for a in scenario.actor_ids)
+    options = tuple(actor.option_ids for actor in scenario.actors)
+    return BayesianGame(payoffs, prior, actors=scenario.actor_ids, types=types, options=options)

@@ -1,0 +1,195 @@
+"""Scenario files with actor types: checked per type profile, built as Bayesian games over a grid.
+
+The oracle is the closed form of Kydd's assurance with types and verification (MODEL.md §7),
+computed here from the numbers written in ``scenarios/typed_assurance.toml``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from negotiation_sim import load_scenario
+from negotiation_sim.bayesian import pure_bayes_nash, solve_bayesian
+from negotiation_sim.errors import ScenarioError, UnsupportedGameError
+from negotiation_sim.scenario import parse_scenario
+from negotiation_sim.scenario.typed import bayesian_payoffs, type_prior
+
+ROOT = Path(__file__).resolve().parents[1]
+TYPED = ROOT / "scenarios" / "typed_assurance.toml"
+# The file's [definitions]: kept deal R (R_o), exploiting T_t (T_o), no deal P, sucker S.
+R, R_O, T_T, T_O, P, S = 1.0, 0.6, 0.5, 1.2, 0.3, -0.5
+
+
+def deterrence(sanction: float) -> float:
+    """pi_d: an opportunist keeps the deal iff verification >= pi_d."""
+    return (T_O - R_O) / (T_O - P + sanction)
+
+
+def trust_needed(pi: np.ndarray, sanction: float) -> np.ndarray:
+    """mu*(pi): a trustworthy side cooperates with opportunists defecting iff trust >= mu*."""
+    s_pi = pi * P + (1 - pi) * S
+    t_pi = pi * (P - sanction) + (1 - pi) * T_T
+    return (P - s_pi) / ((R - t_pi) + (P - s_pi))
+
+
+@pytest.mark.parametrize("sanction", [0.0, 0.4, 1.5])
+def test_the_numeric_equilibria_follow_the_closed_forms_on_a_grid(sanction):
+    scenario = load_scenario(TYPED)
+    trust = np.linspace(0.0, 1.0, 101)
+    pi = np.linspace(0.0, 1.0, 101)
+    values = scenario.values(
+        {"trust": trust[:, None], "verification": pi[None, :], "sanction": sanction}
+    )
+    mask = pure_bayes_nash(bayesian_payoffs(scenario, values), type_prior(scenario, values))
+    mask = mask.reshape(*mask.shape[:-1], trust.size, pi.size)
+    # agent profiles (a trustworthy, a opportunist, b trustworthy, b opportunist); 0 = cooperate
+    separating = mask[0, 1, 0, 1]  # trustworthy cooperate, opportunists defect
+    everyone = mask[0, 0, 0, 0]
+    nobody = mask[1, 1, 1, 1]
+    pi_d = deterrence(sanction)
+    assert nobody.all()  # no deal is always an equilibrium
+    # Inside (0, 1) both types have positive probability (at trust 0 or 1 a type of probability
+    # 0 may play anything): opportunists keep the deal (everyone cooperating is an
+    # equilibrium) iff pi >= pi_d
+    inside = slice(1, -1)
+    keeps = pi >= pi_d - 1e-12
+    assert np.array_equal(everyone[inside], np.broadcast_to(keeps, everyone[inside].shape))
+    # below pi_d: trustworthy cooperate while opportunists defect iff trust >= mu*(pi); the
+    # numeric boundary is the closed form's, to the grid cell
+    below = pi < pi_d - 1e-12
+    needed = trust_needed(pi, sanction)
+    expected = trust[:, None] >= needed[None, :] - 1e-12
+    assert np.array_equal(separating[inside][:, below], expected[inside][:, below])
+    assert below.any() and expected[:, below].any() and not expected[:, below].all()
+
+
+def test_the_file_is_one_untyped_scenario_per_type_profile():
+    scenario = load_scenario(TYPED)
+    assert dict(scenario.types) == {
+        "a": ("trustworthy", "opportunist"),
+        "b": ("trustworthy", "opportunist"),
+    }
+    assert len(scenario.typed) == 4 and not any(one.types for one in scenario.typed)
+    # type profile (a opportunist, b trustworthy) is index 2 in C order: a's kept deal is R_o
+    game = scenario.typed[2].game({"verification": 0.0})
+    deal = game.payoff((0, 0)).tolist()
+    assert deal == [R_O, R]
+    # and a exploiting b gets T_o there (verification 0)
+    assert game.payoff((1, 0)).tolist() == [T_O, S]
+
+
+def test_prior_is_the_product_of_the_marginals_and_bayesian_game_solves():
+    scenario = load_scenario(TYPED)
+    game = scenario.bayesian_game({"trust": 0.7, "verification": 0.1})
+    assert np.allclose(game.prior, np.outer([0.7, 0.3], [0.7, 0.3]))
+    described = {e.describe(game) for e in solve_bayesian(game, "pure").equilibria}
+    assert "a, if trustworthy: cooperate; if opportunist: defect" in "\n".join(described)
+
+
+def test_complete_information_games_of_a_typed_scenario_are_refused():
+    scenario = load_scenario(TYPED)
+    for build in (scenario.game, lambda: scenario.no_deal_point(scenario.values())):
+        with pytest.raises(UnsupportedGameError, match=r"have types: use scenario\.bayesian_game"):
+            build()
+    with pytest.raises(UnsupportedGameError, match="no actor has types"):
+        load_scenario(ROOT / "scenarios" / "arms_race.toml").bayesian_game()
+
+
+def _typed(actor_b: str = "", payoffs: str = "", definitions: str = "") -> str:
+    text = TYPED.read_text(encoding="utf-8")
+    if actor_b:
+        text = text.replace(
+            'prior = { trustworthy = "trust", opportunist = "1 - trust" }\n\n[outcomes.deal]',
+            f"{actor_b}\n\n[outcomes.deal]",
+        )
+    if payoffs:
+        text = text.replace(
+            'payoffs = { a = "P", b = "P" }', f'payoffs = {{ a = "P", b = "P", {payoffs} }}'
+        )
+    if definitions:
+        text = text.replace("[definitions]\n", f"[definitions]\n{definitions}\n")
+    return text
+
+
+@pytest.mark.parametrize(
+    ("text", "location", "words"),
+    [
+        (
+            _typed('prior = { trustworthy = "trust", opportunist = "trust" }'),
+            "actors[1].prior",
+            "must each be in [0, 1] and sum to 1",
+        ),
+        (
+            _typed('prior = { trustworthy = "trust", opportnist = "1 - trust" }'),
+            "actors[1].prior.opportnist",
+            "did you mean 'opportunist'",
+        ),
+        (
+            _typed('prior = { trustworthy = "trust" }'),
+            "actors[1].prior",
+            "missing the probability of type 'opportunist'",
+        ),
+        (
+            _typed(payoffs='"b.opportunst" = "P"'),
+            'outcomes.no_deal.payoffs."b.opportunst"',
+            "unknown type of 'b'",
+        ),
+        (
+            _typed(payoffs='"c.opportunist" = "P"'),
+            'outcomes.no_deal.payoffs."c.opportunist"',
+            "'c' has no types",
+        ),
+        (
+            _typed(definitions='a_is_trustworthy = "1"'),
+            "definitions.a_is_trustworthy",
+            "indicator of 'a' being of type 'trustworthy'",
+        ),
+    ],
+)
+def test_bad_types_get_one_located_message(text, location, words):
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, source="typed.toml")
+    messages = [str(p) for p in caught.value.problems]
+    assert any(m.startswith(f"{location}: ") and words in m for m in messages), messages
+
+
+def test_a_payoff_missing_for_one_type_names_that_type():
+    # b's no-deal payoff given for the trustworthy type only: the opportunist has none
+    text = TYPED.read_text(encoding="utf-8").replace(
+        'payoffs = { a = "P", b = "P" }', 'payoffs = { a = "P", "b.trustworthy" = "P" }'
+    )
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, source="typed.toml")
+    messages = [str(p) for p in caught.value.problems]
+    assert messages and all("(when a is trustworthy and b is opportunist)" in m for m in messages)
+
+
+def test_the_type_indicator_is_usable_in_expressions():
+    # b loses 0.25 at no deal when a is an opportunist: interdependent values
+    text = TYPED.read_text(encoding="utf-8").replace(
+        'payoffs = { a = "P", b = "P" }', 'payoffs = { a = "P", b = "P - 0.25 * a_is_opportunist" }'
+    )
+    scenario = parse_scenario(text, source="typed.toml")
+    no_deal = {k: one.game().payoff((1, 1))[1] for k, one in enumerate(scenario.typed)}
+    assert no_deal == {0: P, 1: P, 2: P - 0.25, 3: P - 0.25}  # a's type is the slow axis
+
+
+def test_a_prior_that_fails_between_the_checked_points_is_refused_where_a_game_is_built():
+    # Off by a bump only for trust in (0.5, 0.5001): the load-time check (defaults, corners,
+    # 256 seeded points) misses it; building at trust = 0.50005 must not.
+    bump = "1000 * max(0, trust - 0.5) * max(0, 0.5001 - trust)"
+    text = TYPED.read_text(encoding="utf-8").replace(
+        'prior = { trustworthy = "trust", opportunist = "1 - trust" }\n\n[outcomes.deal]',
+        f'prior = {{ trustworthy = "trust", opportunist = "1 - trust + {bump}" }}\n\n'
+        "[outcomes.deal]",
+    )
+    scenario = parse_scenario(text, source="typed.toml")
+    scenario.bayesian_game({"trust": 0.3})
+    with pytest.raises(ScenarioError) as caught:
+        scenario.bayesian_game({"trust": 0.50005})
+    (problem,) = caught.value.problems
+    assert problem.location == "actors[1].prior"
+    assert "not a distribution at" in problem.message and "trust = 0.50005" in problem.message

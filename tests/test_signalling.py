@@ -15,6 +15,7 @@ from negotiation_sim.errors import GameError
 from negotiation_sim.signalling import (
     SignallingGame,
     belief_set,
+    credible_responses,
     intuitive_criterion,
     perfect_bayesian_equilibria,
 )
@@ -248,6 +249,19 @@ def test_bad_labels_and_arguments_raise_game_errors():
         perfect_bayesian_equilibria(game, max_pairs=10)  # 2**2 responses x 2**2 messages
     with pytest.raises(GameError, match="tol"):
         intuitive_criterion(game, perfect_bayesian_equilibria(game)[0], tol=float("nan"))
+    bogus = perfect_bayesian_equilibria(beer_quiche_game())[0]
+    with pytest.raises(GameError, match="a message for each of 3 types"):
+        intuitive_criterion(SignallingGame([0.2, 0.3, 0.5], *[np.zeros((3, 2, 2))] * 2), bogus)
+    with pytest.raises(
+        GameError, match=r"equilibrium.response\[0\]: expected an index in \[0, 1\)"
+    ):
+        intuitive_criterion(SignallingGame([0.5, 0.5], *[np.zeros((2, 2, 1))] * 2), bogus)
+    with pytest.raises(GameError, match="response: expected an index"):
+        belief_set(game, 0, 2)
+    with pytest.raises(GameError, match="types: expected an index"):
+        credible_responses(game, 0, [0, 5])
+    with pytest.raises(GameError, match="belief: expected 2 probabilities"):
+        belief_set(game, 0, 0).contains([1.0])
 
 
 def test_games_and_equilibria_are_immutable():

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._scale import exponents, normalised, tolerances
-from ..game import FloatArray, frozen_array
+from ..errors import GameError
+from ..game import DEFAULT_TOL, FloatArray, float_array, frozen_array
+from ..solvers._checks import check_tol
 
 if TYPE_CHECKING:
     from .game import SignallingGame
@@ -77,7 +79,11 @@ class BeliefSet:
 
     def contains(self, belief: Sequence[float] | FloatArray) -> bool:
         """Whether ``belief`` (a probability vector over all types) is in the set."""
-        mu = np.asarray(belief, dtype=np.float64)
+        mu = float_array(belief, "belief", "a probability vector over the types")
+        if mu.shape != (self.inequalities.shape[1],):
+            raise GameError(
+                f"belief: expected {self.inequalities.shape[1]} probabilities, got shape {mu.shape}"
+            )
         outside = np.ones(len(mu), dtype=bool)
         outside[list(self.types)] = False
         return bool(
@@ -130,7 +136,9 @@ def supporting_belief(
     return belief
 
 
-def belief_set(game: SignallingGame, message: int, response: int, tol: float = 1e-9) -> BeliefSet:
+def belief_set(
+    game: SignallingGame, message: int, response: int, *, tol: float = DEFAULT_TOL
+) -> BeliefSet:
     """Every belief over the types of positive prior at which ``response`` answers ``message`` best.
 
     Parameters
@@ -146,6 +154,9 @@ def belief_set(game: SignallingGame, message: int, response: int, tol: float = 1
     >>> belief_set(beer_quiche(), 0, 1).vertices.tolist()  # not duelling after beer
     [[0.5, 0.5], [1.0, 0.0]]
     """
+    tol = check_tol(tol)
+    check_index(message, game.shape[1], "message")
+    check_index(response, game.shape[2], "response")
     receiver = game.receiver
     rows = np.delete(receiver[:, message, :], response, axis=1).T
     inequalities = frozen_array(rows - receiver[:, message, response])
@@ -187,7 +198,7 @@ def _vertices(inequalities: FloatArray, types: tuple[int, ...], tol: float) -> F
 
 
 def credible_responses(
-    game: SignallingGame, message: int, types: Sequence[int], tol: float = 1e-9
+    game: SignallingGame, message: int, types: Sequence[int], *, tol: float = DEFAULT_TOL
 ) -> tuple[int, ...]:
     """The responses to ``message`` that are best replies to some belief over ``types``.
 
@@ -197,7 +208,28 @@ def credible_responses(
     >>> credible_responses(beer_quiche(), 0, [0, 1]), credible_responses(beer_quiche(), 0, [0])
     ((0, 1), (1,))
     """
-    return Credibility(game, tol).responses(message, types)
+    check_index(message, game.shape[1], "message")
+    chosen = sorted({check_index(t, game.shape[0], "types") for t in types})
+    if not chosen:
+        raise GameError("types: expected at least one type")
+    return Credibility(game, check_tol(tol)).responses(message, chosen)
+
+
+def check_index(value: object, count: int, name: str) -> int:
+    """``value`` as an index below ``count``, or a GameError naming the argument.
+
+    >>> check_index(3, 2, "message")
+    Traceback (most recent call last):
+    ...
+    negotiation_sim.errors.GameError: message: expected an index in [0, 2), got 3
+    """
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or not 0 <= value < count
+    ):
+        raise GameError(f"{name}: expected an index in [0, {count}), got {value!r}")
+    return int(value)
 
 
 class Credibility:
@@ -233,5 +265,5 @@ class Credibility:
         """:func:`belief_set`."""
         key = (message, response)
         if key not in self._sets:
-            self._sets[key] = belief_set(self.game, message, response, self.tol)
+            self._sets[key] = belief_set(self.game, message, response, tol=self.tol)
         return self._sets[key]

@@ -23,9 +23,10 @@ from typing import Protocol
 import numpy as np
 
 from .._scale import exponents, normalised, tolerances
+from ..errors import GameError
 from ..game import DEFAULT_TOL, FloatArray
 from ..solvers._checks import check_tol
-from .beliefs import Credibility
+from .beliefs import Credibility, check_index
 from .game import SignallingGame
 
 __all__ = ["IntuitiveResult", "Strategies", "intuitive_criterion"]
@@ -108,7 +109,18 @@ def intuitive_criterion(
     >>> intuitive_criterion(game, beer).passes
     True
     """
-    return judge(equilibrium, Credibility(game, check_tol(tol)))
+    tol = check_tol(tol)
+    message, response = equilibrium.message, equilibrium.response
+    if len(message) != game.shape[0] or len(response) != game.shape[1]:
+        raise GameError(
+            f"equilibrium: expected a message for each of {game.shape[0]} types and a response "
+            f"to each of {game.shape[1]} messages, got {message!r} and {response!r}"
+        )
+    for t, m in enumerate(message):
+        check_index(m, game.shape[1], f"equilibrium.message[{t}]")
+    for m, r in enumerate(response):
+        check_index(r, game.shape[2], f"equilibrium.response[{m}]")
+    return judge(equilibrium, Credibility(game, tol))
 
 
 def judge(equilibrium: Strategies, credibility: Credibility) -> IntuitiveResult:

@@ -149,6 +149,8 @@ def _solve(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     params = _parse_settings(args.set or [], args.scenario)
+    if scenario.types:
+        return _solve_typed(args, scenario, params)
     formats: list[str | None] = [args.format] if args.format else (list(scenario.formats) or [None])
     summaries = []
     for name in formats:
@@ -168,6 +170,30 @@ def _solve(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2))
     else:
         print(scenario_report(scenario, params, summaries, analysis))
+    return 0
+
+
+def _solve_typed(args: argparse.Namespace, scenario: Any, params: dict[str, float]) -> int:
+    """A scenario with actor types: its Bayes–Nash equilibria (through the agent normal form)."""
+    import json
+
+    from .bayesian import solve_bayesian
+    from .errors import InputError
+    from .report_bayesian import bayesian_report, bayesian_summary
+
+    if args.format:
+        raise InputError.at(
+            args.scenario,
+            "--format",
+            "the formats of a scenario with actor types are not solved yet",
+        )
+    game = scenario.bayesian_game(params)
+    result = solve_bayesian(game, args.method)
+    if args.json:
+        summary = bayesian_summary(scenario, game, result)
+        print(json.dumps({"scenario": args.scenario, "title": scenario.title, **summary}, indent=2))
+    else:
+        print(bayesian_report(scenario, params, game, result))
     return 0
 
 

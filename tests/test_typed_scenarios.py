@@ -193,3 +193,27 @@ def test_a_prior_that_fails_between_the_checked_points_is_refused_where_a_game_i
     (problem,) = caught.value.problems
     assert problem.location == "actors[1].prior"
     assert "not a distribution at" in problem.message and "trust = 0.50005" in problem.message
+
+
+def test_solve_reports_type_contingent_play_and_outcome_probabilities(capsys):
+    from negotiation_sim.cli import main
+
+    # trust 0.8 >= mu*(0.1) = 0.5625 and verification 0.1 < pi_d: the separating equilibrium,
+    # whose outcomes follow from the types alone (each side trustworthy with probability 0.8)
+    argv = ["solve", str(TYPED), "--set", "trust=0.8", "--set", "verification=0.1"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert trust_needed(np.array([0.1]), 0.4)[0] == pytest.approx(0.5625)
+    assert "1. a, if trustworthy: cooperate; if opportunist: defect" in out
+    assert "a separates" in out and "a pools" in out
+    assert "outcomes: deal kept by both 64.0%" in out and "no deal 4.0%" in out
+    assert "outcomes: no deal 100.0%" in out  # no deal is always an equilibrium
+    # verification 0.5 >= pi_d = 0.46: opportunists keep the deal too
+    assert main(["solve", str(TYPED), "--set", "verification=0.5", "--json"]) == 0
+    import json
+
+    report = json.loads(capsys.readouterr().out)
+    shares = [e["outcomes"] for e in report["equilibria"]]
+    assert {"deal": 1.0} in shares and {"no_deal": 1.0} in shares
+    assert main(["solve", str(TYPED), "--format", "x"]) == 2
+    assert "--format: the formats of a scenario with actor types" in capsys.readouterr().err

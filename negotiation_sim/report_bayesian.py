@@ -1,0 +1,113 @@
+"""The text report of a scenario with actor types: its Bayes–Nash equilibria and what they mean.
+
+For every equilibrium: each actor's type-contingent play ("b, if trustworthy: cooperate; if
+opportunist: defect"), whether it pools or separates, each type's interim payoff and every
+actor's ex-ante payoff, and the probability of each outcome (over the types and any mixing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .bayesian import BayesianGame, BayesianResult
+    from .scenario import Scenario
+
+__all__ = ["bayesian_report", "bayesian_summary"]
+
+
+def bayesian_summary(
+    scenario: Scenario, game: BayesianGame, result: BayesianResult
+) -> dict[str, Any]:
+    """The equilibria as plain data (``solve --json``): per equilibrium the type-contingent
+    strategies, pooling or separating, interim and ex-ante payoffs, outcome probabilities."""
+    outcome_ids = scenario.outcome_ids
+    equilibria = []
+    for equilibrium in result.equilibria:
+        joint = equilibrium.distribution(game).sum(axis=tuple(range(game.n_actors)))
+        shares = np.zeros(len(outcome_ids))
+        np.add.at(shares, scenario.profile_outcomes.ravel(), joint.ravel())
+        actors = {}
+        for i, actor in enumerate(game.actors):
+            actors[actor] = {
+                "play": {
+                    type_id: dict(
+                        zip(game.options[i], equilibrium.play(i, t).round(12).tolist(), strict=True)
+                    )
+                    for t, type_id in enumerate(game.types[i])
+                },
+                "pooling": equilibrium.pooling(i),
+                "separating": equilibrium.separating(i),
+                "interim": dict(
+                    zip(game.types[i], equilibrium.interim[i].round(12).tolist(), strict=True)
+                ),
+                "ex_ante": float(equilibrium.ex_ante[i]),
+            }
+        equilibria.append(
+            {
+                "actors": actors,
+                "outcomes": {
+                    o: float(p) for o, p in zip(outcome_ids, shares, strict=True) if p > 0
+                },
+                "regret": equilibrium.regret,
+            }
+        )
+    return {"method": result.method, "complete": result.complete, "equilibria": equilibria}
+
+
+def bayesian_report(
+    scenario: Scenario,
+    params: Mapping[str, float],
+    game: BayesianGame,
+    result: BayesianResult,
+) -> str:
+    """The report ``negotiation-sim solve`` prints for a scenario with actor types.
+
+    Examples
+    --------
+    >>> from negotiation_sim import load_scenario
+    >>> from negotiation_sim.bayesian import solve_bayesian
+    >>> typed = load_scenario("scenarios/typed_assurance.toml")
+    >>> game = typed.bayesian_game({"trust": 0.8, "verification": 0.1})
+    >>> text = bayesian_report(typed, {}, game, solve_bayesian(game, "pure"))
+    >>> print(text.splitlines()[4])
+    1. a, if trustworthy: cooperate; if opportunist: defect
+    """
+    summary = bayesian_summary(scenario, game, result)
+    labels = {o: scenario.outcomes[o].label for o in scenario.outcome_ids}
+    values = scenario.values(params)
+    shown = ", ".join(f"{n}={float(v):g}" for n, v in values.items())
+    types = "; ".join(
+        f"{a}: "
+        + ", ".join(f"{t} {p:.3g}" for t, p in zip(game.types[i], game.marginal(i), strict=True))
+        for i, a in enumerate(game.actors)
+        if a in scenario.types
+    )
+    count = len(result.equilibria)
+    lines = [
+        scenario.title,
+        f"Parameters: {shown}",
+        f"Types (prior): {types}",
+        f"Bayes-Nash equilibria ({result.method}): {count}"
+        + ("" if result.complete else " (not all)"),
+    ]
+    for k, (equilibrium, data) in enumerate(
+        zip(result.equilibria, summary["equilibria"], strict=True)
+    ):
+        described = equilibrium.describe(game).splitlines()
+        lines.append(f"{k + 1}. {described[0]}")
+        lines += [f"   {line}" for line in described[1:]]
+        for actor, facts in data["actors"].items():
+            if actor not in scenario.types:
+                continue
+            kind = "pools" if facts["pooling"] else "separates" if facts["separating"] else "mixes"
+            interim = ", ".join(f"{t} {v:.3g}" for t, v in facts["interim"].items())
+            lines.append(f"   {actor} {kind}; interim payoffs: {interim}")
+        ex_ante = ", ".join(f"{a} {f['ex_ante']:.3g}" for a, f in data["actors"].items())
+        lines.append(f"   ex-ante payoffs: {ex_ante}")
+        outcomes = ", ".join(f"{labels[o]} {p:.1%}" for o, p in data["outcomes"].items())
+        lines.append(f"   outcomes: {outcomes}")
+    return "\n".join(lines)

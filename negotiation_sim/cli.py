@@ -225,14 +225,21 @@ def _export(args: argparse.Namespace) -> int:
     )
     params = _parse_settings(args.set or [], args.scenario)
     chosen = scenario.format(args.format)
-    game = scenario.game(params, format=args.format)
     values = {**scenario.defaults(), **params}
     settings = ", ".join(f"{name}={float(value)!r}" for name, value in values.items())
+    if scenario.types:  # Harsanyi: the agent normal form, one player per actor and type
+        from .bayesian import agent_normal_form
+
+        game = agent_normal_form(scenario.bayesian_game(params))
+        kind = "Agent normal form: one player per actor and type, interim payoffs"
+        title = f"{scenario.title} (agent normal form)"
+    else:
+        game = scenario.game(params, format=args.format)
+        kind = f"Format {chosen.id}: {chosen.description}"
+        title = f"{scenario.title} ({chosen.id})" if scenario.formats else scenario.title
     comment = (  # write_nfg's first comment line names negotiation_sim and its version
-        f"Exported from {args.scenario}.\n"
-        f"Format {chosen.id}: {chosen.description}\nParameters: {settings or 'none'}"
+        f"Exported from {args.scenario}.\n{kind}\nParameters: {settings or 'none'}"
     )
-    title = f"{scenario.title} ({chosen.id})" if scenario.formats else scenario.title
     path = write_nfg(
         game,
         args.output,
@@ -243,7 +250,8 @@ def _export(args: argparse.Namespace) -> int:
     )
     shape = " x ".join(str(k) for k in game.shape)
     print(
-        f"wrote {path} (Gambit .nfg, {args.nfg_version} version: {shape} options, format {chosen.id})"
+        f"wrote {path} (Gambit .nfg, {args.nfg_version} version: {shape} options, "
+        + ("the agent normal form)" if scenario.types else f"format {chosen.id})")
     )
     return 0
 

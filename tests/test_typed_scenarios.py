@@ -217,3 +217,30 @@ def test_solve_reports_type_contingent_play_and_outcome_probabilities(capsys):
     assert {"deal": 1.0} in shares and {"no_deal": 1.0} in shares
     assert main(["solve", str(TYPED), "--format", "x"]) == 2
     assert "--format: the formats of a scenario with actor types" in capsys.readouterr().err
+
+
+def test_export_writes_the_agent_normal_form_gambit_solves_the_same(tmp_path, capsys):
+    from negotiation_sim.cli import main
+
+    pygambit = pytest.importorskip("pygambit")
+    path = tmp_path / "typed.nfg"
+    argv = ["export", str(TYPED), "--set", "trust=0.8", "--set", "verification=0.1"]
+    assert main([*argv, "-o", str(path)]) == 0
+    assert "the agent normal form" in capsys.readouterr().out
+    gbt = pygambit.read_nfg(str(path))
+    assert [p.label for p in gbt.players] == [
+        "a:trustworthy",
+        "a:opportunist",
+        "b:trustworthy",
+        "b:opportunist",
+    ]
+    theirs = {
+        tuple(int(np.argmax([float(eq[s]) for s in player.strategies])) for player in gbt.players)
+        for eq in pygambit.nash.enumpure_solve(gbt).equilibria
+    }
+    game = load_scenario(TYPED).bayesian_game({"trust": 0.8, "verification": 0.1})
+    ours = {
+        tuple(int(np.argmax(e.play(i, t))) for i in range(2) for t in range(2))
+        for e in solve_bayesian(game, "pure").equilibria
+    }
+    assert theirs == ours == {(0, 1, 0, 1), (1, 1, 1, 1)}

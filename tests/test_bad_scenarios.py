@@ -621,3 +621,31 @@ def test_a_bad_prior_is_reported_with_the_other_problems():
         "parameters.gain.prior",
         "scenario.titel",
     }
+
+
+# Actor types (scenario files with incomplete information).
+EXPECTED.update(
+    {
+        "types_prior_not_a_distribution": (
+            "actors[1].prior",
+            "must each be in [0, 1] and sum to 1",
+        ),
+        "types_prior_unknown_type": (
+            "actors[1].prior.opportnist",
+            "unknown type (did you mean 'opportunist'?)",
+        ),
+        "types_payoff_unknown_type": (
+            'outcomes.no_deal.payoffs."b.opportunst"',
+            "unknown type of 'b'",
+        ),
+        "types_payoff_missing_for_a_type": (
+            "profiles[3]",
+            "(when a is trustworthy and b is opportunist)",
+        ),
+        "types_indicator_name_taken": (
+            "definitions.a_is_trustworthy",
+            "the name is the indicator of 'a' being of type 'trustworthy'",
+        ),
+        "types_single_type": ("actors[1].types", "expected a list of 2 to 8 type names"),
+    }
+)

@@ -78,10 +78,13 @@ def split_types(data: dict[str, Any], problems: Problems) -> TypeDraft:
     if not isinstance(actors, list):
         return TypeDraft(types, prior, stripped)
     kept = []
+    declared = set()  # actors that declare types, valid or not: their typed keys are not noise
     for k, item in enumerate(actors):
         if not isinstance(item, dict) or ("types" not in item and "prior" not in item):
             kept.append(item)
             continue
+        if isinstance(item.get("id"), str):
+            declared.add(item["id"])
         where = join("actors", k)
         kept.append({key: v for key, v in item.items() if key not in ("types", "prior")})
         found = _actor_types(item, where, problems)
@@ -95,7 +98,8 @@ def split_types(data: dict[str, Any], problems: Problems) -> TypeDraft:
         types.clear()
     if types:
         _check_reserved(data, types, problems)
-        _check_typed_keys(stripped, types, problems)
+    if declared:
+        _check_typed_keys(stripped, types, declared, problems)
     return TypeDraft(types, prior, stripped)
 
 
@@ -129,11 +133,11 @@ def _actor_types(
     table = problems.table(item["prior"], join(where, "prior"), free_keys=True)
     if table is None:
         return None
-    for name in table:
-        if name not in names:
-            problems.add(join(join(where, "prior"), name), f"unknown type{suggest(name, names)}")
+    unknown = [name for name in table if name not in names]
+    for name in unknown:
+        problems.add(join(join(where, "prior"), name), f"unknown type{suggest(name, names)}")
     for name in names:
-        if name not in table:
+        if name not in table and not unknown:  # a misspelt key says it already
             problems.add(join(where, "prior"), f"missing the probability of type {name!r}")
     if len(problems.problems) != count:
         return None
@@ -170,15 +174,21 @@ def _payoff_tables(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]
 
 
 def _check_typed_keys(
-    data: dict[str, Any], types: Mapping[str, tuple[str, ...]], problems: Problems
+    data: dict[str, Any],
+    types: Mapping[str, tuple[str, ...]],
+    declared: set[str],
+    problems: Problems,
 ) -> None:
-    """``"actor.type"`` keys: a typed actor and one of its types."""
+    """``"actor.type"`` keys: a typed actor and one of its types (not said again for an actor
+    whose types have problems of their own)."""
     for where, table in _payoff_tables(data):
         for key in table:
             if "." not in key:
                 continue
             actor, _, type_id = key.partition(".")
             at = f'{where}."{key}"'
+            if actor in declared and actor not in types:
+                continue
             if actor not in types:
                 problems.add(at, f"{actor!r} has no types{suggest(actor, list(types))}")
             elif type_id not in types[actor]:

@@ -21,6 +21,7 @@ from hypothesis.extra import numpy as hnp
 from negotiation_sim.signalling import (
     PerfectBayesianEquilibrium,
     SignallingGame,
+    equilibria_over_priors,
     perfect_bayesian_equilibria,
 )
 
@@ -195,3 +196,23 @@ def test_relabelling_types_changes_nothing(game, random):
         for e in perfect_bayesian_equilibria(relabelled)
     }
     assert permuted == original
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    signalling_games(types=(2, 2)),
+    st.lists(st.tuples(st.integers(1, 9), st.integers(1, 9)), min_size=1, max_size=4),
+)
+def test_a_batch_of_priors_gives_each_prior_s_brute_force_equilibria(game, weights):
+    priors = np.array(weights, dtype=float) / np.sum(weights, axis=1, keepdims=True)
+    batch = equilibria_over_priors(game, priors.reshape(1, -1, 2))
+    assert batch.holds.shape == (1, len(priors), len(batch.message))
+    for point, prior in enumerate(priors):
+        oracle = BruteForce(SignallingGame(prior, game.sender, game.receiver), steps=840)
+        holds = batch.holds[0, point]
+        found = {(tuple(batch.message[k]), tuple(batch.response[k])) for k in np.flatnonzero(holds)}
+        assert found == oracle.all_pbe()
+        for k in np.flatnonzero(holds):
+            pair = (tuple(batch.message[k]), tuple(batch.response[k]))
+            assert bool(batch.intuitive[k]) == oracle.intuitive(*pair)
+    assert batch.holds.any(axis=(0, 1)).all()  # only pairs that are an equilibrium somewhere

@@ -16,6 +16,7 @@ from negotiation_sim.signalling import (
     SignallingGame,
     belief_set,
     credible_responses,
+    equilibria_over_priors,
     intuitive_criterion,
     perfect_bayesian_equilibria,
 )
@@ -75,6 +76,20 @@ def test_beer_quiche_with_a_weak_majority_has_no_pure_equilibrium():
     # strong type beer (each gets its breakfast, duelled anyway); then the receiver separates
     # and stops duelling beer, and the weak type mimics: no pure PBE (a mixed one exists).
     assert pairs(beer_quiche_game(0.3)) == set()
+
+
+def test_beer_quiche_over_a_grid_of_priors():
+    # Both pooling equilibria hold iff P(strong) >= 1/2 (not duelling on the path), none below.
+    strong = np.linspace(0.05, 0.95, 19)
+    batch = equilibria_over_priors(beer_quiche_game(), np.stack([strong, 1 - strong], axis=-1))
+    assert batch.message.tolist() == [[0, 0], [1, 1]]
+    assert batch.response.tolist() == [[1, 0], [0, 1]]
+    assert batch.kind == ("pooling", "pooling") and batch.intuitive.tolist() == [True, False]
+    np.testing.assert_array_equal(batch.counts(), np.where(strong >= 0.5 - 1e-12, 2, 0))
+    with pytest.raises(GameError, match=r"at point \(1,\)"):
+        equilibria_over_priors(beer_quiche_game(), [[0.5, 0.5], [1.0, 0.0]])
+    with pytest.raises(GameError, match=r"shape \(\.\.\., 2\)"):
+        equilibria_over_priors(beer_quiche_game(), [[0.2, 0.3, 0.5]])
 
 
 def kydd_expected(trust: float, c_s: float, c_e: float, gain: float = 1.0) -> dict[Pair, bool]:

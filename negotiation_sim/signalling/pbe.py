@@ -22,20 +22,27 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .._scale import exponents, normalised, tolerances
 from ..errors import GameError
-from ..game import DEFAULT_TOL, FloatArray, frozen_array
+from ..game import DEFAULT_TOL, FloatArray, float_array, frozen_array, require_finite
 from ..solvers._checks import check_count, check_tol
 from .beliefs import Credibility
 from .game import PerfectBayesianEquilibrium, SignallingGame, classify
 from .intuitive import equilibrium_payoffs, judge
 
-__all__ = ["MAX_STRATEGY_PAIRS", "perfect_bayesian_equilibria"]
+__all__ = [
+    "MAX_STRATEGY_PAIRS",
+    "PriorBatch",
+    "equilibria_over_priors",
+    "perfect_bayesian_equilibria",
+]
 
 #: Default work budget: strategy pairs examined at most (receiver strategies with credible
 #: off-path responses times the sender's ``M ** T`` strategies, a bound given before the work).
@@ -100,32 +107,37 @@ def perfect_bayesian_equilibria(
     [[0.0, 1.0], [0.9, 0.1]]
     """
     tol = check_tol(tol)
-    max_pairs = check_count(max_pairs, "max_pairs")
-    n_types, n_messages, _ = game.shape
-    support = game.support
     credibility = Credibility(game, tol)
-    credible = [credibility.responses(m, support) for m in range(n_messages)]
+    scaled = _scale(game, tol)
+    found = []
+    for pair in _candidates(credibility, scaled, check_count(max_pairs, "max_pairs")):
+        if _consistent(game, scaled, pair):
+            equilibrium = _equilibrium(scaled, pair, credibility)
+            if equilibrium is not None:
+                found.append(equilibrium)
+    found.sort(key=lambda e: (e.message, e.response))
+    return tuple(found)
+
+
+def _candidates(credibility: Credibility, scaled: _Scaled, max_pairs: int) -> list[_Pair]:
+    """The pairs passing the tests that do not involve the prior: every response credible
+    (a best reply to some belief over the support), every type's message a best reply."""
+    game = credibility.game
+    n_types, n_messages, _ = game.shape
+    credible = [credibility.responses(m, game.support) for m in range(n_messages)]
     work = math.prod(len(c) for c in credible) * n_messages**n_types
     if work > max_pairs:
         raise GameError(
             f"perfect_bayesian_equilibria: {work} strategy pairs to examine, more than "
             f"max_pairs={max_pairs} (a game of shape {game.shape})"
         )
-    scaled = _scale(game, tol)
-    found = []
+    pairs: list[_Pair] = []
     for response in itertools.product(*credible):
         values = scaled.sender[:, np.arange(n_messages), list(response)]
         best = values >= values.max(axis=1, keepdims=True) - scaled.sender_tol
         choices = [np.flatnonzero(row).tolist() for row in best]
-        for message in itertools.product(*choices):
-            pair = _Pair(tuple(message), tuple(response))
-            equilibrium = (
-                _equilibrium(scaled, pair, credibility) if _consistent(game, scaled, pair) else None
-            )
-            if equilibrium is not None:
-                found.append(equilibrium)
-    found.sort(key=lambda e: (e.message, e.response))
-    return tuple(found)
+        pairs.extend(_Pair(tuple(m), tuple(response)) for m in itertools.product(*choices))
+    return pairs
 
 
 def _scale(game: SignallingGame, tol: float) -> _Scaled:
@@ -199,3 +211,119 @@ def _equilibrium(
         regret=regret,
         tol=credibility.tol,
     )
+
+
+@dataclass(frozen=True, eq=False)
+class PriorBatch:
+    """Which pure strategy pairs are perfect Bayesian equilibria at each prior of a batch.
+
+    Only what depends on the prior is computed per point: with every type possible, which
+    responses are credible, the sender's best replies, the equilibria's kinds and their
+    intuitive verdicts do not depend on it; Bayes' rule on the path does.
+
+    Attributes
+    ----------
+    message : ndarray of int, shape (K, T)
+        The sender's strategy of each of the ``K`` pairs that are an equilibrium somewhere.
+    response : ndarray of int, shape (K, M)
+    kind : tuple of str
+        Pooling, separating or semi-separating, per pair.
+    intuitive : ndarray of bool, shape (K,)
+        Whether the pair passes the intuitive criterion (wherever it is an equilibrium).
+    holds : ndarray of bool, shape (*batch, K)
+        Whether pair ``k`` is a perfect Bayesian equilibrium at each prior.
+    tol : float
+    """
+
+    message: NDArray[np.intp]
+    response: NDArray[np.intp]
+    kind: tuple[str, ...]
+    intuitive: NDArray[np.bool_]
+    holds: NDArray[np.bool_]
+    tol: float
+
+    def counts(self) -> NDArray[np.intp]:
+        """The number of pure perfect Bayesian equilibria at each prior, shape ``batch``."""
+        result: NDArray[np.intp] = self.holds.sum(axis=-1)
+        return result
+
+
+def equilibria_over_priors(
+    game: SignallingGame,
+    priors: ArrayLike,
+    *,
+    tol: float = DEFAULT_TOL,
+    max_pairs: int = MAX_STRATEGY_PAIRS,
+) -> PriorBatch:
+    """The pure perfect Bayesian equilibria of ``game`` at each of a batch of priors.
+
+    The same equilibria as :func:`perfect_bayesian_equilibria` on the game with each prior
+    (``game.prior`` is not used), searched once: only Bayes' rule on the path is evaluated
+    per point, vectorised over the points.
+
+    Parameters
+    ----------
+    game : SignallingGame
+    priors : array_like, shape (..., T)
+        One prior per point: every type of positive probability (then the credible off-path
+        answers are the same at every point), summing to 1 (within 1e-9).
+    tol, max_pairs
+        As for :func:`perfect_bayesian_equilibria`.
+
+    Returns
+    -------
+    PriorBatch
+
+    Examples
+    --------
+    Beer–quiche needs a strong majority for its pooling equilibria:
+
+    >>> from negotiation_sim.signalling import beer_quiche
+    >>> strong = np.array([0.3, 0.5, 0.9])
+    >>> batch = equilibria_over_priors(beer_quiche(), np.stack([strong, 1 - strong], axis=-1))
+    >>> batch.message.tolist(), batch.intuitive.tolist(), batch.counts().tolist()
+    ([[0, 0], [1, 1]], [True, False], [0, 2, 2])
+    """
+    tol = check_tol(tol)
+    n_types = game.shape[0]
+    p = _priors(priors, n_types)
+    labels = {"types": game.types, "messages": game.messages, "responses": game.responses}
+    base = SignallingGame(np.full(n_types, 1.0 / n_types), game.sender, game.receiver, **labels)
+    credibility = Credibility(base, tol)
+    scaled = _scale(base, tol)
+    pairs = sorted(_candidates(credibility, scaled, check_count(max_pairs, "max_pairs")))
+    holds = np.ones((*p.shape[:-1], len(pairs)), dtype=bool)
+    for k, pair in enumerate(pairs):
+        sent = np.asarray(pair.message)
+        for m in set(pair.message):
+            weights = p * (sent == m)  # Bayes' rule before normalising: the same argmax
+            values = weights @ scaled.receiver[:, m, :]
+            regret = values.max(axis=-1) - values[..., pair.response[m]]
+            holds[..., k] &= regret <= scaled.receiver_tol * weights.sum(axis=-1)
+    somewhere: NDArray[np.bool_] = np.any(holds.reshape(-1, len(pairs)), axis=0)
+    kept = [pair for k, pair in enumerate(pairs) if somewhere[k]]
+    t, m_, _ = game.shape
+    return PriorBatch(
+        message=np.array([pair.message for pair in kept], dtype=np.intp).reshape(-1, t),
+        response=np.array([pair.response for pair in kept], dtype=np.intp).reshape(-1, m_),
+        kind=tuple(classify(pair.message, base.support) for pair in kept),
+        intuitive=np.array([judge(pair, credibility).passes for pair in kept], dtype=bool),
+        holds=holds[..., somewhere],
+        tol=tol,
+    )
+
+
+def _priors(value: ArrayLike, n_types: int) -> FloatArray:
+    """Priors of shape (..., T), each of full support and summing to 1, or a GameError."""
+    p = float_array(value, "priors", f"an array of priors over {n_types} types")
+    if p.ndim < 1 or p.shape[-1] != n_types:
+        raise GameError(f"priors: expected shape (..., {n_types}), got shape {p.shape}")
+    require_finite(p, "priors")
+    bad = (p.min(axis=-1) <= 0) | (np.abs(p.sum(axis=-1) - 1.0) > 1e-9)
+    if bad.any():
+        at = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise GameError(
+            f"priors: expected positive probabilities summing to 1 at every point, got "
+            f"{p[at].tolist()} at point {at} (a type of prior 0: use perfect_bayesian_equilibria)"
+        )
+    return p

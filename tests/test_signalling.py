@@ -217,6 +217,28 @@ def test_belief_sets_with_three_types_list_vertices_and_inequalities():
     assert bet.contains([0.4, 0.3, 0.3]) and not bet.contains([0.3, 0.3, 0.4])
 
 
+@pytest.mark.parametrize("unit", [2.0**-30, 1e-6, 1e6, 1e250])
+def test_the_payoffs_unit_changes_nothing(unit):
+    # Beer–quiche with both actors' payoffs in another unit: the same equilibria, the same
+    # off-path intervals, the same verdicts. ``tol`` is in payoff units: for tiny payoffs it
+    # shrinks with them (else everything ties); for huge ones the payoffs' rounding sets it.
+    game = beer_quiche_game()
+    tol = 1e-9 * min(unit, 1.0)
+    scaled = SignallingGame(game.prior, game.sender * unit, game.receiver * unit, types=game.types)
+    for ours, theirs in zip(
+        perfect_bayesian_equilibria(game), perfect_bayesian_equilibria(scaled, tol=tol), strict=True
+    ):
+        assert (ours.message, ours.response, ours.intuitive) == (
+            theirs.message,
+            theirs.response,
+            theirs.intuitive,
+        )
+        assert [s.interval for s in ours.off_path.values()] == [
+            s.interval for s in theirs.off_path.values()
+        ]
+    assert len(perfect_bayesian_equilibria(scaled, tol=tol)) == 2
+
+
 def test_zero_prior_types_are_ignored_by_beliefs():
     # Beer–quiche with a strong sender for sure: the weak type cannot happen, so beliefs put
     # no weight on it, and its message does not put a message on the path. Whatever the

@@ -175,9 +175,12 @@ def _vertices(inequalities: FloatArray, types: tuple[int, ...], tol: float) -> F
     """Vertices of the set: each solves ``len(types) - 1`` active constraints and sum = 1."""
     k = len(types)
     a = inequalities[:, list(types)]
+    # Each row divided by its largest entry, so the tests below do not depend on the payoffs' unit.
+    scale = np.abs(a).max(axis=1, initial=0.0)
+    scale[scale == 0] = 1.0
     # Constraints g . mu <= h on the types' beliefs: the rival responses, then mu >= 0.
-    g = np.vstack([a, -np.eye(k)])
-    h = np.concatenate([np.full(len(a), tol), np.zeros(k)])
+    g = np.vstack([a / scale[:, None], -np.eye(k)])
+    h = np.concatenate([tol / scale, np.zeros(k)])
     choices = itertools.combinations(range(len(g)), k - 1)
     if comb(len(g), k - 1) > MAX_VERTEX_SYSTEMS:
         return None
@@ -185,8 +188,8 @@ def _vertices(inequalities: FloatArray, types: tuple[int, ...], tol: float) -> F
     for active in choices:
         system = np.vstack([g[list(active)], np.ones((1, k))])
         rhs = np.concatenate([h[list(active)], [1.0]])
-        if abs(np.linalg.det(system)) < 1e-12:
-            continue
+        if np.linalg.cond(system) > 1e12:
+            continue  # the active constraints do not pin down one point
         mu = np.linalg.solve(system, rhs)
         if np.all(g @ mu <= h + 1e-12) and not any(np.allclose(mu, v) for v in found):
             found.append(mu)

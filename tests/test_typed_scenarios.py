@@ -244,3 +244,40 @@ def test_export_writes_the_agent_normal_form_gambit_solves_the_same(tmp_path, ca
         for e in solve_bayesian(game, "pure").equilibria
     }
     assert theirs == ours == {(0, 1, 0, 1), (1, 1, 1, 1)}
+
+
+def test_the_shipped_sweep_finds_deals_exactly_on_the_closed_form_frontier(tmp_path):
+    from negotiation_sim.sweep import load_experiment, run_experiment
+
+    spec = load_experiment(ROOT / "experiments" / "typed_assurance.toml")
+    assert "zero_sum_share" not in spec.metrics  # a complete-information property
+    ds = run_experiment(spec, tmp_path / "run")
+    deals = ds["deal_is_equilibrium"].sel(format="all").values  # (trust, verification)
+    trust, pi = ds["trust"].values, ds["verification"].values
+    step = trust[1] - trust[0]
+    # the lowest trust with a deal in each verification column, against this test's own
+    # closed form (mu* below pi_d, 0 from pi_d on), to the grid cell
+    expected = np.where(pi >= deterrence(0.4) - 1e-12, 0.0, trust_needed(pi, 0.4))
+    lowest = trust[np.argmax(deals, axis=0)]
+    assert deals.any(axis=0).all()
+    assert np.all(lowest >= expected - 1e-12) and np.all(lowest < expected + step + 1e-12)
+    # deals at every trust above the boundary (the region is an upper set in trust)
+    assert np.all(deals == (trust[:, None] >= lowest[None, :]))
+    # the frontier the experiment draws is that closed form
+    drawn = ds["frontier_deal"].values
+    np.testing.assert_allclose(drawn, expected, rtol=0, atol=1e-12)
+    # the welfare-selected equilibrium's deal probability under the types at one point
+    # (trust 0.8, verification 0.1): separating, so a deal unless both are opportunists
+    chosen = ds["deal_probability"].sel(format="all", trust=0.8, verification=0.1)
+    assert float(chosen) == pytest.approx(1 - 0.2**2)
+
+
+def test_a_typed_experiment_refuses_what_types_do_not_have_yet():
+    from negotiation_sim.sweep import parse_experiment
+
+    text = (ROOT / "experiments" / "typed_assurance.toml").read_text(encoding="utf-8")
+    text = text.replace('solver = "pure"', 'solver = "pure+logit"\nmetrics = ["zero_sum_share"]')
+    with pytest.raises(ScenarioError) as caught:
+        parse_experiment(text, source="x.toml", base=ROOT / "experiments")
+    located = {p.location for p in caught.value.problems}
+    assert located == {"experiment.solver", "experiment.metrics"}

@@ -19,6 +19,7 @@ from ..game import DEFAULT_TOL, FloatArray, Game
 from ..scenario import Scenario
 from .dataset import PER_FORMAT, chunk_layout, variables
 from .measure import measure
+from .measure_typed import measure_typed
 from .sampling import Design
 from .spec import Experiment
 
@@ -117,10 +118,17 @@ def _format_metrics(
     equilibrium when the solver says so)."""
     scenario = task.scenario
     format = name if name in scenario.formats else None  # "all": a scenario without formats
-    view = measure(scenario, values, format, full=full, tol=task.tol)
+    if scenario.types:
+        view = measure_typed(scenario, values, tol=task.tol)
+    else:
+        view = measure(scenario, values, format, full=full, tol=task.tol)
     found = view.outcome >= 0
     deal_outcome = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids])
-    deal_probability = np.where(found, deal_outcome[np.maximum(view.outcome, 0)], np.nan)
+    deal_probability = (
+        np.where(found, deal_outcome[np.maximum(view.outcome, 0)], np.nan)
+        if view.deal_probability is None
+        else view.deal_probability.copy()
+    )
     payoffs, surplus = view.payoffs, view.surplus
     if task.solver == "pure+logit" and not found.all():
         where = np.flatnonzero(~found)

@@ -296,6 +296,8 @@ def _descriptions(experiment: Experiment) -> dict[str, str]:
     """The ``long_name`` of each variable."""
     logit = experiment.solver == "pure+logit"
     no_deal = experiment.scenario.no_deal
+    if experiment.scenario.types:
+        return _typed_descriptions(no_deal)
     return {
         "outcome": "outcome of the selected pure equilibrium (largest total payoff)",
         "deal_is_equilibrium": "some deal outcome is a pure equilibrium",
@@ -308,6 +310,21 @@ def _descriptions(experiment: Experiment) -> dict[str, str]:
         "surplus": f"each actor's payoff minus its payoff at the no-deal outcome ({no_deal})",
         "zero_sum_share": "zero-sum share of the game (raw, docs/models.md §2)",
         "strategic_zero_sum_share": "zero-sum share of the game's strategic part",
+    }
+
+
+def _typed_descriptions(no_deal: str) -> dict[str, str]:
+    """The ``long_name`` of each variable for a scenario with actor types (sweep.measure_typed)."""
+    selected = "the selected pure Bayes-Nash equilibrium (largest ex-ante total payoff)"
+    return {
+        "outcome": f"most likely outcome of {selected}",
+        "deal_is_equilibrium": "some pure Bayes-Nash equilibrium reaches a deal",
+        "no_deal_is_equilibrium": "some pure Bayes-Nash equilibrium reaches no deal for sure",
+        "n_equilibria": "number of pure Bayes-Nash equilibria",
+        "deal_probability": f"probability of a deal under {selected}, over the types",
+        "welfare": f"total ex-ante payoff of all actors under {selected}",
+        "payoff": f"each actor's ex-ante payoff under {selected}",
+        "surplus": f"each actor's ex-ante payoff minus its ex-ante payoff at {no_deal}",
     }
 
 

@@ -27,6 +27,7 @@ FRONTIER_MODELS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "assurance": (("R", "T", "P", "S"), "verification (pi)", "trust (mu)"),
     "repeated": (("T", "R", "P", "false_alarm"), "detection (pi)", "discount factor (delta)"),
     "inspection": (("d", "b", "f"), "false-alarm rate (alpha)", "detection (1 - beta)"),
+    "typed_assurance": (("R", "T", "P", "S", "k", "R_o", "T_o"), "verification (pi)", "trust (mu)"),
 }
 
 _FRONTIER_KEYS = ("id", "label", "model", "x", "y", "formats", "coefficients")
@@ -80,6 +81,10 @@ def threshold(frontier: FrontierSpec, values: Mapping[str, FloatArray], x: Float
     with np.errstate(divide="ignore", invalid="ignore"):
         if frontier.model == "assurance":
             return enforcement.assurance_threshold(c["R"], c["T"], c["P"], c["S"], x)
+        if frontier.model == "typed_assurance":
+            return enforcement.typed_assurance_threshold(
+                c["R"], c["T"], c["P"], c["S"], c["k"], c["R_o"], c["T_o"], x
+            )
         if frontier.model == "repeated":
             return enforcement.repeated_threshold(c["T"], c["R"], c["P"], x, c["false_alarm"])
         # inspection: detection needed as a function of the false-alarm rate

@@ -63,6 +63,9 @@ class Landscape:
     payoffs: FloatArray
     surplus: FloatArray
     welfare: FloatArray
+    #: The selected equilibrium's probability of a deal, where it is not 0 or 1 (a scenario
+    #: with actor types: :mod:`.measure_typed`); ``None``: read it off ``outcome``.
+    deal_probability: FloatArray | None = None
 
 
 def landscape(

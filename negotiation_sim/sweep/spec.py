@@ -249,6 +249,8 @@ def parse_experiment(
     head = head or {}
     settings = _settings(problems, head)
     scenario, scenario_path, scenario_text = _scenario(problems, head, Path(base))
+    if scenario is not None and scenario.types:
+        _typed_settings(problems, head, settings)
     formats = _formats(problems, head, scenario)
     fixed = _fixed(problems, data.get("fixed", {}), scenario)
     table = problems.table(data.get("axes", {}), "axes", free_keys=True) or {}
@@ -325,6 +327,29 @@ def _settings(problems: Problems, head: Mapping[str, Any]) -> dict[str, Any]:
         head.get("chunk_size", DEFAULT_CHUNK_SIZE), "experiment.chunk_size", low=1, high=MAX_POINTS
     )
     return out
+
+
+def _typed_settings(problems: Problems, head: Mapping[str, Any], settings: dict[str, Any]) -> None:
+    """A scenario with actor types is swept for its pure Bayes–Nash equilibria: no zero-sum
+    share (a property of complete-information games), no logit, no formats yet."""
+    if "metrics" not in head:
+        settings["metrics"] = tuple(m for m in settings["metrics"] if m != "zero_sum_share")
+    elif "zero_sum_share" in settings["metrics"]:
+        problems.add(
+            "experiment.metrics",
+            "the zero-sum share is a property of games of complete information; this "
+            "scenario's actors have types",
+        )
+    if settings["solver"] != "pure":
+        problems.add(
+            "experiment.solver",
+            f"{settings['solver']!r} is not available for a scenario with actor types: use "
+            '"pure" (every pure Bayes-Nash equilibrium)',
+        )
+    if "formats" in head:
+        problems.add(
+            "experiment.formats", "the formats of a scenario with actor types are not swept yet"
+        )
 
 
 def _scenario(

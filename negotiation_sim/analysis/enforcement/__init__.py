@@ -14,6 +14,7 @@ module                        model
 :mod:`.repeated`              the shadow of the future: grim trigger with imperfect monitoring
 :mod:`.inspection`            the inspection game (Avenhaus, von Stengel & Zamir 2002)
 :mod:`.linkage`               issue linkage: tracks pooled under one trigger (Lohmann 1997)
+:mod:`.typed_assurance`       assurance with types: deterrence pi_d and trust mu*(pi) (MODEL §7)
 ============================  ===============================================================
 
 Each module's docstring derives its threshold; every public name is importable from here.
@@ -32,6 +33,7 @@ from .inspection import (
 )
 from .linkage import link_tracks, linked_threshold, track_thresholds
 from .repeated import RepeatedValues, repeated_frontier, repeated_threshold, repeated_values
+from .typed_assurance import deterrence_threshold, typed_assurance_threshold
 
 __all__ = [
     "Frontier",
@@ -40,6 +42,7 @@ __all__ = [
     "assurance_gain",
     "assurance_threshold",
     "assurance_value",
+    "deterrence_threshold",
     "inspection_detection_threshold",
     "inspection_deters",
     "inspection_game",
@@ -51,4 +54,5 @@ __all__ = [
     "repeated_threshold",
     "repeated_values",
     "track_thresholds",
+    "typed_assurance_threshold",
 ]

@@ -1,0 +1,148 @@
+"""What a sweep measures for a scenario with actor types: its pure Bayes–Nash equilibria.
+
+At every grid point the Bayesian game (:mod:`negotiation_sim.scenario.typed`) is solved for all
+pure Bayes–Nash equilibria at once (:func:`~negotiation_sim.bayesian.pure_bayes_nash`, through
+the agent normal form). A pure equilibrium gives each type one option, so with the prior it
+gives a probability to every outcome. The landscape's metrics then read:
+
+* ``deal_is_equilibrium``: some pure Bayes–Nash equilibrium reaches a deal with positive
+  probability; ``no_deal_is_equilibrium``: some reaches no deal for sure;
+* ``n_equilibria``: the number of pure Bayes–Nash equilibria (a type of probability 0 may play
+  anything, so each of its options counts);
+* the *selected* equilibrium: the largest ex-ante total payoff (ties: the first agent profile);
+  ``outcome`` its most likely outcome, ``deal_probability`` its probability of a deal, and the
+  ex-ante payoffs, surplus over the ex-ante no-deal point, and welfare.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..game import DEFAULT_TOL, FloatArray
+from ..scenario import Scenario
+from ..scenario.build import grid_shape
+from ..scenario.typed import bayesian_payoffs, type_counts, type_prior
+from .measure import Landscape
+
+__all__ = ["measure_typed"]
+
+
+def measure_typed(
+    scenario: Scenario,
+    values: Mapping[str, FloatArray],
+    *,
+    axes: tuple[tuple[str, FloatArray], ...] = (),
+    tol: float = DEFAULT_TOL,
+) -> Landscape:
+    """The landscape metrics of a scenario with actor types at checked parameter ``values``.
+
+    Examples
+    --------
+    >>> from negotiation_sim import load_scenario
+    >>> typed = load_scenario("scenarios/typed_assurance.toml")
+    >>> view = measure_typed(typed, typed.values({"trust": [0.3, 0.8], "verification": 0.1}))
+    >>> view.deal_is_equilibrium.tolist(), view.n_equilibria.tolist()
+    ([False, True], [1, 2])
+
+    At trust 0.8 the selected equilibrium separates: the deal is entered unless both sides are
+    opportunists (every outcome but ``no_deal`` is a deal, kept or broken):
+
+    >>> round(float(view.deal_probability[1]), 2), typed.outcome_ids[view.outcome[1]]
+    (0.96, 'deal')
+    """
+    from ..bayesian import pure_bayes_nash
+
+    shape = grid_shape(values)
+    size = math.prod(shape)
+    payoffs = bayesian_payoffs(scenario, values)  # (n, T.., k.., B)
+    prior = type_prior(scenario, values)  # (T.., B)
+    mask = pure_bayes_nash(payoffs, prior, tol=tol)  # (k per agent.., B)
+    picked = _select(scenario, payoffs, prior, mask.reshape(-1, size))
+    no_deal = _no_deal_point(scenario, values, prior, shape)  # (n, B)
+    found = picked.count > 0
+    chosen = np.where(found[:, None], picked.payoffs.T, np.nan)  # (B, n)
+    n = len(scenario.actors)
+    return Landscape(
+        axes=axes,
+        format="all",
+        actors=scenario.actor_ids,
+        outcome_ids=scenario.outcome_ids,
+        deal_is_equilibrium=picked.deal.reshape(shape),
+        no_deal_is_equilibrium=picked.no_deal.reshape(shape),
+        n_equilibria=picked.count.reshape(shape),
+        outcome=np.where(found, picked.outcome, -1).reshape(shape),
+        payoffs=chosen.reshape((*shape, n)),
+        surplus=(chosen - no_deal.T).reshape((*shape, n)),
+        welfare=chosen.sum(axis=-1).reshape(shape),
+        deal_probability=np.where(found, picked.deal_probability, np.nan).reshape(shape),
+    )
+
+
+class _Picked:
+    """Per grid point: the equilibria counted and classified, and the selected one."""
+
+    def __init__(self, size: int, n: int) -> None:
+        self.count = np.zeros(size, dtype=np.intp)
+        self.deal = np.zeros(size, dtype=bool)
+        self.no_deal = np.zeros(size, dtype=bool)
+        self.best = np.full(size, -np.inf)
+        self.outcome = np.zeros(size, dtype=np.intp)
+        self.deal_probability = np.zeros(size)
+        self.payoffs = np.zeros((n, size))
+
+
+def _select(
+    scenario: Scenario, payoffs: FloatArray, prior: FloatArray, mask: NDArray[np.bool_]
+) -> _Picked:
+    """Visit the agent profiles that are an equilibrium somewhere: each gives every type
+    profile one option profile, hence outcome shares and ex-ante payoffs per point."""
+    n = len(scenario.actors)
+    counts = type_counts(scenario)
+    size = mask.shape[1]
+    is_deal = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids])
+    outcomes = scenario.profile_outcomes
+    agents = [(i, t) for i in range(n) for t in range(counts[i])]
+    agent_shape = [scenario.shape[i] for i, _ in agents]
+    picked = _Picked(size, n)
+    better = np.empty(size, dtype=bool)
+    for flat in np.flatnonzero(mask.any(axis=1)).tolist():
+        here = mask[flat]
+        plays = dict(zip(agents, np.unravel_index(flat, agent_shape), strict=True))
+        shares = np.zeros((len(scenario.outcome_ids), size))
+        ex_ante = np.zeros((n, size))
+        for theta in np.ndindex(*counts):
+            profile = tuple(int(plays[(i, theta[i])]) for i in range(n))
+            weight = prior[(*theta, slice(None))]
+            shares[outcomes[profile]] += weight
+            ex_ante += weight * payoffs[(slice(None), *theta, *profile, slice(None))]
+        deal_share = shares[is_deal].sum(axis=0)
+        picked.count += here
+        picked.deal |= here & (deal_share > 0)
+        picked.no_deal |= here & (shares[~is_deal].sum(axis=0) >= 1 - 1e-12)
+        total = ex_ante.sum(axis=0)
+        np.greater(total, picked.best, out=better)  # strict: ties keep the first profile
+        better &= here
+        np.copyto(picked.best, total, where=better)
+        picked.outcome[better] = np.argmax(shares, axis=0)[better]
+        picked.deal_probability[better] = deal_share[better]
+        picked.payoffs[:, better] = ex_ante[:, better]
+    return picked
+
+
+def _no_deal_point(
+    scenario: Scenario,
+    values: Mapping[str, FloatArray],
+    prior: FloatArray,
+    shape: tuple[int, ...],
+) -> FloatArray:
+    """The ex-ante disagreement point: each type profile's no-deal payoffs, weighted by the prior."""
+    n, size = len(scenario.actors), math.prod(shape)
+    point = np.zeros((n, size))
+    for theta, one in zip(np.ndindex(*type_counts(scenario)), scenario.typed, strict=True):
+        here = np.broadcast_to(one.no_deal_point(values), (n, *shape)).reshape(n, size)
+        point += prior[(*theta, slice(None))] * here
+    return point

@@ -56,6 +56,7 @@ bench: $(DEV)
 	$(BIN)/python benchmarks/solvers.py
 	$(BIN)/python benchmarks/sweep.py
 	$(BIN)/python benchmarks/uncertainty.py $(if $(QUICK),--quick)
+	$(BIN)/python benchmarks/bayesian.py $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

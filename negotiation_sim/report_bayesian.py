@@ -7,16 +7,20 @@ actor's ex-ante payoff, and the probability of each outcome (over the types and 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from .bayesian import BayesianGame, BayesianResult
+    from .bayesian import BayesianEquilibrium, BayesianGame, BayesianResult
     from .scenario import Scenario
 
-__all__ = ["bayesian_report", "bayesian_summary"]
+__all__ = ["bayesian_report", "bayesian_summary", "distinct"]
+
+#: What ``describe`` says of a type of probability 0, whose play is not pinned down.
+_ANY = re.compile(r"\(probability 0\): [^;]+")
 
 
 def bayesian_summary(
@@ -26,24 +30,33 @@ def bayesian_summary(
     strategies, pooling or separating, interim and ex-ante payoffs, outcome probabilities."""
     outcome_ids = scenario.outcome_ids
     equilibria = []
-    for equilibrium in result.equilibria:
+    for equilibrium in distinct(result):
         joint = equilibrium.distribution(game).sum(axis=tuple(range(game.n_actors)))
         shares = np.zeros(len(outcome_ids))
         np.add.at(shares, scenario.profile_outcomes.ravel(), joint.ravel())
         actors = {}
         for i, actor in enumerate(game.actors):
             actors[actor] = {
-                "play": {
+                "play": {  # a type of probability 0 may play anything: None
                     type_id: dict(
                         zip(game.options[i], equilibrium.play(i, t).round(12).tolist(), strict=True)
                     )
+                    if equilibrium.positive[i][t]
+                    else None
                     for t, type_id in enumerate(game.types[i])
                 },
                 "pooling": equilibrium.pooling(i),
                 "separating": equilibrium.separating(i),
-                "interim": dict(
-                    zip(game.types[i], equilibrium.interim[i].round(12).tolist(), strict=True)
-                ),
+                "interim": {
+                    type_id: float(value)
+                    for type_id, value, reached in zip(
+                        game.types[i],
+                        equilibrium.interim[i].round(12),
+                        equilibrium.positive[i],
+                        strict=True,
+                    )
+                    if reached
+                },
                 "ex_ante": float(equilibrium.ex_ante[i]),
             }
         equilibria.append(
@@ -56,6 +69,24 @@ def bayesian_summary(
             }
         )
     return {"method": result.method, "complete": result.complete, "equilibria": equilibria}
+
+
+def distinct(result: BayesianResult) -> list[BayesianEquilibrium]:
+    """The equilibria that differ in what some type of positive probability plays (a type of
+    probability 0 may play anything: one equilibrium per option it could take is one answer)."""
+    seen: set[tuple[Any, ...]] = set()
+    kept = []
+    for equilibrium in result.equilibria:
+        key = tuple(
+            tuple(equilibrium.strategies[i][t].round(12).tolist())
+            for i, reached in enumerate(equilibrium.positive)
+            for t, positive in enumerate(reached)
+            if positive
+        )
+        if key not in seen:
+            seen.add(key)
+            kept.append(equilibrium)
+    return kept
 
 
 def bayesian_report(
@@ -86,7 +117,8 @@ def bayesian_report(
         for i, a in enumerate(game.actors)
         if a in scenario.types
     )
-    count = len(result.equilibria)
+    kept = distinct(result)
+    count = len(kept)
     lines = [
         scenario.title,
         f"Parameters: {shown}",
@@ -94,10 +126,11 @@ def bayesian_report(
         f"Bayes-Nash equilibria ({result.method}): {count}"
         + ("" if result.complete else " (not all)"),
     ]
-    for k, (equilibrium, data) in enumerate(
-        zip(result.equilibria, summary["equilibria"], strict=True)
-    ):
-        described = equilibrium.describe(game).splitlines()
+    for k, (equilibrium, data) in enumerate(zip(kept, summary["equilibria"], strict=True)):
+        described = [
+            _ANY.sub("(probability 0): any option", line)
+            for line in equilibrium.describe(game).splitlines()
+        ]
         lines.append(f"{k + 1}. {described[0]}")
         lines += [f"   {line}" for line in described[1:]]
         for actor, facts in data["actors"].items():

@@ -281,3 +281,17 @@ def test_a_typed_experiment_refuses_what_types_do_not_have_yet():
         parse_experiment(text, source="x.toml", base=ROOT / "experiments")
     located = {p.location for p in caught.value.problems}
     assert located == {"experiment.solver", "experiment.metrics"}
+
+
+def test_a_type_of_probability_zero_is_not_an_equilibrium_of_its_own(capsys):
+    from negotiation_sim.cli import main
+
+    # trust 1: the opportunists have probability 0 and may play anything; the 8 agent
+    # profiles of the solver are 2 answers (all cooperate, all defect) for the trustworthy
+    game = load_scenario(TYPED).bayesian_game({"trust": 1.0})
+    assert len(solve_bayesian(game, "pure").equilibria) == 8
+    assert main(["solve", str(TYPED), "--set", "trust=1"]) == 0
+    out = capsys.readouterr().out
+    assert "Bayes-Nash equilibria (pure): 2" in out
+    assert out.count("if opportunist (probability 0): any option") == 4
+    assert "opportunist 0" not in out.split("Types (prior)")[1].split("\n", 1)[1]

@@ -101,9 +101,11 @@ def child(side: int, chunk: int, sample: int) -> None:
     start = time.perf_counter()
     ds = run(side, chunk)
     wall = time.perf_counter() - start
+    # VmHWM is synced lazily, so a later read may be a little lower than one taken mid-run.
+    peak = max(peak_rss(), *chunks_peak)
     out: dict[str, Any] = {
         "wall": wall,
-        "peak_mb": (peak_rss() - baseline) / 1024,
+        "peak_mb": (peak - baseline) / 1024,
         "chunks_peak_mb": (max(chunks_peak) - baseline) / 1024,
         "timings": json.loads(ds.attrs["timings"]),
         "points": side * side,

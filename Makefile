@@ -50,7 +50,7 @@ lint: $(DEV)
 test: lint
 	$(BIN)/python -m pytest
 
-# `make bench QUICK=1` runs the uncertainty benchmark at its quick sizes (30 s instead of 2.5 min).
+# `make bench QUICK=1` runs the uncertainty and Bayes-Nash benchmarks at their quick sizes (about 45 s instead of 3.5 min).
 bench: $(DEV)
 	$(UV) -e '.[bench]'
 	$(BIN)/python benchmarks/solvers.py

@@ -178,22 +178,24 @@ def _solve_typed(args: argparse.Namespace, scenario: Any, params: dict[str, floa
     import json
 
     from .bayesian import solve_bayesian
-    from .errors import InputError
     from .report_bayesian import bayesian_report, bayesian_summary
 
-    if args.format:
-        raise InputError.at(
-            args.scenario,
-            "--format",
-            "the formats of a scenario with actor types are not solved yet",
-        )
-    game = scenario.bayesian_game(params)
+    chosen = scenario.format(args.format)  # an unknown format: a located error
+    game = scenario.bayesian_game(params, format=args.format)
+    reach = None
+    if chosen.others:  # a format: what its outcomes are, over every actor's types
+        from .scenario.typed_formats import format_bayesian
+
+        reach = format_bayesian(scenario, chosen.id, scenario.values(params))
     result = solve_bayesian(game, args.method)
     if args.json:
-        summary = bayesian_summary(scenario, game, result)
-        print(json.dumps({"scenario": args.scenario, "title": scenario.title, **summary}, indent=2))
-    else:
-        print(bayesian_report(scenario, params, game, result))
+        summary = bayesian_summary(scenario, game, result, reach)
+        report = {"scenario": args.scenario, "title": scenario.title, "format": chosen.id}
+        print(json.dumps({**report, **summary}, indent=2))
+        return 0
+    if chosen.others:
+        print(f"Format: {chosen.id} ({chosen.description})")
+    print(bayesian_report(scenario, params, game, result, reach))
     return 0
 
 

@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 if TYPE_CHECKING:
     from .bayesian import BayesianEquilibrium, BayesianGame, BayesianResult
     from .scenario import Scenario
+    from .scenario.typed_formats import FormatBayesian
 
 __all__ = ["bayesian_report", "bayesian_summary", "distinct"]
 
@@ -24,16 +26,21 @@ _ANY = re.compile(r"\(probability 0\): [^;]+")
 
 
 def bayesian_summary(
-    scenario: Scenario, game: BayesianGame, result: BayesianResult
+    scenario: Scenario,
+    game: BayesianGame,
+    result: BayesianResult,
+    reach: FormatBayesian | None = None,
 ) -> dict[str, Any]:
     """The equilibria as plain data (``solve --json``): per equilibrium the type-contingent
-    strategies, pooling or separating, interim and ex-ante payoffs, outcome probabilities."""
+    strategies, pooling or separating, interim and ex-ante payoffs, outcome probabilities.
+
+    ``reach``: for a format's game (its choosers only), what each type profile and chooser
+    profile lead to (:func:`~negotiation_sim.scenario.typed_formats.format_bayesian`, one point).
+    """
     outcome_ids = scenario.outcome_ids
     equilibria = []
     for equilibrium in distinct(result):
-        joint = equilibrium.distribution(game).sum(axis=tuple(range(game.n_actors)))
-        shares = np.zeros(len(outcome_ids))
-        np.add.at(shares, scenario.profile_outcomes.ravel(), joint.ravel())
+        shares = _outcome_shares(scenario, game, equilibrium, reach)
         actors = {}
         for i, actor in enumerate(game.actors):
             actors[actor] = {
@@ -71,6 +78,28 @@ def bayesian_summary(
     return {"method": result.method, "complete": result.complete, "equilibria": equilibria}
 
 
+def _outcome_shares(
+    scenario: Scenario,
+    game: BayesianGame,
+    equilibrium: BayesianEquilibrium,
+    reach: FormatBayesian | None,
+) -> NDArray[np.float64]:
+    """P(outcome): over every actor's types and the choosers' (possibly mixed) play."""
+    shares = np.zeros(len(scenario.outcome_ids))
+    if reach is None:
+        joint = equilibrium.distribution(game).sum(axis=tuple(range(game.n_actors)))
+        np.add.at(shares, scenario.profile_outcomes.ravel(), joint.ravel())
+        return shares
+    n, c = len(scenario.actors), len(reach.choosers)
+    # einsum: type axes 0..n-1 of every actor, option axes n..n+c-1 of the choosers
+    operands: list[Any] = [reach.everyone[..., 0], list(range(n))]
+    for k, actor in enumerate(reach.choosers):
+        operands += [equilibrium.strategies[k], [scenario.actor_ids.index(actor), n + k]]
+    joint = np.einsum(*operands, list(range(n + c)))
+    np.add.at(shares, reach.outcomes[..., 0].ravel(), joint.ravel())
+    return shares
+
+
 def distinct(result: BayesianResult) -> list[BayesianEquilibrium]:
     """The equilibria that differ in what some type of positive probability plays (a type of
     probability 0 may play anything: one equilibrium per option it could take is one answer)."""
@@ -94,6 +123,7 @@ def bayesian_report(
     params: Mapping[str, float],
     game: BayesianGame,
     result: BayesianResult,
+    reach: FormatBayesian | None = None,
 ) -> str:
     """The report ``negotiation-sim solve`` prints for a scenario with actor types.
 
@@ -107,7 +137,7 @@ def bayesian_report(
     >>> print(text.splitlines()[4])
     1. a, if trustworthy: cooperate; if opportunist: defect
     """
-    summary = bayesian_summary(scenario, game, result)
+    summary = bayesian_summary(scenario, game, result, reach)
     labels = {o: scenario.outcomes[o].label for o in scenario.outcome_ids}
     values = scenario.values(params)
     shown = ", ".join(f"{n}={float(v):g}" for n, v in values.items())

@@ -6,6 +6,7 @@ computed here from the numbers written in ``scenarios/typed_assurance.toml``.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -216,7 +217,7 @@ def test_solve_reports_type_contingent_play_and_outcome_probabilities(capsys):
     shares = [e["outcomes"] for e in report["equilibria"]]
     assert {"deal": 1.0} in shares and {"no_deal": 1.0} in shares
     assert main(["solve", str(TYPED), "--format", "x"]) == 2
-    assert "--format: the formats of a scenario with actor types" in capsys.readouterr().err
+    assert "format: unknown format 'x'" in capsys.readouterr().err
 
 
 def test_export_writes_the_agent_normal_form_gambit_solves_the_same(tmp_path, capsys):
@@ -295,3 +296,68 @@ def test_a_type_of_probability_zero_is_not_an_equilibrium_of_its_own(capsys):
     assert "Bayes-Nash equilibria (pure): 2" in out
     assert out.count("if opportunist (probability 0): any option") == 4
     assert "opportunist 0" not in out.split("Types (prior)")[1].split("\n", 1)[1]
+
+
+SEQUENTIAL = """
+[formats.sequential]
+description = "a moves first (c, a bystander, with it); b sees it and replies, as its type prefers"
+choosers = ["a", "c"]
+others = { b = "best_reply" }
+"""
+
+
+def with_bystander(text: str) -> str:
+    """The typed scenario with a third actor c of one option and payoff 0 (a format needs two
+    choosers: c moves with a and changes nothing)."""
+    text = text.replace("payoffs = { ", 'payoffs = { c = "0", ')
+    text = text.replace('outcome = "', 'c = "wait"\noutcome = "')
+    bystander = (
+        '[[actors]]\nid = "c"\nname = "C"\noptions = [{ id = "wait", description = "-" }]\n\n'
+    )
+    return text.replace("[outcomes.deal]", bystander + "[outcomes.deal]") + SEQUENTIAL
+
+
+@pytest.mark.parametrize(
+    ("trust", "pi"), [(0.2, 0.1), (0.5, 0.1), (0.9, 0.1), (0.3, 0.3), (0.6, 0.3), (0.2, 0.7)]
+)
+def test_a_format_anticipates_each_replier_type(trust, pi):
+    # a chooses; b observes and best-replies per type: to cooperation a trustworthy b keeps the
+    # deal, an opportunist b keeps it iff pi >= pi_d; to defection b defects (P > S_pi). So a
+    # (type with kept-deal value V: R or R_o) cooperates iff mu V + (1 - mu) X >= P, X = S_pi
+    # below pi_d and V above.
+    scenario = parse_scenario(with_bystander(TYPED.read_text(encoding="utf-8")), source="s.toml")
+    game = scenario.bayesian_game({"trust": trust, "verification": pi}, format="sequential")
+    assert game.actors == ("a", "c") and game.types[0] == ("trustworthy", "opportunist")
+    s_pi = pi * P + (1 - pi) * S
+    deterred = pi >= deterrence(0.4)
+    expected = [
+        0 if (value >= P if deterred else trust * value + (1 - trust) * s_pi >= P) else 1
+        for value in (R, R_O)
+    ]
+    (equilibrium,) = solve_bayesian(game, "pure").equilibria
+    assert [int(np.argmax(equilibrium.play(0, t))) for t in range(2)] == expected
+
+
+def test_a_replier_that_would_infer_a_type_from_a_move_is_refused():
+    text = TYPED.read_text(encoding="utf-8").replace(
+        'payoffs = { a = "P", b = "P" }', 'payoffs = { a = "P", b = "P - 0.25 * a_is_opportunist" }'
+    )
+    scenario = parse_scenario(with_bystander(text), source="s.toml")
+    with pytest.raises(UnsupportedGameError, match="depend on the type of 'a'"):
+        scenario.bayesian_game(format="sequential")
+
+
+def test_solve_a_typed_format_reports_outcomes_over_the_repliers_types(tmp_path, capsys):
+    from negotiation_sim.cli import main
+
+    path = tmp_path / "sequential.toml"
+    path.write_text(with_bystander(TYPED.read_text(encoding="utf-8")), encoding="utf-8")
+    argv = ["solve", str(path), "--format", "sequential", "--set", "trust=0.7"]
+    assert main([*argv, "--set", "verification=0.1", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    (equilibrium,) = report["equilibria"]
+    # a trustworthy (0.7) cooperates, an opportunist a (0.3) stays out; b keeps the deal if
+    # trustworthy (0.7), exploits it if not: the shares are products of the type probabilities
+    expected = {"deal": 0.7 * 0.7, "b_cheats": 0.7 * 0.3, "no_deal": 0.3}
+    assert equilibrium["outcomes"] == pytest.approx(expected)
+    assert report["format"] == "sequential"

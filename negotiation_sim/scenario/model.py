@@ -306,9 +306,12 @@ class Scenario:
         payoffs, _, _ = self.resolve(format, values)
         return Game(payoffs[..., 0], chosen.choosers, self._chooser_options(chosen))
 
-    def bayesian_game(self, params: Mapping[str, float] | None = None) -> BayesianGame:
+    def bayesian_game(
+        self, params: Mapping[str, float] | None = None, format: str | None = None
+    ) -> BayesianGame:
         """The Bayesian game of a scenario with actor types at one parameter point (see
-        :mod:`.typed`): u_i(s; theta) for every type profile and the prior over them.
+        :mod:`.typed`): u_i(s; theta) for every type profile and the prior over them; in a
+        format, the choosers' game with the repliers' replies anticipated per type.
 
         Examples
         --------
@@ -326,7 +329,7 @@ class Scenario:
             raise UnsupportedGameError(
                 f"{self.source}: no actor has types: use scenario.game(...) for its game"
             )
-        return bayesian_game(self, params)
+        return bayesian_game(self, params, format)
 
     def resolve(
         self,

@@ -115,8 +115,12 @@ def bayesian_payoffs(scenario: Scenario, values: Mapping[str, FloatArray]) -> Fl
     return out
 
 
-def bayesian_game(scenario: Scenario, params: Mapping[str, float] | None = None) -> BayesianGame:
-    """The Bayesian game at one parameter point (defaults overridden by ``params``).
+def bayesian_game(
+    scenario: Scenario, params: Mapping[str, float] | None = None, format: str | None = None
+) -> BayesianGame:
+    """The Bayesian game at one parameter point (defaults overridden by ``params``): of every
+    actor, or of a format's choosers with the replies anticipated per type
+    (:mod:`.typed_formats`; ``None``: the default format).
 
     Examples
     --------
@@ -128,9 +132,18 @@ def bayesian_game(scenario: Scenario, params: Mapping[str, float] | None = None)
     from ..bayesian import BayesianGame
 
     values = scenario.values(params)
-    point = {k: np.asarray(v).reshape(()) if np.ndim(v) == 0 else v for k, v in values.items()}
-    payoffs = bayesian_payoffs(scenario, point)[..., 0]
-    prior = type_prior(scenario, point)[..., 0]
-    types = tuple(scenario.types.get(a, ("-",)) for a in scenario.actor_ids)
-    options = tuple(actor.option_ids for actor in scenario.actors)
-    return BayesianGame(payoffs, prior, actors=scenario.actor_ids, types=types, options=options)
+    chosen = scenario.format(format)
+    if chosen.others:  # some actors reply or hold a fixed option
+        from .typed_formats import format_bayesian
+
+        game = format_bayesian(scenario, chosen.id, values)
+        actors = game.choosers
+        payoffs, prior = game.payoffs[..., 0], game.prior[..., 0]
+    else:
+        actors = tuple(chosen.choosers)
+        payoffs = bayesian_payoffs(scenario, values)[..., 0]
+        prior = type_prior(scenario, values)[..., 0]
+    by_id = {actor.id: actor for actor in scenario.actors}
+    types = tuple(scenario.types.get(a, ("-",)) for a in actors)
+    options = tuple(by_id[a].option_ids for a in actors)
+    return BayesianGame(payoffs, prior, actors=actors, types=types, options=options)

@@ -1,0 +1,123 @@
+"""A format of a scenario with actor types, as a Bayesian game among its choosers.
+
+In a format the choosers move at once and the others reply, each best-replying to what the
+choosers did (:meth:`Scenario.resolve`). With types, a replier replies *per type*: in each type
+profile's scenario (:attr:`Scenario.typed`) the replies are its own type's, and the choosers
+anticipate them in expectation over the repliers' types (independent of their own). This is
+exact when a replier's payoffs depend on its own type only (private values): it need not infer
+the choosers' types from their moves. A replier whose payoffs depend on another actor's type
+would have to (a signalling game, :mod:`negotiation_sim.signalling`): such a format is refused.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import UnsupportedGameError
+from ..game import FloatArray
+from .build import BEST_REPLY, grid_shape
+from .typed import bayesian_payoffs, type_counts, type_prior
+
+if TYPE_CHECKING:
+    from .model import Scenario
+
+__all__ = ["FormatBayesian", "format_bayesian"]
+
+#: How far a replier's payoffs may move with another actor's type and still count as its own.
+_TOLERANCE = 1e-12
+
+
+class FormatBayesian(NamedTuple):
+    """A typed format's game among its choosers, over ``B`` grid points."""
+
+    choosers: tuple[str, ...]
+    #: (c, T_c.., k_c.., B): the choosers' payoffs per chooser type profile, replies anticipated.
+    payoffs: FloatArray
+    #: (T_c.., B): the prior over the choosers' types.
+    prior: FloatArray
+    #: (T_1..T_n, k_c.., B): the outcome each type profile (all actors) and chooser profile reach.
+    outcomes: NDArray[np.intp]
+    #: (T_1..T_n, B): the prior over every actor's types.
+    everyone: FloatArray
+
+
+def format_bayesian(
+    scenario: Scenario, format: str | None, values: Mapping[str, FloatArray]
+) -> FormatBayesian:
+    """The typed scenario's ``format`` as a Bayesian game among its choosers (see the module).
+
+    Raises
+    ------
+    UnsupportedGameError
+        When a replier's payoffs depend on another actor's type.
+
+    Examples
+    --------
+    >>> from negotiation_sim import load_scenario
+    >>> typed = load_scenario("scenarios/typed_assurance.toml")
+    >>> game = format_bayesian(typed, None, typed.values())
+    >>> game.choosers, game.payoffs.shape, game.outcomes.shape
+    (('a', 'b'), (2, 2, 2, 2, 2, 1), (2, 2, 2, 2, 1))
+    """
+    chosen = scenario.format(format)
+    shape = grid_shape(values)
+    size = math.prod(shape)
+    counts = type_counts(scenario)
+    everyone_prior = type_prior(scenario, values)  # (T.., B)
+    repliers = [actor for actor, does in chosen.others if does == BEST_REPLY]
+    _check_private_values(scenario, values, repliers)
+    name = None if chosen.id == "all" and not scenario.formats else chosen.id
+    tables, outcome_tables = [], []
+    for one in scenario.typed:
+        payoffs, outcomes, _ = one.resolve(name, values)
+        tables.append(np.broadcast_to(payoffs, (*payoffs.shape[:-1], size)))
+        outcome_tables.append(np.broadcast_to(outcomes, (*outcomes.shape[:-1], size)))
+    c = len(chosen.choosers)
+    k = tables[0].shape[1:-1]
+    stacked = np.stack(tables, axis=1).reshape(c, *counts, *k, size)
+    outcomes = np.stack(outcome_tables).reshape(*counts, *k, size)
+    position = [scenario.actor_ids.index(a) for a in chosen.choosers]
+    others = [j for j in range(len(counts)) if j not in position]
+    # Expectation over the non-choosers' types (independent of the choosers'): their marginals.
+    marginals = {
+        j: everyone_prior.sum(axis=tuple(i for i in range(len(counts)) if i != j)) for j in others
+    }
+    for j in sorted(others, reverse=True):  # the highest axis first: lower ones keep their place
+        shaped = [1] * stacked.ndim
+        shaped[1 + j], shaped[-1] = counts[j], size
+        stacked = (stacked * marginals[j].reshape(shaped)).sum(axis=1 + j)
+    # The remaining type axes are the choosers' in actor order: put them in the format's order.
+    order = sorted(position)
+    permutation = [order.index(p) for p in position]
+    stacked = np.moveaxis(stacked, [1 + p for p in range(c)], [1 + q for q in permutation])
+    prior = everyone_prior.sum(axis=tuple(others)) if others else everyone_prior
+    prior = np.moveaxis(prior, list(range(c)), permutation)
+    return FormatBayesian(tuple(chosen.choosers), stacked, prior, outcomes, everyone_prior)
+
+
+def _check_private_values(
+    scenario: Scenario, values: Mapping[str, FloatArray], repliers: list[str]
+) -> None:
+    """A replier's payoffs must not move with another actor's type (else it would infer it)."""
+    if not repliers:
+        return
+    payoffs = bayesian_payoffs(scenario, values)  # (n, T.., k.., B)
+    n = len(scenario.actors)
+    for actor in repliers:
+        r = scenario.actor_ids.index(actor)
+        own = payoffs[r]  # (T.., k.., B)
+        for j in range(n):
+            if j == r or own.shape[j] == 1:
+                continue
+            first = np.take(own, [0], axis=j)
+            if not np.allclose(own, first, rtol=0, atol=_TOLERANCE):
+                raise UnsupportedGameError(
+                    f"{scenario.source}: in this format {actor!r} replies, but its payoffs depend "
+                    f"on the type of {scenario.actor_ids[j]!r}: it would have to infer that type "
+                    "from the choosers' moves (a signalling game), which formats do not do yet"
+                )

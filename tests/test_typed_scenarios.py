@@ -361,3 +361,46 @@ def test_solve_a_typed_format_reports_outcomes_over_the_repliers_types(tmp_path,
     expected = {"deal": 0.7 * 0.7, "b_cheats": 0.7 * 0.3, "no_deal": 0.3}
     assert equilibrium["outcomes"] == pytest.approx(expected)
     assert report["format"] == "sequential"
+
+
+def test_a_typed_format_sweeps_like_its_per_point_bayesian_game(tmp_path):
+    from negotiation_sim.sweep import parse_experiment, run_experiment
+
+    scenario_path = tmp_path / "sequential.toml"
+    scenario_path.write_text(with_bystander(TYPED.read_text(encoding="utf-8")), encoding="utf-8")
+    text = (
+        f'format_version = 1\n[experiment]\nscenario = "{scenario_path}"\n'
+        'formats = ["sequential"]\n'
+        "[axes.trust]\nvalues = [0.1, 0.4, 0.7, 0.95]\n[axes.verification]\nvalues = [0.0, 0.3, 0.8]\n"
+    )
+    ds = run_experiment(parse_experiment(text, source="x.toml"), tmp_path / "run")
+    scenario = parse_scenario(scenario_path.read_text(encoding="utf-8"), source="s.toml")
+    for trust in (0.1, 0.4, 0.7, 0.95):
+        for pi in (0.0, 0.3, 0.8):
+            point = {"trust": trust, "verification": pi}
+            game = scenario.bayesian_game(point, format="sequential")
+            found = solve_bayesian(game, "pure").equilibria
+            at = ds.sel(format="sequential", trust=trust, verification=pi)
+            assert int(at["n_equilibria"]) == len(found)
+            # the selected equilibrium (largest ex-ante total payoff) and its deal probability,
+            # from the per-point game and the shares of the report
+            from negotiation_sim.report_bayesian import bayesian_summary
+            from negotiation_sim.scenario.typed_formats import format_bayesian
+
+            reach = format_bayesian(scenario, "sequential", scenario.values(point))
+            summary = bayesian_summary(scenario, game, solve_bayesian(game, "pure"), reach)
+            # every actor's ex-ante payoff (b replies: it is not in the choosers' game), by hand:
+            # sum over type profiles (a, b) of p(theta) * u(theta, a's option for its type)
+            welfare = []
+            for e in found:
+                total = 0.0
+                for ta in range(2):
+                    for tb in range(2):
+                        option = int(np.argmax(e.play(0, ta)))
+                        weight = float(reach.everyone[ta, tb, 0, 0])  # c: one type
+                        total += weight * float(reach.payoffs_all[:, ta, tb, 0, option, 0, 0].sum())
+                welfare.append(total)
+            best = summary["equilibria"][int(np.argmax(welfare))]
+            deal = sum(p for o, p in best["outcomes"].items() if o != "no_deal")
+            assert float(at["deal_probability"]) == pytest.approx(deal)
+            assert float(at["welfare"]) == pytest.approx(max(welfare))

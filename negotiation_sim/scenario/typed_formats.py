@@ -44,6 +44,8 @@ class FormatBayesian(NamedTuple):
     outcomes: NDArray[np.intp]
     #: (T_1..T_n, B): the prior over every actor's types.
     everyone: FloatArray
+    #: (n, T_1..T_n, k_c.., B): every actor's payoff per type profile and chooser profile.
+    payoffs_all: FloatArray
 
 
 def format_bayesian(
@@ -72,15 +74,17 @@ def format_bayesian(
     repliers = [actor for actor, does in chosen.others if does == BEST_REPLY]
     _check_private_values(scenario, values, repliers)
     name = None if chosen.id == "all" and not scenario.formats else chosen.id
-    tables, outcome_tables = [], []
+    tables, outcome_tables, all_tables = [], [], []
     for one in scenario.typed:
-        payoffs, outcomes, _ = one.resolve(name, values)
+        payoffs, outcomes, everyone = one.resolve(name, values)
         tables.append(np.broadcast_to(payoffs, (*payoffs.shape[:-1], size)))
         outcome_tables.append(np.broadcast_to(outcomes, (*outcomes.shape[:-1], size)))
-    c = len(chosen.choosers)
+        all_tables.append(np.broadcast_to(everyone, (*everyone.shape[:-1], size)))
+    c, n = len(chosen.choosers), len(scenario.actors)
     k = tables[0].shape[1:-1]
     stacked = np.stack(tables, axis=1).reshape(c, *counts, *k, size)
     outcomes = np.stack(outcome_tables).reshape(*counts, *k, size)
+    payoffs_all = np.stack(all_tables, axis=1).reshape(n, *counts, *k, size)
     position = [scenario.actor_ids.index(a) for a in chosen.choosers]
     others = [j for j in range(len(counts)) if j not in position]
     # Expectation over the non-choosers' types (independent of the choosers'): their marginals.
@@ -97,7 +101,9 @@ def format_bayesian(
     stacked = np.moveaxis(stacked, [1 + p for p in range(c)], [1 + q for q in permutation])
     prior = everyone_prior.sum(axis=tuple(others)) if others else everyone_prior
     prior = np.moveaxis(prior, list(range(c)), permutation)
-    return FormatBayesian(tuple(chosen.choosers), stacked, prior, outcomes, everyone_prior)
+    return FormatBayesian(
+        tuple(chosen.choosers), stacked, prior, outcomes, everyone_prior, payoffs_all
+    )
 
 
 def _check_private_values(

@@ -119,7 +119,7 @@ def _format_metrics(
     scenario = task.scenario
     format = name if name in scenario.formats else None  # "all": a scenario without formats
     if scenario.types:
-        view = measure_typed(scenario, values, tol=task.tol)
+        view = measure_typed(scenario, values, format, tol=task.tol)
     else:
         view = measure(scenario, values, format, full=full, tol=task.tol)
     found = view.outcome >= 0

@@ -26,6 +26,7 @@ from ..game import DEFAULT_TOL, FloatArray
 from ..scenario import Scenario
 from ..scenario.build import grid_shape
 from ..scenario.typed import bayesian_payoffs, type_counts, type_prior
+from ..scenario.typed_formats import FormatBayesian, format_bayesian
 from .measure import Landscape
 
 __all__ = ["measure_typed"]
@@ -34,11 +35,13 @@ __all__ = ["measure_typed"]
 def measure_typed(
     scenario: Scenario,
     values: Mapping[str, FloatArray],
+    format: str | None = None,
     *,
     axes: tuple[tuple[str, FloatArray], ...] = (),
     tol: float = DEFAULT_TOL,
 ) -> Landscape:
-    """The landscape metrics of a scenario with actor types at checked parameter ``values``.
+    """The landscape metrics of a scenario with actor types at checked parameter ``values``
+    (in ``format``: its choosers' Bayesian game, replies anticipated per type).
 
     Examples
     --------
@@ -58,17 +61,16 @@ def measure_typed(
 
     shape = grid_shape(values)
     size = math.prod(shape)
-    payoffs = bayesian_payoffs(scenario, values)  # (n, T.., k.., B)
-    prior = type_prior(scenario, values)  # (T.., B)
-    mask = pure_bayes_nash(payoffs, prior, tol=tol)  # (k per agent.., B)
-    picked = _select(scenario, payoffs, prior, mask.reshape(-1, size))
-    no_deal = _no_deal_point(scenario, values, prior, shape)  # (n, B)
+    reach = _reach(scenario, values, format, size)
+    mask = pure_bayes_nash(reach.payoffs, reach.prior, tol=tol)  # (k per chooser agent.., B)
+    picked = _select(scenario, reach, mask.reshape(-1, size))
+    no_deal = _no_deal_point(scenario, values, reach.everyone, shape)  # (n, B)
     found = picked.count > 0
     chosen = np.where(found[:, None], picked.payoffs.T, np.nan)  # (B, n)
     n = len(scenario.actors)
     return Landscape(
         axes=axes,
-        format="all",
+        format=scenario.format(format).id,
         actors=scenario.actor_ids,
         outcome_ids=scenario.outcome_ids,
         deal_is_equilibrium=picked.deal.reshape(shape),
@@ -80,6 +82,21 @@ def measure_typed(
         welfare=chosen.sum(axis=-1).reshape(shape),
         deal_probability=np.where(found, picked.deal_probability, np.nan).reshape(shape),
     )
+
+
+def _reach(
+    scenario: Scenario, values: Mapping[str, FloatArray], format: str | None, size: int
+) -> FormatBayesian:
+    """The choosers' Bayesian game and what every type and chooser profile leads to: every
+    actor choosing, or a format's choosers (:func:`format_bayesian`)."""
+    chosen = scenario.format(format)
+    if chosen.others:
+        return format_bayesian(scenario, chosen.id, values)
+    payoffs = bayesian_payoffs(scenario, values)  # (n, T.., k.., B)
+    prior = type_prior(scenario, values)  # (T.., B)
+    counts = type_counts(scenario)
+    outcomes = np.broadcast_to(scenario.profile_outcomes[..., None], (*counts, *scenario.shape, 1))
+    return FormatBayesian(scenario.actor_ids, payoffs, prior, outcomes, prior, payoffs)
 
 
 class _Picked:
@@ -95,18 +112,18 @@ class _Picked:
         self.payoffs = np.zeros((n, size))
 
 
-def _select(
-    scenario: Scenario, payoffs: FloatArray, prior: FloatArray, mask: NDArray[np.bool_]
-) -> _Picked:
-    """Visit the agent profiles that are an equilibrium somewhere: each gives every type
-    profile one option profile, hence outcome shares and ex-ante payoffs per point."""
+def _select(scenario: Scenario, reach: FormatBayesian, mask: NDArray[np.bool_]) -> _Picked:
+    """Visit the chooser-agent profiles that are an equilibrium somewhere: each gives every type
+    profile one chooser profile, hence outcome shares and ex-ante payoffs per point."""
     n = len(scenario.actors)
     counts = type_counts(scenario)
     size = mask.shape[1]
+    points = np.arange(size)
     is_deal = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids])
-    outcomes = scenario.profile_outcomes
-    agents = [(i, t) for i in range(n) for t in range(counts[i])]
-    agent_shape = [scenario.shape[i] for i, _ in agents]
+    position = [scenario.actor_ids.index(a) for a in reach.choosers]
+    agents = [(k, t) for k, p in enumerate(position) for t in range(counts[p])]
+    options = reach.payoffs.shape[1 + len(position) : -1]
+    agent_shape = [options[k] for k, _ in agents]
     picked = _Picked(size, n)
     better = np.empty(size, dtype=bool)
     for flat in np.flatnonzero(mask.any(axis=1)).tolist():
@@ -115,10 +132,11 @@ def _select(
         shares = np.zeros((len(scenario.outcome_ids), size))
         ex_ante = np.zeros((n, size))
         for theta in np.ndindex(*counts):
-            profile = tuple(int(plays[(i, theta[i])]) for i in range(n))
-            weight = prior[(*theta, slice(None))]
-            shares[outcomes[profile]] += weight
-            ex_ante += weight * payoffs[(slice(None), *theta, *profile, slice(None))]
+            profile = tuple(int(plays[(k, theta[p])]) for k, p in enumerate(position))
+            weight = reach.everyone[(*theta, slice(None))]
+            reached = np.broadcast_to(reach.outcomes[(*theta, *profile)], (size,))
+            np.add.at(shares, (reached, points), weight)
+            ex_ante += weight * reach.payoffs_all[(slice(None), *theta, *profile, slice(None))]
         deal_share = shares[is_deal].sum(axis=0)
         picked.count += here
         picked.deal |= here & (deal_share > 0)

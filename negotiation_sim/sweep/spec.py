@@ -331,7 +331,7 @@ def _settings(problems: Problems, head: Mapping[str, Any]) -> dict[str, Any]:
 
 def _typed_settings(problems: Problems, head: Mapping[str, Any], settings: dict[str, Any]) -> None:
     """A scenario with actor types is swept for its pure Bayes–Nash equilibria: no zero-sum
-    share (a property of complete-information games), no logit, no formats yet."""
+    share (a property of complete-information games), no logit."""
     if "metrics" not in head:
         settings["metrics"] = tuple(m for m in settings["metrics"] if m != "zero_sum_share")
     elif "zero_sum_share" in settings["metrics"]:
@@ -345,10 +345,6 @@ def _typed_settings(problems: Problems, head: Mapping[str, Any], settings: dict[
             "experiment.solver",
             f"{settings['solver']!r} is not available for a scenario with actor types: use "
             '"pure" (every pure Bayes-Nash equilibrium)',
-        )
-    if "formats" in head:
-        problems.add(
-            "experiment.formats", "the formats of a scenario with actor types are not swept yet"
         )
 
 

@@ -323,7 +323,7 @@ class Scenario:
         a, if trustworthy: cooperate; if opportunist: defect
         b, if trustworthy: cooperate; if opportunist: defect
         """
-        from .typed import bayesian_game
+        from .typed_formats import bayesian_game
 
         if not self.types:
             raise UnsupportedGameError(

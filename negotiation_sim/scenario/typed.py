@@ -4,8 +4,8 @@ A typed scenario (``types`` and ``prior`` on its actors, ``docs/scenario-format.
 untyped scenario per type profile (:attr:`Scenario.typed`). Its Bayesian game at parameter
 values is every type profile's payoff table stacked on the types' axes, with the prior the
 product of the actors' marginals (independent types): what
-:mod:`negotiation_sim.bayesian` solves through the agent normal form. The games of a typed
-scenario's formats are not built yet: a format is for complete information.
+:mod:`negotiation_sim.bayesian` solves through the agent normal form. A format's game among
+its choosers, and :meth:`Scenario.bayesian_game`, are in :mod:`.typed_formats`.
 """
 
 from __future__ import annotations
@@ -21,10 +21,9 @@ from ..game import FloatArray
 from .build import grid_shape
 
 if TYPE_CHECKING:
-    from ..bayesian import BayesianGame
     from .model import Scenario
 
-__all__ = ["bayesian_game", "bayesian_payoffs", "type_counts", "type_prior"]
+__all__ = ["bayesian_payoffs", "type_counts", "type_prior"]
 
 #: How far the type probabilities may be from a distribution at the values asked for.
 _TOLERANCE = 1e-9
@@ -113,37 +112,3 @@ def bayesian_payoffs(scenario: Scenario, values: Mapping[str, FloatArray]) -> Fl
         table = np.moveaxis(full.reshape(size, n, *scenario.shape), 0, -1)
         out[(slice(None), *index)] = table
     return out
-
-
-def bayesian_game(
-    scenario: Scenario, params: Mapping[str, float] | None = None, format: str | None = None
-) -> BayesianGame:
-    """The Bayesian game at one parameter point (defaults overridden by ``params``): of every
-    actor, or of a format's choosers with the replies anticipated per type
-    (:mod:`.typed_formats`; ``None``: the default format).
-
-    Examples
-    --------
-    >>> from negotiation_sim import load_scenario
-    >>> game = bayesian_game(load_scenario("scenarios/typed_assurance.toml"), {"trust": 0.7})
-    >>> game.types[0], game.prior.round(2).tolist()
-    (('trustworthy', 'opportunist'), [[0.49, 0.21], [0.21, 0.09]])
-    """
-    from ..bayesian import BayesianGame
-
-    values = scenario.values(params)
-    chosen = scenario.format(format)
-    if chosen.others:  # some actors reply or hold a fixed option
-        from .typed_formats import format_bayesian
-
-        game = format_bayesian(scenario, chosen.id, values)
-        actors = game.choosers
-        payoffs, prior = game.payoffs[..., 0], game.prior[..., 0]
-    else:
-        actors = tuple(chosen.choosers)
-        payoffs = bayesian_payoffs(scenario, values)[..., 0]
-        prior = type_prior(scenario, values)[..., 0]
-    by_id = {actor.id: actor for actor in scenario.actors}
-    types = tuple(scenario.types.get(a, ("-",)) for a in actors)
-    options = tuple(by_id[a].option_ids for a in actors)
-    return BayesianGame(payoffs, prior, actors=actors, types=types, options=options)

@@ -24,9 +24,10 @@ from .build import BEST_REPLY, grid_shape
 from .typed import bayesian_payoffs, type_counts, type_prior
 
 if TYPE_CHECKING:
+    from ..bayesian import BayesianGame
     from .model import Scenario
 
-__all__ = ["FormatBayesian", "format_bayesian"]
+__all__ = ["FormatBayesian", "bayesian_game", "format_bayesian"]
 
 #: How far a replier's payoffs may move with another actor's type and still count as its own.
 _TOLERANCE = 1e-12
@@ -127,3 +128,35 @@ def _check_private_values(
                     f"on the type of {scenario.actor_ids[j]!r}: it would have to infer that type "
                     "from the choosers' moves (a signalling game), which formats do not do yet"
                 )
+
+
+def bayesian_game(
+    scenario: Scenario, params: Mapping[str, float] | None = None, format: str | None = None
+) -> BayesianGame:
+    """The Bayesian game at one parameter point (defaults overridden by ``params``): of every
+    actor, or of a format's choosers with the replies anticipated per type
+    (:mod:`.typed_formats`; ``None``: the default format).
+
+    Examples
+    --------
+    >>> from negotiation_sim import load_scenario
+    >>> game = bayesian_game(load_scenario("scenarios/typed_assurance.toml"), {"trust": 0.7})
+    >>> game.types[0], game.prior.round(2).tolist()
+    (('trustworthy', 'opportunist'), [[0.49, 0.21], [0.21, 0.09]])
+    """
+    from ..bayesian import BayesianGame
+
+    values = scenario.values(params)
+    chosen = scenario.format(format)
+    if chosen.others:  # some actors reply or hold a fixed option
+        game = format_bayesian(scenario, chosen.id, values)
+        actors = game.choosers
+        payoffs, prior = game.payoffs[..., 0], game.prior[..., 0]
+    else:
+        actors = tuple(chosen.choosers)
+        payoffs = bayesian_payoffs(scenario, values)[..., 0]
+        prior = type_prior(scenario, values)[..., 0]
+    by_id = {actor.id: actor for actor in scenario.actors}
+    types = tuple(scenario.types.get(a, ("-",)) for a in actors)
+    options = tuple(by_id[a].option_ids for a in actors)
+    return BayesianGame(payoffs, prior, actors=actors, types=types, options=options)

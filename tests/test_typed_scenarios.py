@@ -404,3 +404,92 @@ def test_a_typed_format_sweeps_like_its_per_point_bayesian_game(tmp_path):
             deal = sum(p for o, p in best["outcomes"].items() if o != "no_deal")
             assert float(at["deal_probability"]) == pytest.approx(deal)
             assert float(at["welfare"]) == pytest.approx(max(welfare))
+
+
+CORRELATED = """
+[type_prior]
+"a.trustworthy, b.trustworthy" = "trust"
+"a.trustworthy, b.opportunist" = "0"
+"a.opportunist, b.trustworthy" = "0"
+"a.opportunist, b.opportunist" = "1 - trust"
+"""
+
+
+def correlated(text: str) -> str:
+    """The typed scenario with perfectly correlated types: both sides are alike."""
+    return text.replace('prior = { trustworthy = "trust", opportunist = "1 - trust" }\n', "") + (
+        CORRELATED
+    )
+
+
+def test_perfectly_correlated_types_need_no_trust_threshold():
+    # Each side knows the other is of its own type: trustworthy pairs keep the deal at any
+    # trust (R > T_pi), opportunist pairs cheat below pi_d. With independent types the same
+    # split needs trust >= mu*(pi) = 0.5625 at pi = 0.1.
+    base = TYPED.read_text(encoding="utf-8")
+    joint = parse_scenario(correlated(base), source="c.toml")
+    assert not joint.type_prior and len(joint.type_joint) == 4
+    for trust in (0.1, 0.3, 0.9):
+        game = joint.bayesian_game({"trust": trust, "verification": 0.1})
+        assert np.allclose(game.prior, [[trust, 0], [0, 1 - trust]])
+        plays = {
+            tuple(int(np.argmax(e.play(i, t))) for i in range(2) for t in range(2))
+            for e in solve_bayesian(game, "pure").equilibria
+        }
+        assert (0, 1, 0, 1) in plays  # trustworthy cooperate, opportunists defect
+    independent = load_scenario(TYPED).bayesian_game({"trust": 0.1, "verification": 0.1})
+    plays = {
+        tuple(int(np.argmax(e.play(i, t))) for i in range(2) for t in range(2))
+        for e in solve_bayesian(independent, "pure").equilibria
+    }
+    assert (0, 1, 0, 1) not in plays
+
+
+def test_a_format_with_correlated_types_conditions_on_the_choosers_type():
+    # a moves first; a trustworthy a knows b is trustworthy too and cooperates whatever the
+    # trust; an opportunist a knows b would exploit it (pi < pi_d) and stays out
+    text = correlated(with_bystander(TYPED.read_text(encoding="utf-8")))
+    scenario = parse_scenario(text, source="c.toml")
+    for trust in (0.05, 0.5):
+        game = scenario.bayesian_game({"trust": trust, "verification": 0.1}, format="sequential")
+        (equilibrium,) = solve_bayesian(game, "pure").equilibria
+        assert [int(np.argmax(equilibrium.play(0, t))) for t in range(2)] == [0, 1]
+
+
+@pytest.mark.parametrize(
+    ("change", "location", "words"),
+    [
+        (
+            lambda t: t.replace('"a.opportunist, b.opportunist" = "1 - trust"\n', ""),
+            "type_prior",
+            "missing the probability of the type profile 'a.opportunist, b.opportunist'",
+        ),
+        (
+            lambda t: t.replace(
+                '"a.trustworthy, b.opportunist" = "0"', '"b.opportunist, a.trustworthy" = "0"'
+            ),
+            'type_prior."b.opportunist, a.trustworthy"',
+            "one type of every typed actor, in file order",
+        ),
+        (
+            lambda t: t.replace('"1 - trust"\n', '"0.5"\n'),
+            "type_prior",
+            "must each be in [0, 1] and sum to 1",
+        ),
+        (
+            lambda t: t.replace(
+                'types = ["trustworthy", "opportunist"]\n',
+                'types = ["trustworthy", "opportunist"]\nprior = { trustworthy = "trust", opportunist = "1 - trust" }\n',
+                1,
+            ),
+            "actors[0].prior",
+            "either each actor's prior (independent types) or [type_prior]",
+        ),
+    ],
+)
+def test_bad_joint_priors_get_located_messages(change, location, words):
+    text = change(correlated(TYPED.read_text(encoding="utf-8")))
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, source="c.toml")
+    messages = [str(p) for p in caught.value.problems]
+    assert any(m.startswith(f"{location}: ") and words in m for m in messages), messages

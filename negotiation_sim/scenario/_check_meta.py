@@ -19,7 +19,7 @@ from .priors import Prior, parse_prior
 FORMAT_VERSION = 1
 #: The sections of a scenario file.
 SECTIONS = ("format_version", "scenario", "actors", "outcomes", "profiles")
-OPTIONAL_SECTIONS = ("parameters", "definitions", "issues", "formats", "matrices")
+OPTIONAL_SECTIONS = ("parameters", "definitions", "issues", "formats", "matrices", "type_prior")
 #: The keys of ``[scenario]``.
 META_KEYS = ("title", "no_deal")
 OPTIONAL_META_KEYS = ("date", "description", "sources", "default_format", "relative_gains")

@@ -49,8 +49,10 @@ class TypeDraft(NamedTuple):
     """The actors' types, their prior texts, and the file without them."""
 
     types: dict[str, tuple[str, ...]]  # typed actors only, in file order
-    prior: dict[str, dict[str, Any]]  # actor -> type -> expression text
-    stripped: dict[str, Any]  # the file's data without ``types`` and ``prior``
+    prior: dict[str, dict[str, Any]]  # actor -> type -> expression text (independent types)
+    stripped: dict[str, Any]  # the file's data without ``types``, ``prior``, ``[type_prior]``
+    #: ``[type_prior]`` (correlated types): type profile (typed actors' types) -> text.
+    joint: dict[tuple[str, ...], Any] | None = None
 
 
 def indicator(actor: str, type_id: str) -> str:
@@ -71,10 +73,11 @@ def type_profiles(types: Mapping[str, tuple[str, ...]]) -> Iterator[dict[str, st
 
 def split_types(data: dict[str, Any], problems: Problems) -> TypeDraft:
     """Read every actor's ``types`` and ``prior`` (checked), and the file without them."""
-    stripped = dict(data)
+    stripped = {k: v for k, v in data.items() if k != "type_prior"}
     actors = data.get("actors")
     types: dict[str, tuple[str, ...]] = {}
     prior: dict[str, dict[str, Any]] = {}
+    joint_given = "type_prior" in data
     if not isinstance(actors, list):
         return TypeDraft(types, prior, stripped)
     kept = []
@@ -87,7 +90,7 @@ def split_types(data: dict[str, Any], problems: Problems) -> TypeDraft:
             declared.add(item["id"])
         where = join("actors", k)
         kept.append({key: v for key, v in item.items() if key not in ("types", "prior")})
-        found = _actor_types(item, where, problems)
+        found = _actor_types(item, where, problems, joint=joint_given)
         actor = item.get("id")
         if found is not None and isinstance(actor, str):
             types[actor], prior[actor] = found
@@ -100,11 +103,53 @@ def split_types(data: dict[str, Any], problems: Problems) -> TypeDraft:
         _check_reserved(data, types, problems)
     if declared:
         _check_typed_keys(stripped, types, declared, problems)
-    return TypeDraft(types, prior, stripped)
+    joint = _joint(data["type_prior"], types, declared, problems) if joint_given else None
+    return TypeDraft(types, prior if joint is None else {}, stripped, joint)
+
+
+def _joint(
+    given: Any, types: Mapping[str, tuple[str, ...]], declared: set[str], problems: Problems
+) -> dict[tuple[str, ...], Any] | None:
+    """``[type_prior]``: one probability per type profile, keyed ``"a.trustworthy, b.opportunist"``
+    (every typed actor, in file order), each profile exactly once."""
+    table = problems.table(given, "type_prior", free_keys=True)
+    if table is None:
+        return None
+    if not declared:
+        problems.add("type_prior", "no actor has types: give types = [...] to some actors")
+        return None
+    if set(declared) != set(types):
+        return None  # an actor's types have problems of their own, said already
+    actors = list(types)
+    found: dict[tuple[str, ...], Any] = {}
+    count = len(problems.problems)
+    for key, text in table.items():
+        where = f'type_prior."{key}"'
+        parts = [part.strip() for part in key.split(",")]
+        named = dict(part.partition(".")[::2] for part in parts)
+        if [part.partition(".")[0] for part in parts] != actors or any(
+            named[a] not in types[a] for a in actors
+        ):
+            listing = ", ".join(f"{a}.{types[a][0]}" for a in actors)
+            problems.add(
+                where,
+                f"expected one type of every typed actor, in file order, such as {listing!r}",
+            )
+            continue
+        profile = tuple(named[a] for a in actors)
+        if profile in found:
+            problems.add(where, "this type profile is given twice")
+            continue
+        found[profile] = text
+    missing = [p for p in itertools.product(*(types[a] for a in actors)) if p not in found]
+    if missing and len(problems.problems) == count:
+        said = ", ".join(f"{a}.{t}" for a, t in zip(actors, missing[0], strict=True))
+        problems.add("type_prior", f"missing the probability of the type profile {said!r}")
+    return found if len(problems.problems) == count else None
 
 
 def _actor_types(
-    item: dict[str, Any], where: str, problems: Problems
+    item: dict[str, Any], where: str, problems: Problems, *, joint: bool = False
 ) -> tuple[tuple[str, ...], dict[str, Any]] | None:
     """One actor's types (2 to MAX_TYPES distinct names) and its prior (one text per type)."""
     if "types" not in item:
@@ -127,6 +172,14 @@ def _actor_types(
     if len(set(names)) != len(names):
         problems.add(join(where, "types"), "a type is listed twice")
         return None
+    if joint:  # [type_prior] gives the probabilities of the type profiles
+        if "prior" in item:
+            problems.add(
+                join(where, "prior"),
+                "give either each actor's prior (independent types) or [type_prior], not both",
+            )
+            return None
+        return tuple(names), {}
     if "prior" not in item:
         problems.add(join(where, "prior"), "missing: the probability of each type")
         return None

@@ -46,7 +46,7 @@ from ._check_types import (
     type_profiles,
 )
 from .expressions import Expression, check_expression
-from .model import BEST_REPLY, Outcome, Scenario, frozen_mapping
+from .model import BEST_REPLY, FrozenMapping, Outcome, Scenario, frozen_mapping
 
 __all__ = ["load_scenario", "parse_scenario"]
 __all__ += ["FORMAT_VERSION", "MAX_ACTORS", "MAX_PROFILES", "MAX_RULES", "WILDCARD"]  # limits
@@ -131,19 +131,21 @@ def _with_types(scenarios: list[Scenario], draft: TypeDraft, problems: Problems)
     locations = {a: f"actors[{position[a]}].prior" for a in draft.types}
     indicators = {indicator(a, t) for a, names in draft.types.items() for t in names}
     definitions = {n: e for n, e in base.definitions.items() if n not in indicators}
+    texts: dict[str, dict[str, Any]] = dict(draft.prior)
+    if draft.joint is not None:  # [type_prior]: one table over the type profiles
+        texts = {_JOINT: {", ".join(p): t for p, t in draft.joint.items()}}
+        locations[_JOINT] = "type_prior"
     prior: dict[str, dict[str, Expression]] = {}
-    for actor, texts in draft.prior.items():
+    for actor, table in texts.items():
         prior[actor] = {}
-        for type_id, text in texts.items():
+        for key, text in table.items():
+            where = f'type_prior."{key}"' if actor == _JOINT else join(locations[actor], key)
             expression, found = check_expression(
-                text,
-                parameters=base.parameters,
-                location=join(locations[actor], type_id),
-                definitions=definitions,
+                text, parameters=base.parameters, location=where, definitions=definitions
             )
             problems.extend(found)
             if expression is not None:
-                prior[actor][type_id] = expression
+                prior[actor][key] = expression
     _check_moves(base, draft.types, position, problems)
     if problems:
         return None
@@ -151,12 +153,19 @@ def _with_types(scenarios: list[Scenario], draft: TypeDraft, problems: Problems)
     check_prior_sums(prior, bounds, problems, locations=locations)
     if problems:
         return None
+    joint = prior.pop(_JOINT, {})
+    profiles = {tuple(k.split(", ")): e for k, e in joint.items()}
     return replace(
         base,
         types=frozen_mapping(draft.types),
         type_prior=frozen_mapping({a: frozen_mapping(t) for a, t in prior.items()}),
+        type_joint=FrozenMapping(profiles),
         typed=tuple(scenarios),
     )
+
+
+#: The key of the ``[type_prior]`` table among the actors' priors while they are checked.
+_JOINT = "[type_prior]"
 
 
 def _check_moves(

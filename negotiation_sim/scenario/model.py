@@ -156,6 +156,8 @@ class Scenario:
     types: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: Each typed actor's prior: type -> probability expression (independent across actors).
     type_prior: Mapping[str, Mapping[str, Expression]] = field(default_factory=dict)
+    #: Or ``[type_prior]`` (correlated types): the typed actors' types -> probability expression.
+    type_joint: Mapping[tuple[str, ...], Expression] = field(default_factory=dict)
     #: One untyped scenario per type profile, in C order over the typed actors' types.
     typed: tuple[Scenario, ...] = ()
 

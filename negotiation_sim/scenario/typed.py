@@ -46,6 +46,8 @@ def type_prior(scenario: Scenario, values: Mapping[str, FloatArray]) -> FloatArr
     shape = grid_shape(values)
     size = math.prod(shape)
     counts = type_counts(scenario)
+    if scenario.type_joint:
+        return _joint_prior(scenario, values, shape, counts)
     prior = np.ones((*counts, size))
     for k, actor in enumerate(scenario.actor_ids):
         if actor not in scenario.types:
@@ -61,6 +63,42 @@ def type_prior(scenario: Scenario, values: Mapping[str, FloatArray]) -> FloatArr
         view = [1] * len(counts) + [size]
         view[k] = counts[k]
         prior = prior * marginal.reshape(view)
+    return prior
+
+
+def _joint_prior(
+    scenario: Scenario,
+    values: Mapping[str, FloatArray],
+    shape: tuple[int, ...],
+    counts: tuple[int, ...],
+) -> FloatArray:
+    """``[type_prior]``: the probability of each type profile, checked to be a distribution."""
+    size = math.prod(shape)
+    typed = list(scenario.types)
+    prior = np.zeros((*counts, size))
+    for profile, expression in scenario.type_joint.items():
+        index = [0] * len(counts)
+        for actor, type_id in zip(typed, profile, strict=True):
+            k = scenario.actor_ids.index(actor)
+            index[k] = scenario.types[actor].index(type_id)
+        prior[tuple(index)] = np.broadcast_to(expression.evaluate(values), shape).ravel()
+    flat = prior.reshape(-1, size)
+    bad = (flat < -_TOLERANCE) | (flat > 1 + _TOLERANCE) | ~np.isfinite(flat)
+    wrong = np.flatnonzero(bad.any(axis=0) | (np.abs(flat.sum(axis=0) - 1) > _TOLERANCE))
+    if wrong.size:
+        point = np.unravel_index(int(wrong[0]), shape) if shape else ()
+        used = sorted({p for e in scenario.type_joint.values() for p in e.parameters})
+        at = ", ".join(f"{n} = {float(np.broadcast_to(values[n], shape)[point]):g}" for n in used)
+        raise ScenarioError(
+            scenario.source,
+            [
+                Problem(
+                    "type_prior",
+                    "the type profiles' probabilities are not a distribution at "
+                    f"{at or 'these values'} (they sum to {flat[:, wrong[0]].sum():g})",
+                )
+            ],
+        )
     return prior
 
 

@@ -88,19 +88,20 @@ def format_bayesian(
     payoffs_all = np.stack(all_tables, axis=1).reshape(n, *counts, *k, size)
     position = [scenario.actor_ids.index(a) for a in chosen.choosers]
     others = [j for j in range(len(counts)) if j not in position]
-    # Expectation over the non-choosers' types (independent of the choosers'): their marginals.
-    marginals = {
-        j: everyone_prior.sum(axis=tuple(i for i in range(len(counts)) if i != j)) for j in others
-    }
-    for j in sorted(others, reverse=True):  # the highest axis first: lower ones keep their place
-        shaped = [1] * stacked.ndim
-        shaped[1 + j], shaped[-1] = counts[j], size
-        stacked = (stacked * marginals[j].reshape(shaped)).sum(axis=1 + j)
+    # Expectation over the non-choosers' types given the choosers' (their conditional prior:
+    # the marginals when types are independent, the joint table's conditional when not).
+    prior = everyone_prior.sum(axis=tuple(others)) if others else everyone_prior
+    if others:
+        k_axes = len(k)
+        weights = everyone_prior.reshape(*counts, *([1] * k_axes), size)
+        stacked = (stacked * weights[np.newaxis]).sum(axis=tuple(1 + j for j in others))
+        below = prior.reshape(*prior.shape[:-1], *([1] * k_axes), size)[np.newaxis]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            stacked = np.where(below > 0, stacked / below, 0.0)
     # The remaining type axes are the choosers' in actor order: put them in the format's order.
     order = sorted(position)
     permutation = [order.index(p) for p in position]
     stacked = np.moveaxis(stacked, [1 + p for p in range(c)], [1 + q for q in permutation])
-    prior = everyone_prior.sum(axis=tuple(others)) if others else everyone_prior
     prior = np.moveaxis(prior, list(range(c)), permutation)
     return FormatBayesian(
         tuple(chosen.choosers), stacked, prior, outcomes, everyone_prior, payoffs_all

@@ -580,3 +580,46 @@ def test_a_failure_at_the_end_keeps_the_chunks_and_resume_finishes(tmp_path, mon
     resumed = run_experiment(spec, out, resume=True)
     assert json.loads(resumed.attrs["timings"])["chunks_computed"] == 0
     assert _values(resumed).identical(_values(reference))
+
+
+# -- outcome probabilities ----------------------------------------------------------------------
+
+
+def test_outcome_probabilities_of_pure_points_are_their_outcome_and_of_logit_points_the_mix(
+    tmp_path,
+):
+    """The inspection game has no pure equilibrium: under ``pure+logit`` each outcome's
+    probability is the product of the mixed equilibrium's closed forms (Avenhaus, von Stengel
+    & Zamir 2002: violate w.p. cost/loss, inspect w.p. gain/(gain + penalty)); a pure point
+    reaches its outcome for sure."""
+    inspection = Path(__file__).resolve().parents[1] / "scenarios" / "inspection.toml"
+    text = (
+        f'format_version = 1\n[experiment]\nscenario = "{inspection}"\nsolver = "pure+logit"\n'
+        'metrics = ["outcome", "deal_probability", "outcome_probability"]\n'
+        "[axes.gain]\nvalues = [1.0, 2.0, 4.0]\n"
+    )
+    ds = run_experiment(parse_experiment(text, source="x.toml"), tmp_path / "run")
+    shares = ds["outcome_probability"].sel(format=ds["format"].values[0])
+    assert list(ds["outcome_id"].values) == [
+        "compliance",
+        "compliance_verified",
+        "violation_undetected",
+        "violation_caught",
+    ]
+    penalty, cost, loss = 2.0, 0.5, 2.0  # the scenario's defaults
+    for gain in (1.0, 2.0, 4.0):
+        violate, inspect = cost / loss, gain / (gain + penalty)
+        expected = [
+            (1 - violate) * (1 - inspect),
+            (1 - violate) * inspect,
+            violate * (1 - inspect),
+            violate * inspect,
+        ]
+        np.testing.assert_allclose(shares.sel(gain=gain).values, expected, atol=2e-3)
+    assert np.allclose(shares.sum("outcome_id"), 1.0)
+    assert (
+        "outcome_probability"
+        not in load_experiment(  # asked for, never by default
+            Path(__file__).resolve().parents[1] / "experiments" / "trust_verification.toml"
+        ).metrics
+    )

@@ -493,3 +493,25 @@ def test_bad_joint_priors_get_located_messages(change, location, words):
         parse_scenario(text, source="c.toml")
     messages = [str(p) for p in caught.value.problems]
     assert any(m.startswith(f"{location}: ") and words in m for m in messages), messages
+
+
+def test_who_cheats_the_outcome_probabilities_of_a_typed_sweep(tmp_path):
+    from negotiation_sim.sweep import parse_experiment, run_experiment
+
+    text = (
+        f'format_version = 1\n[experiment]\nscenario = "{TYPED}"\n'
+        'metrics = ["outcome", "outcome_probability"]\n'
+        "[axes.trust]\nvalues = [0.3, 0.8]\n[axes.verification]\nvalues = [0.1, 0.6]\n"
+    )
+    ds = run_experiment(parse_experiment(text, source="x.toml"), tmp_path / "run")
+    shares = ds["outcome_probability"].sel(format="all")
+    # trust 0.8 >= mu*(0.1): the separating equilibrium (the larger ex-ante welfare); each side
+    # cheats when it is an opportunist and the other is not
+    np.testing.assert_allclose(
+        shares.sel(trust=0.8, verification=0.1).values,
+        [0.8 * 0.8, 0.2 * 0.8, 0.8 * 0.2, 0.2 * 0.2],
+        atol=1e-12,
+    )
+    # trust 0.3 < mu*(0.1): only no deal; verification 0.6 >= pi_d: everyone keeps the deal
+    assert shares.sel(trust=0.3, verification=0.1).values.tolist() == [0, 0, 0, 1]
+    assert shares.sel(trust=0.3, verification=0.6).values.tolist() == [1, 0, 0, 0]

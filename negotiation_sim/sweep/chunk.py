@@ -50,7 +50,8 @@ class ChunkTask:
     def layout(self) -> dict[str, tuple[tuple[int, ...], np.dtype[Any]]]:
         """The chunk's arrays: name -> (shape, dtype)."""
         n_actors, points = len(self.scenario.actors), self.stop - self.start
-        return chunk_layout(self.metrics, len(self.formats), n_actors, points)
+        outcomes = len(self.scenario.outcomes)
+        return chunk_layout(self.metrics, len(self.formats), n_actors, points, outcomes)
 
 
 def compute_chunk(task: ChunkTask) -> dict[str, NDArray[Any]]:
@@ -130,12 +131,17 @@ def _format_metrics(
         else view.deal_probability.copy()
     )
     payoffs, surplus = view.payoffs, view.surplus
+    shares = view.outcome_probability
+    if shares is None:  # a pure equilibrium reaches its outcome for sure
+        count = len(scenario.outcome_ids)
+        shares = np.where(found[:, None], np.eye(count)[np.maximum(view.outcome, 0)], np.nan)
     if task.solver == "pure+logit" and not found.all():
         where = np.flatnonzero(~found)
         at = {k: v[where] if np.ndim(v) else v for k, v in values.items()}
-        probability, expected = _logit_points(scenario, format, at)
-        payoffs, surplus = payoffs.copy(), surplus.copy()
-        deal_probability[where] = probability
+        at_shares, expected = _logit_points(scenario, format, at)
+        payoffs, surplus, shares = payoffs.copy(), surplus.copy(), shares.copy()
+        deal_probability[where] = at_shares[:, deal_outcome].sum(axis=1)
+        shares[where] = at_shares
         payoffs[where] = expected
         surplus[where] = expected - scenario.no_deal_point(at).T
     return {
@@ -147,19 +153,20 @@ def _format_metrics(
         "welfare": payoffs.sum(axis=-1),
         "payoff": payoffs,
         "surplus": surplus,
+        "outcome_probability": shares,
     }
 
 
 def _logit_points(
     scenario: Scenario, format: str | None, values: dict[str, FloatArray]
 ) -> tuple[FloatArray, FloatArray]:
-    """Deal probability and everyone's expected payoffs under the logit equilibrium, point by point."""
+    """Each outcome's probability and everyone's expected payoffs under the logit equilibrium,
+    point by point: shapes (m, outcomes) and (m, actors)."""
     from ..solvers import solve
 
     payoffs, outcomes, everyone = scenario.resolve(format, values)
     m = payoffs.shape[-1]
-    is_deal = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids], dtype=float)
-    probability = np.empty(m)
+    shares = np.zeros((m, len(scenario.outcome_ids)))
     expected = np.empty((m, everyone.shape[0]))
     for j in range(m):
         result = solve(Game(payoffs[..., j]), method="logit")
@@ -167,9 +174,9 @@ def _logit_points(
         for strategy in result.equilibria[0].strategies[1:]:
             joint = np.multiply.outer(joint, strategy)
         reached = outcomes[..., j if outcomes.shape[-1] > 1 else 0]
-        probability[j] = float(np.sum(joint * is_deal[reached]))
+        np.add.at(shares[j], reached.ravel(), joint.ravel())
         expected[j] = np.tensordot(everyone[..., j], joint, axes=joint.ndim)
-    return probability, expected
+    return shares, expected
 
 
 def tasks(experiment: Experiment, *, tol: float = DEFAULT_TOL) -> list[ChunkTask]:

@@ -36,7 +36,7 @@ from .._checking import join, shorten
 from ..errors import GameError, Problem, ScenarioError
 from ..game import FloatArray
 from .frontiers import FrontierSpec, threshold
-from .spec import ACTOR_METRICS, SCALAR_METRICS, Experiment
+from .spec import ACTOR_METRICS, OUTCOME_METRICS, SCALAR_METRICS, Experiment
 from .summary import CONFIDENCE, summarise
 
 if TYPE_CHECKING:
@@ -62,12 +62,13 @@ DTYPES: dict[str, type[np.generic]] = {
     "welfare": np.float64,
     "payoff": np.float64,
     "surplus": np.float64,
+    "outcome_probability": np.float64,
     "zero_sum_share": np.float64,
     "strategic_zero_sum_share": np.float64,
 }
 #: The variables with a format axis: ``(formats, points)``, or ``(formats, points, actors)``
 #: for the actor metrics. The others (the zero-sum shares) are ``(points,)``.
-PER_FORMAT: tuple[str, ...] = (*SCALAR_METRICS, *ACTOR_METRICS)
+PER_FORMAT: tuple[str, ...] = (*SCALAR_METRICS, *ACTOR_METRICS, *OUTCOME_METRICS)
 
 
 def variables(metrics: tuple[str, ...]) -> tuple[str, ...]:
@@ -81,7 +82,7 @@ def variables(metrics: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def chunk_layout(
-    metrics: tuple[str, ...], formats: int, actors: int, points: int
+    metrics: tuple[str, ...], formats: int, actors: int, points: int, outcomes: int = 0
 ) -> dict[str, tuple[tuple[int, ...], np.dtype[Any]]]:
     """The arrays recording ``metrics`` at ``points`` grid points: name -> (shape, dtype).
 
@@ -90,6 +91,7 @@ def chunk_layout(
     {'outcome': (2, 10), 'payoff': (2, 10, 4), 'zero_sum_share': (10,), 'strategic_zero_sum_share': (10,)}
     """
     per_actor = {name: (points, actors) for name in ACTOR_METRICS}
+    per_actor.update({name: (points, outcomes) for name in OUTCOME_METRICS})
     return {
         name: (
             (formats, *per_actor.get(name, (points,))) if name in PER_FORMAT else (points,),
@@ -180,7 +182,8 @@ def check_writable(experiment: Experiment) -> None:
     for frontier in experiment.frontiers:
         frontier_values(experiment, frontier)
     n_formats, n_actors = len(experiment.formats), len(experiment.scenario.actors)
-    layout = chunk_layout(experiment.metrics, n_formats, n_actors, experiment.n_points)
+    n_outcomes = len(experiment.scenario.outcomes)
+    layout = chunk_layout(experiment.metrics, n_formats, n_actors, experiment.n_points, n_outcomes)
     for name, (shape, dtype) in layout.items():
         size = math.prod(shape) * dtype.itemsize
         if size > NETCDF3_VARIABLE_BYTES:
@@ -203,7 +206,7 @@ def check_writable(experiment: Experiment) -> None:
     data = {
         name: np.zeros(shape, dtype)
         for name, (shape, dtype) in chunk_layout(
-            experiment.metrics, n_formats, n_actors, one.n_points
+            experiment.metrics, n_formats, n_actors, one.n_points, n_outcomes
         ).items()
     }
     sample = to_dataset(one, data, {"wall_seconds": 0.0, "chunks": 1, "executor": "in-process"})
@@ -308,6 +311,8 @@ def _descriptions(experiment: Experiment) -> dict[str, str]:
         "welfare": "total payoff of all actors under the selected equilibrium",
         "payoff": "each actor's payoff under the selected equilibrium",
         "surplus": f"each actor's payoff minus its payoff at the no-deal outcome ({no_deal})",
+        "outcome_probability": "probability of each outcome under the selected equilibrium"
+        + (" (logit equilibrium where there is no pure one)" if logit else ""),
         "zero_sum_share": "zero-sum share of the game (raw, docs/models.md §2)",
         "strategic_zero_sum_share": "zero-sum share of the game's strategic part",
     }
@@ -325,6 +330,7 @@ def _typed_descriptions(no_deal: str) -> dict[str, str]:
         "welfare": f"total ex-ante payoff of all actors under {selected}",
         "payoff": f"each actor's ex-ante payoff under {selected}",
         "surplus": f"each actor's ex-ante payoff minus its ex-ante payoff at {no_deal}",
+        "outcome_probability": f"probability of each outcome under {selected}, over the types",
     }
 
 
@@ -356,7 +362,12 @@ def to_dataset(
         else:
             shaped = array.reshape((array.shape[0], *grid, *array.shape[2:]))
             variables[name] = xr.Variable(
-                dims + (("actor",) if array.ndim == 3 else ()),
+                dims
+                + (
+                    (("outcome_id",) if name in OUTCOME_METRICS else ("actor",))
+                    if array.ndim == 3
+                    else ()
+                ),
                 shaped,
                 {"long_name": long_names[name]},
             )
@@ -434,6 +445,8 @@ def _coordinates(experiment: Experiment) -> dict[str, Any]:
 
     scenario = experiment.scenario
     coords: dict[str, Any] = {"format": list(experiment.formats), "actor": list(scenario.actor_ids)}
+    if "outcome_probability" in experiment.metrics:
+        coords["outcome_id"] = list(scenario.outcome_ids)
     for axis in experiment.axes:
         description = scenario.parameters[axis.name].description
         coords[axis.name] = xr.Variable(

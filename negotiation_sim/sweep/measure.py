@@ -66,6 +66,9 @@ class Landscape:
     #: The selected equilibrium's probability of a deal, where it is not 0 or 1 (a scenario
     #: with actor types: :mod:`.measure_typed`); ``None``: read it off ``outcome``.
     deal_probability: FloatArray | None = None
+    #: The selected equilibrium's probability of each outcome, shape (*grid, outcomes), where it
+    #: is not one outcome for sure (:mod:`.measure_typed`); ``None``: read it off ``outcome``.
+    outcome_probability: FloatArray | None = None
 
 
 def landscape(

@@ -81,6 +81,9 @@ def measure_typed(
         surplus=(chosen - no_deal.T).reshape((*shape, n)),
         welfare=chosen.sum(axis=-1).reshape(shape),
         deal_probability=np.where(found, picked.deal_probability, np.nan).reshape(shape),
+        outcome_probability=np.where(found[:, None], picked.shares.T, np.nan).reshape(
+            (*shape, len(scenario.outcome_ids))
+        ),
     )
 
 
@@ -102,7 +105,7 @@ def _reach(
 class _Picked:
     """Per grid point: the equilibria counted and classified, and the selected one."""
 
-    def __init__(self, size: int, n: int) -> None:
+    def __init__(self, size: int, n: int, outcomes: int) -> None:
         self.count = np.zeros(size, dtype=np.intp)
         self.deal = np.zeros(size, dtype=bool)
         self.no_deal = np.zeros(size, dtype=bool)
@@ -110,6 +113,7 @@ class _Picked:
         self.outcome = np.zeros(size, dtype=np.intp)
         self.deal_probability = np.zeros(size)
         self.payoffs = np.zeros((n, size))
+        self.shares = np.zeros((outcomes, size))
 
 
 def _select(scenario: Scenario, reach: FormatBayesian, mask: NDArray[np.bool_]) -> _Picked:
@@ -124,7 +128,7 @@ def _select(scenario: Scenario, reach: FormatBayesian, mask: NDArray[np.bool_]) 
     agents = [(k, t) for k, p in enumerate(position) for t in range(counts[p])]
     options = reach.payoffs.shape[1 + len(position) : -1]
     agent_shape = [options[k] for k, _ in agents]
-    picked = _Picked(size, n)
+    picked = _Picked(size, n, len(scenario.outcome_ids))
     better = np.empty(size, dtype=bool)
     for flat in np.flatnonzero(mask.any(axis=1)).tolist():
         here = mask[flat]
@@ -148,6 +152,7 @@ def _select(scenario: Scenario, reach: FormatBayesian, mask: NDArray[np.bool_]) 
         picked.outcome[better] = np.argmax(shares, axis=0)[better]
         picked.deal_probability[better] = deal_share[better]
         picked.payoffs[:, better] = ex_ante[:, better]
+        picked.shares[:, better] = shares[:, better]
     return picked
 
 

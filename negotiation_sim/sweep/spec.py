@@ -59,9 +59,14 @@ SCALAR_METRICS: tuple[str, ...] = (
 )
 #: The metrics with one number per format, grid point and actor.
 ACTOR_METRICS: tuple[str, ...] = ("payoff", "surplus")
-#: Metrics a sweep can record (``metrics = [...]``; default: all of them).
+#: The metrics with one number per format, grid point and outcome.
+OUTCOME_METRICS: tuple[str, ...] = ("outcome_probability",)
+#: Metrics a sweep can record (``metrics = [...]``).
 #: ``zero_sum_share`` records two variables: the raw and the strategic share.
-METRICS: tuple[str, ...] = (*SCALAR_METRICS, *ACTOR_METRICS, "zero_sum_share")
+METRICS: tuple[str, ...] = (*SCALAR_METRICS, *ACTOR_METRICS, *OUTCOME_METRICS, "zero_sum_share")
+#: What a sweep records when ``metrics`` is not given: all but the outcome probabilities (one
+#: number per outcome: ask for them).
+DEFAULT_METRICS: tuple[str, ...] = tuple(m for m in METRICS if m not in OUTCOME_METRICS)
 
 #: ``solver``: ``"pure"`` finds every pure equilibrium over the whole grid at once;
 #: ``"pure+logit"`` also solves, point by point, the games without a pure
@@ -319,7 +324,7 @@ def _settings(problems: Problems, head: Mapping[str, Any]) -> dict[str, Any]:
         known = suggest(str(solver), SOLVERS, listing=True)
         problems.add("experiment.solver", f"unknown solver {show(solver)}{known}")
     out["solver"] = solver
-    out["metrics"] = METRICS
+    out["metrics"] = DEFAULT_METRICS
     if "metrics" in head:
         out["metrics"] = problems.names(head["metrics"], "experiment.metrics", METRICS, "metric")
     out["seed"] = problems.whole(head.get("seed", 0), "experiment.seed", low=0, high=MAX_SEED)

@@ -264,9 +264,13 @@ def test_the_shipped_sweep_finds_deals_exactly_on_the_closed_form_frontier(tmp_p
     assert np.all(lowest >= expected - 1e-12) and np.all(lowest < expected + step + 1e-12)
     # deals at every trust above the boundary (the region is an upper set in trust)
     assert np.all(deals == (trust[:, None] >= lowest[None, :]))
-    # the frontier the experiment draws is that closed form
+    # the frontiers the experiment draws are those closed forms: mu* (0 from pi_d on) and the
+    # deterrence line, pi_d at every trust
     drawn = ds["frontier_deal"].values
     np.testing.assert_allclose(drawn, expected, rtol=0, atol=1e-12)
+    line = ds["frontier_deterrence"]
+    assert line.dims == ("trust",) and line.attrs["frontier_y"] == "verification"
+    np.testing.assert_allclose(line.values, deterrence(0.4), rtol=0, atol=1e-12)
     # the welfare-selected equilibrium's deal probability under the types at one point
     # (trust 0.8, verification 0.1): separating, so a deal unless both are opportunists
     chosen = ds["deal_probability"].sel(format="all", trust=0.8, verification=0.1)

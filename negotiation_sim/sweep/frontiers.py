@@ -28,6 +28,7 @@ FRONTIER_MODELS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "repeated": (("T", "R", "P", "false_alarm"), "detection (pi)", "discount factor (delta)"),
     "inspection": (("d", "b", "f"), "false-alarm rate (alpha)", "detection (1 - beta)"),
     "typed_assurance": (("R", "T", "P", "S", "k", "R_o", "T_o"), "verification (pi)", "trust (mu)"),
+    "deterrence": (("R_o", "T_o", "P", "k"), "any axis (e.g. trust)", "verification (pi_d)"),
 }
 
 _FRONTIER_KEYS = ("id", "label", "model", "x", "y", "formats", "coefficients")
@@ -81,6 +82,9 @@ def threshold(frontier: FrontierSpec, values: Mapping[str, FloatArray], x: Float
     with np.errstate(divide="ignore", invalid="ignore"):
         if frontier.model == "assurance":
             return enforcement.assurance_threshold(c["R"], c["T"], c["P"], c["S"], x)
+        if frontier.model == "deterrence":  # a constant: a line across the x axis
+            pi_d = enforcement.deterrence_threshold(c["R_o"], c["T_o"], c["P"], c["k"])
+            return np.broadcast_to(pi_d, np.broadcast_shapes(np.shape(pi_d), np.shape(x)))
         if frontier.model == "typed_assurance":
             return enforcement.typed_assurance_threshold(
                 c["R"], c["T"], c["P"], c["S"], c["k"], c["R_o"], c["T_o"], x

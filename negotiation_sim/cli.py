@@ -640,12 +640,7 @@ def _add_sweep(commands: Any) -> None:
     again.add_argument(
         "--overwrite", action="store_true", help="replace a previous sweep in the output directory"
     )
-    sweep.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="progress bar (default: when standard error is a terminal)",
-    )
+    _add_progress(sweep)
 
 
 def _add_sensitivity(commands: Any) -> None:
@@ -697,7 +692,12 @@ def _add_sensitivity(commands: Any) -> None:
         help="a sampled sweep of this experiment (negotiation-sim sweep): with --plots, also "
         "write p_deal_prim.png, its P(deal) map with the PRIM box",
     )
-    command.add_argument(
+    _add_progress(command)
+
+
+def _add_progress(parser: Any) -> None:
+    """``--progress/--no-progress`` of the commands that run a sweep."""
+    parser.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,

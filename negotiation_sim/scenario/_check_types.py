@@ -32,6 +32,7 @@ __all__ = [
     "TypeDraft",
     "check_prior_sums",
     "indicator",
+    "not_distributions",
     "resolve",
     "split_types",
     "type_profiles",
@@ -274,6 +275,19 @@ def resolve(
     return out
 
 
+def not_distributions(probabilities: np.ndarray[Any, np.dtype[np.float64]]) -> Any:
+    """The columns of ``probabilities`` (one row per type or type profile) that are not a
+    distribution: a value outside [0, 1] or not finite, or a sum other than 1 (to
+    ``PRIOR_TOLERANCE``). The one test of the loader's check and of every built game.
+
+    >>> not_distributions(np.array([[0.3, 0.5, 1.2], [0.7, 0.4, -0.2]])).tolist()
+    [1, 2]
+    """
+    t = PRIOR_TOLERANCE
+    bad = (probabilities < -t) | (probabilities > 1 + t) | ~np.isfinite(probabilities)
+    return np.flatnonzero(bad.any(axis=0) | (np.abs(probabilities.sum(axis=0) - 1.0) > t))
+
+
 def check_prior_sums(
     prior: Mapping[str, Mapping[str, Expression]],
     bounds: Mapping[str, tuple[float, float, float]],
@@ -296,9 +310,7 @@ def check_prior_sums(
         each = np.array(
             [np.broadcast_to(e.evaluate(values), (len(points),)) for e in table.values()]
         )
-        bad = (each < -PRIOR_TOLERANCE) | (each > 1 + PRIOR_TOLERANCE) | ~np.isfinite(each)
-        bad_sum = np.abs(each.sum(axis=0) - 1.0) > PRIOR_TOLERANCE
-        wrong = np.flatnonzero(bad.any(axis=0) | bad_sum)
+        wrong = not_distributions(each)
         if wrong.size:
             i = int(wrong[0])
             at = ", ".join(f"{p} = {points[i, j]:g}" for j, p in enumerate(used)) or "any values"

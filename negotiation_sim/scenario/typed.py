@@ -18,15 +18,13 @@ import numpy as np
 
 from ..errors import Problem, ScenarioError
 from ..game import FloatArray
+from ._check_types import not_distributions
 from .build import grid_shape
 
 if TYPE_CHECKING:
     from .model import Scenario
 
 __all__ = ["bayesian_payoffs", "type_counts", "type_prior"]
-
-#: How far the type probabilities may be from a distribution at the values asked for.
-_TOLERANCE = 1e-9
 
 
 def type_counts(scenario: Scenario) -> tuple[int, ...]:
@@ -83,8 +81,7 @@ def _joint_prior(
             index[k] = scenario.types[actor].index(type_id)
         prior[tuple(index)] = np.broadcast_to(expression.evaluate(values), shape).ravel()
     flat = prior.reshape(-1, size)
-    bad = (flat < -_TOLERANCE) | (flat > 1 + _TOLERANCE) | ~np.isfinite(flat)
-    wrong = np.flatnonzero(bad.any(axis=0) | (np.abs(flat.sum(axis=0) - 1) > _TOLERANCE))
+    wrong = not_distributions(flat)
     if wrong.size:
         point = np.unravel_index(int(wrong[0]), shape) if shape else ()
         used = sorted({p for e in scenario.type_joint.values() for p in e.parameters})
@@ -109,8 +106,7 @@ def _check_distribution(
     values: Mapping[str, FloatArray],
     shape: tuple[int, ...],
 ) -> None:
-    bad = (marginal < -_TOLERANCE) | (marginal > 1 + _TOLERANCE) | ~np.isfinite(marginal)
-    wrong = np.flatnonzero(bad.any(axis=0) | (np.abs(marginal.sum(axis=0) - 1) > _TOLERANCE))
+    wrong = not_distributions(marginal)
     if not wrong.size:
         return
     point = np.unravel_index(int(wrong[0]), shape) if shape else ()

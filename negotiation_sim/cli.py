@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import NegotiationSimError
+from .errors import InputError, NegotiationSimError
 
 EXAMPLES = """\
 examples:
@@ -181,6 +181,8 @@ def _solve_typed(args: argparse.Namespace, scenario: Any, params: dict[str, floa
     from .report_bayesian import bayesian_report, bayesian_summary
 
     chosen = scenario.format(args.format)  # an unknown format: a located error
+    if chosen.signalling:
+        return _solve_signalling(args, scenario, params, chosen)
     game = scenario.bayesian_game(params, format=args.format)
     reach = None
     if chosen.others:  # a format: what its outcomes are, over every actor's types
@@ -196,6 +198,36 @@ def _solve_typed(args: argparse.Namespace, scenario: Any, params: dict[str, floa
     if chosen.others:
         print(f"Format: {chosen.id} ({chosen.description})")
     print(bayesian_report(scenario, params, game, result, reach))
+    return 0
+
+
+def _solve_signalling(
+    args: argparse.Namespace, scenario: Any, params: dict[str, float], chosen: Any
+) -> int:
+    """A signalling format: its perfect Bayesian equilibria in pure strategies."""
+    import json
+
+    from .report_signalling import signalling_report, signalling_summary
+    from .scenario.signalling_format import format_signalling
+    from .signalling import perfect_bayesian_equilibria
+
+    if args.method not in ("auto", "pure"):
+        raise InputError.at(
+            "negotiation-sim solve",
+            "--method",
+            f"format {chosen.id!r} is a signalling game, solved for its perfect Bayesian "
+            f"equilibria in pure strategies: use --method pure or auto, not {args.method}",
+        )
+    game = scenario.signalling_game(params, format=chosen.id)
+    equilibria = perfect_bayesian_equilibria(game)
+    reach = format_signalling(scenario, chosen.id, scenario.values(params))
+    if args.json:
+        summary = signalling_summary(scenario, game, equilibria, reach)
+        report = {"scenario": args.scenario, "title": scenario.title, "format": chosen.id}
+        print(json.dumps({**report, **summary}, indent=2))
+        return 0
+    print(f"Format: {chosen.id} ({chosen.description})")
+    print(signalling_report(scenario, params, game, equilibria, reach))
     return 0
 
 
@@ -232,7 +264,7 @@ def _export(args: argparse.Namespace) -> int:
     if scenario.types:  # Harsanyi: the agent normal form, one player per actor and type
         from .bayesian import agent_normal_form
 
-        game = agent_normal_form(scenario.bayesian_game(params))
+        game = agent_normal_form(scenario.bayesian_game(params, format=args.format))
         kind = "Agent normal form: one player per actor and type, interim payoffs"
         title = f"{scenario.title} (agent normal form)"
     else:

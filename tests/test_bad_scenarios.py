@@ -76,6 +76,26 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "expected 'best_reply' or one of c's options (watch), got the string 'leave'",
     ),
     "format_version_2": ("format_version", "expected 1, got the number 2"),
+    "signalling_fixed_receiver": (
+        "formats.inspections.others",
+        "a signalling format needs exactly one actor that replies ('best_reply'), got 0",
+    ),
+    "signalling_not_boolean": (
+        "formats.inspections.signalling",
+        "expected true or false, got the string 'yes'",
+    ),
+    "signalling_two_choosers": (
+        "formats.inspections.choosers",
+        "a signalling format has exactly one chooser (the sender), got 2",
+    ),
+    "signalling_typed_receiver": (
+        "formats.inspections.others.us",
+        "the replier (the receiver) must not have types; 'us' has hawk, dove",
+    ),
+    "signalling_untyped_sender": (
+        "formats.inspections.choosers",
+        "the chooser (the sender) must have types; 'russia' has none",
+    ),
     "format_version_boolean": ("format_version", "expected 1, got a boolean"),
     "huge_integer_default": ("parameters.gain.default", "too large for a 64-bit float"),
     "huge_integer_payoff": ("outcomes.treaty.payoffs.a", "too large for a 64-bit float"),

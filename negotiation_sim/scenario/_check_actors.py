@@ -109,11 +109,20 @@ def check_formats(value: Any, actors: Actors, problems: Problems) -> Formats:
     for name, spec in (problems.table(value, "formats", free_keys=True) or {}).items():
         names.add(name)
         where = join("formats", name)
-        table = problems.table(spec, where, ("choosers",), ("description", "others"))
+        table = problems.table(spec, where, ("choosers",), ("description", "others", "signalling"))
         if table is None:
             continue
         count = len(problems.problems)
-        choosers = _check_choosers(table.get("choosers", []), f"{where}.choosers", actors, problems)
+        signalling = table.get("signalling", False)
+        fewest = 1 if signalling is True else 2
+        if not isinstance(signalling, bool):
+            problems.add(
+                f"{where}.signalling", f"expected true or false, got {describe(signalling)}"
+            )
+            fewest = 0  # either kind: the count of choosers would be a second, guessed problem
+        choosers = _check_choosers(
+            table.get("choosers", []), f"{where}.choosers", actors, problems, fewest
+        )
         others = _check_others(
             table.get("others", {}), f"{where}.others", choosers, actors, problems
         )
@@ -123,19 +132,40 @@ def check_formats(value: Any, actors: Actors, problems: Problems) -> Formats:
                 f"{where}.others",
                 f"say what {', '.join(missing)} do(es): an option or {BEST_REPLY!r}",
             )
+        if len(problems.problems) == count and signalling is True:
+            _check_signalling(others, where, problems)
         ok = len(problems.problems) == count
         description = table.get("description", "")
         if not isinstance(description, str):
             problems.add(f"{where}.description", f"expected a string, got {describe(description)}")
         if ok:
-            found[name] = Format(name, str(description), choosers, others)
+            found[name] = Format(name, str(description), choosers, others, signalling is True)
     return Formats(found, frozenset(names))
 
 
-def _check_choosers(value: Any, where: str, actors: Actors, problems: Problems) -> tuple[str, ...]:
-    """A format's choosers: at least two distinct actors."""
+def _check_signalling(others: tuple[tuple[str, str], ...], where: str, problems: Problems) -> None:
+    """A signalling format: one replier, who sees the one chooser's move (its types are
+    checked with the actors' types, :func:`negotiation_sim.scenario.load`)."""
+    repliers = [actor for actor, does in others if does == BEST_REPLY]
+    if len(repliers) != 1:
+        problems.add(
+            f"{where}.others",
+            f"a signalling format needs exactly one actor that replies ({BEST_REPLY!r}), "
+            f"got {len(repliers)}{': ' + ', '.join(repliers) if repliers else ''}",
+        )
+
+
+def _check_choosers(
+    value: Any, where: str, actors: Actors, problems: Problems, fewest: int = 2
+) -> tuple[str, ...]:
+    """A format's choosers: at least two distinct actors (exactly one, the sender, in a
+    signalling format)."""
     choosers = problems.strings(value, where)
-    if len(choosers) < 2:
+    if fewest == 1 and len(choosers) != 1:
+        problems.add(
+            where, f"a signalling format has exactly one chooser (the sender), got {len(choosers)}"
+        )
+    elif len(choosers) < fewest:
         problems.add(where, f"expected at least two actors, got {len(choosers)}")
     for k, actor in enumerate(choosers):
         if actors.ids is not None and actor not in actors.ids:

@@ -17,6 +17,7 @@ later steps refer to: the top level, ``[scenario]`` and ``[parameters]``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from os import PathLike
 from pathlib import Path
@@ -97,7 +98,10 @@ def _check(data: dict[str, Any], source: str, problems: Problems) -> Scenario | 
     checked as one untyped file per type profile (:mod:`._check_types`)."""
     draft = split_types(data, problems)
     if not draft.types:
-        return _check_untyped(draft.stripped, source, problems)
+        scenario = _check_untyped(draft.stripped, source, problems)
+        if scenario is not None:
+            _check_senders(scenario, {}, problems)
+        return None if problems else scenario
     return _check_typed(draft, source, problems)
 
 
@@ -183,6 +187,30 @@ def _check_moves(
             problems.add(
                 f"actors[{position[actor]}].types",
                 f"{actor!r} has a fixed option in every format: its types would change nothing",
+            )
+    _check_senders(base, types, problems)
+
+
+def _check_senders(
+    base: Scenario, types: Mapping[str, tuple[str, ...]], problems: Problems
+) -> None:
+    """A signalling format's chooser has types to signal; its replier has none (it would
+    reply per type while inferring the sender's: not modelled)."""
+    for name, chosen in base.formats.items():
+        if not chosen.signalling:
+            continue
+        sender, receiver = chosen.choosers[0], chosen.repliers[0]
+        if sender not in types:
+            problems.add(
+                join(join("formats", name), "choosers"),
+                f"in a signalling format the chooser (the sender) must have types; {sender!r} "
+                "has none",
+            )
+        if receiver in types:
+            problems.add(
+                join(join(join("formats", name), "others"), receiver),
+                f"in a signalling format the replier (the receiver) must not have types; "
+                f"{receiver!r} has {', '.join(types[receiver])}",
             )
 
 

@@ -35,6 +35,7 @@ from .priors import Prior
 
 if TYPE_CHECKING:
     from ..bayesian import BayesianGame
+    from ..signalling import SignallingGame
 
 __all__ = [
     "BEST_REPLY",
@@ -106,12 +107,22 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Format:
-    """Who chooses, and what every other actor does (a fixed option or ``best_reply``)."""
+    """Who chooses, and what every other actor does (a fixed option or ``best_reply``).
+
+    In a signalling format (``signalling``) the one chooser has types and the one replier
+    infers its type from its choice by Bayes' rule (:mod:`.signalling_format`).
+    """
 
     id: str
     description: str
     choosers: tuple[str, ...]
     others: tuple[tuple[str, str], ...]
+    signalling: bool = False
+
+    @property
+    def repliers(self) -> tuple[str, ...]:
+        """The actors that best-reply, in the order they reply."""
+        return tuple(actor for actor, does in self.others if does == "best_reply")
 
 
 @dataclass(frozen=True, eq=False)
@@ -332,6 +343,27 @@ class Scenario:
                 f"{self.source}: no actor has types: use scenario.game(...) for its game"
             )
         return bayesian_game(self, params, format)
+
+    def signalling_game(
+        self, params: Mapping[str, float] | None = None, format: str | None = None
+    ) -> SignallingGame:
+        """The signalling game of a signalling format (``signalling = true``) at one parameter
+        point: the sender's types and options, the receiver's options, payoffs in expectation
+        over the other actors' types (:mod:`.signalling_format`).
+
+        Examples
+        --------
+        >>> from negotiation_sim import load_scenario
+        >>> from negotiation_sim.signalling import perfect_bayesian_equilibria
+        >>> signal = load_scenario("scenarios/verification_signal.toml")
+        >>> game = signal.signalling_game({"trust": 0.3})
+        >>> print(perfect_bayesian_equilibria(game)[1].describe(game))
+        separating: security_seeker -> accept, expansionist -> refuse; receiver: refuse -> hold, accept -> deal;
+        passes the intuitive criterion
+        """
+        from .signalling_format import signalling_game
+
+        return signalling_game(self, params, format)
 
     def resolve(
         self,

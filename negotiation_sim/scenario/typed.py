@@ -24,7 +24,7 @@ from .build import grid_shape
 if TYPE_CHECKING:
     from .model import Scenario
 
-__all__ = ["bayesian_payoffs", "type_counts", "type_prior"]
+__all__ = ["bayesian_payoffs", "ex_ante_no_deal", "type_counts", "type_prior"]
 
 
 def type_counts(scenario: Scenario) -> tuple[int, ...]:
@@ -146,3 +146,24 @@ def bayesian_payoffs(scenario: Scenario, values: Mapping[str, FloatArray]) -> Fl
         table = np.moveaxis(full.reshape(size, n, *scenario.shape), 0, -1)
         out[(slice(None), *index)] = table
     return out
+
+
+def ex_ante_no_deal(scenario: Scenario, values: Mapping[str, FloatArray]) -> FloatArray:
+    """Every actor's ex-ante disagreement point, shape ``(n, B)``: each type profile's no-deal
+    payoffs weighted by the prior.
+
+    Examples
+    --------
+    >>> from negotiation_sim import load_scenario
+    >>> typed = load_scenario("scenarios/typed_assurance.toml")
+    >>> ex_ante_no_deal(typed, typed.values()).tolist()  # P = 0.3 for every type
+    [[0.3], [0.3]]
+    """
+    shape = grid_shape(values)
+    n, size = len(scenario.actors), math.prod(shape)
+    prior = type_prior(scenario, values)
+    point = np.zeros((n, size))
+    for theta, one in zip(np.ndindex(*type_counts(scenario)), scenario.typed, strict=True):
+        here = np.broadcast_to(one.no_deal_point(values), (n, *shape)).reshape(n, size)
+        point += prior[(*theta, slice(None))] * here
+    return point

@@ -6,7 +6,8 @@ profile's scenario (:attr:`Scenario.typed`) the replies are its own type's, and 
 anticipate them in expectation over the repliers' types (independent of their own). This is
 exact when a replier's payoffs depend on its own type only (private values): it need not infer
 the choosers' types from their moves. A replier whose payoffs depend on another actor's type
-would have to (a signalling game, :mod:`negotiation_sim.signalling`): such a format is refused.
+would have to (a signalling game: a format with ``signalling = true``,
+:mod:`.signalling_format`): such a format is refused.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from numpy.typing import NDArray
 from ..errors import UnsupportedGameError
 from ..game import FloatArray
 from .build import BEST_REPLY, grid_shape
+from .signalling_format import require_not_signalling
 from .typed import bayesian_payoffs, type_counts, type_prior
 
 if TYPE_CHECKING:
@@ -67,6 +69,7 @@ def format_bayesian(
     >>> game.choosers, game.payoffs.shape, game.outcomes.shape
     (('a', 'b'), (2, 2, 2, 2, 2, 1), (2, 2, 2, 2, 1))
     """
+    require_not_signalling(scenario, format)
     chosen = scenario.format(format)
     shape = grid_shape(values)
     size = math.prod(shape)
@@ -127,7 +130,8 @@ def _check_private_values(
                 raise UnsupportedGameError(
                     f"{scenario.source}: in this format {actor!r} replies, but its payoffs depend "
                     f"on the type of {scenario.actor_ids[j]!r}: it would have to infer that type "
-                    "from the choosers' moves (a signalling game), which formats do not do yet"
+                    "from the choosers' moves, a signalling game (with one chooser and one "
+                    "replier, declare the format's signalling = true)"
                 )
 
 
@@ -147,6 +151,7 @@ def bayesian_game(
     """
     from ..bayesian import BayesianGame
 
+    require_not_signalling(scenario, format)
     values = scenario.values(params)
     chosen = scenario.format(format)
     if chosen.others:  # some actors reply or hold a fixed option

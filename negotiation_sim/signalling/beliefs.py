@@ -129,11 +129,41 @@ def supporting_belief(
     if margins.shape[1] == 0:
         belief[rows] = 1.0 / len(rows)
         return belief
-    value, x = maximin(margins, who="signalling")
+    if len(rows) <= 2:  # most games: the exact vertices, without a linear program
+        value, x = _maximin_small(margins)
+    else:
+        value, x = maximin(margins, who="signalling")
     if value < -tol:
         return None
     belief[rows] = x
     return belief
+
+
+def _maximin_small(margins: FloatArray) -> tuple[float, FloatArray]:
+    """``max_x min_j (margins^T x)_j`` over probability vectors on one or two rows, exactly.
+
+    The objective is concave and piecewise linear in ``x_0``: its maximum is at 0, at 1 or where
+    two columns cross, so those candidates are compared (the first of the best wins).
+
+    >>> value, x = _maximin_small(np.array([[2.0, -1.0], [-1.0, 1.0]]))
+    >>> round(value, 12), x.round(12).tolist()
+    (0.2, [0.4, 0.6])
+    """
+    if margins.shape[0] == 1:
+        return float(margins.min()), np.ones(1)
+    top, bottom = margins
+    slope = top - bottom  # column j at x_0 = p: bottom_j + p * slope_j
+    candidates = [0.0, 1.0]
+    for j in range(len(slope)):
+        for k in range(j + 1, len(slope)):
+            if slope[j] != slope[k]:
+                p = (bottom[k] - bottom[j]) / (slope[j] - slope[k])
+                if 0.0 < p < 1.0:
+                    candidates.append(float(p))
+    values = [float((bottom + p * slope).min()) for p in candidates]
+    best = candidates[int(np.argmax(values))]
+    x = np.array([best, 1.0 - best])
+    return float((margins.T @ x).min()), x
 
 
 def belief_set(

@@ -19,6 +19,7 @@ from ..game import DEFAULT_TOL, FloatArray, Game
 from ..scenario import Scenario
 from .dataset import PER_FORMAT, chunk_layout, variables
 from .measure import measure
+from .measure_signalling import measure_signalling
 from .measure_typed import measure_typed
 from .sampling import Design
 from .spec import Experiment
@@ -119,7 +120,9 @@ def _format_metrics(
     equilibrium when the solver says so)."""
     scenario = task.scenario
     format = name if name in scenario.formats else None  # "all": a scenario without formats
-    if scenario.types:
+    if scenario.format(format).signalling:
+        view = measure_signalling(scenario, values, format, tol=task.tol)
+    elif scenario.types:
         view = measure_typed(scenario, values, format, tol=task.tol)
     else:
         view = measure(scenario, values, format, full=full, tol=task.tol)

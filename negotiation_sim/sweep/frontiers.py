@@ -29,6 +29,7 @@ FRONTIER_MODELS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "inspection": (("d", "b", "f"), "false-alarm rate (alpha)", "detection (1 - beta)"),
     "typed_assurance": (("R", "T", "P", "S", "k", "R_o", "T_o"), "verification (pi)", "trust (mu)"),
     "deterrence": (("R_o", "T_o", "P", "k"), "any axis (e.g. trust)", "verification (pi_d)"),
+    "level": (("value",), "any axis", "the value (a threshold that is one expression)"),
 }
 
 _FRONTIER_KEYS = ("id", "label", "model", "x", "y", "formats", "coefficients")
@@ -85,6 +86,9 @@ def threshold(frontier: FrontierSpec, values: Mapping[str, FloatArray], x: Float
         if frontier.model == "deterrence":  # a constant: a line across the x axis
             pi_d = enforcement.deterrence_threshold(c["R_o"], c["T_o"], c["P"], c["k"])
             return np.broadcast_to(pi_d, np.broadcast_shapes(np.shape(pi_d), np.shape(x)))
+        if frontier.model == "level":  # a line across the x axis at an expression's value
+            level = c["value"]
+            return np.broadcast_to(level, np.broadcast_shapes(np.shape(level), np.shape(x)))
         if frontier.model == "typed_assurance":
             return enforcement.typed_assurance_threshold(
                 c["R"], c["T"], c["P"], c["S"], c["k"], c["R_o"], c["T_o"], x

@@ -87,8 +87,12 @@ def format_signalling(
     )  # (n, T_s, k_s, k_r, B) or (n, T_s, k_r, k_s, B) in actor order
     marginal = prior.sum(axis=others)  # (T_s, B)
     below = marginal[np.newaxis, :, np.newaxis, np.newaxis, :]
+    # A sender type of probability 0 still best-replies: weigh the others' types by their
+    # own prior, as no conditional one exists.
+    rest = prior.sum(axis=s, keepdims=True)[np.newaxis, ..., np.newaxis, np.newaxis, :]
+    fallback = (payoffs * rest).sum(axis=tuple(1 + j for j in others))
     with np.errstate(divide="ignore", invalid="ignore"):
-        expected = np.where(below > 0, weighted / below, 0.0)
+        expected = np.where(below > 0, weighted / below, fallback)
     outcomes = scenario.profile_outcomes[tuple(options)]
     if r < s:  # the message axis first
         expected = np.swapaxes(expected, 2, 3)

@@ -11,7 +11,7 @@ its choosers, and :meth:`Scenario.bayesian_game`, are in :mod:`.typed_formats`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -129,19 +129,24 @@ def _check_distribution(
     )
 
 
-def bayesian_payoffs(scenario: Scenario, values: Mapping[str, FloatArray]) -> FloatArray:
+def bayesian_payoffs(
+    scenario: Scenario,
+    values: Mapping[str, FloatArray],
+    fulls: Sequence[FloatArray] | None = None,
+) -> FloatArray:
     """u_i(s; theta) at every grid point, shape ``(n, T_1..T_n, k_1..k_n, B)``.
 
     Each type profile's payoffs come from its own untyped scenario (:attr:`Scenario.typed`),
-    relative gains applied as in any game.
+    relative gains applied as in any game; ``fulls``: their :meth:`Scenario.full_payoffs` at
+    ``values``, when the caller has them (they are not evaluated again).
     """
     counts = type_counts(scenario)
     shape = grid_shape(values)
     size = math.prod(shape)
     n = len(scenario.actors)
     out = np.empty((n, *counts, *scenario.shape, size))
-    for index, one in zip(np.ndindex(*counts), scenario.typed, strict=True):
-        full = one.full_payoffs(values)  # (*grid, n, k..)
+    for k, (index, one) in enumerate(zip(np.ndindex(*counts), scenario.typed, strict=True)):
+        full = one.full_payoffs(values) if fulls is None else fulls[k]  # (*grid, n, k..)
         full = np.broadcast_to(full, (*shape, *full.shape[full.ndim - n - 1 :]))
         table = np.moveaxis(full.reshape(size, n, *scenario.shape), 0, -1)
         out[(slice(None), *index)] = table

@@ -76,11 +76,12 @@ def format_bayesian(
     counts = type_counts(scenario)
     everyone_prior = type_prior(scenario, values)  # (T.., B)
     repliers = [actor for actor, does in chosen.others if does == BEST_REPLY]
-    _check_private_values(scenario, values, repliers)
+    fulls = [one.full_payoffs(values) for one in scenario.typed]  # evaluated once
+    _check_private_values(scenario, values, repliers, fulls)
     name = None if chosen.id == "all" and not scenario.formats else chosen.id
     tables, outcome_tables, all_tables = [], [], []
-    for one in scenario.typed:
-        payoffs, outcomes, everyone = one.resolve(name, values)
+    for one, full in zip(scenario.typed, fulls, strict=True):
+        payoffs, outcomes, everyone = one.resolve(name, values, full=full)
         tables.append(np.broadcast_to(payoffs, (*payoffs.shape[:-1], size)))
         outcome_tables.append(np.broadcast_to(outcomes, (*outcomes.shape[:-1], size)))
         all_tables.append(np.broadcast_to(everyone, (*everyone.shape[:-1], size)))
@@ -112,12 +113,15 @@ def format_bayesian(
 
 
 def _check_private_values(
-    scenario: Scenario, values: Mapping[str, FloatArray], repliers: list[str]
+    scenario: Scenario,
+    values: Mapping[str, FloatArray],
+    repliers: list[str],
+    fulls: list[FloatArray],
 ) -> None:
     """A replier's payoffs must not move with another actor's type (else it would infer it)."""
     if not repliers:
         return
-    payoffs = bayesian_payoffs(scenario, values)  # (n, T.., k.., B)
+    payoffs = bayesian_payoffs(scenario, values, fulls)  # (n, T.., k.., B)
     n = len(scenario.actors)
     for actor in repliers:
         r = scenario.actor_ids.index(actor)

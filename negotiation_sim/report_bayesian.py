@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .scenario import Scenario
     from .scenario.typed_formats import FormatBayesian
 
-__all__ = ["bayesian_report", "bayesian_summary", "distinct"]
+__all__ = ["bayesian_report", "bayesian_summary"]
 
 #: What ``describe`` says of a type of probability 0, whose play is not pinned down.
 _ANY = re.compile(r"\(probability 0\): [^;]+")
@@ -39,7 +39,7 @@ def bayesian_summary(
     """
     outcome_ids = scenario.outcome_ids
     equilibria = []
-    for equilibrium in distinct(result):
+    for equilibrium in result.equilibria:
         shares = _outcome_shares(scenario, game, equilibrium, reach)
         actors = {}
         for i, actor in enumerate(game.actors):
@@ -85,37 +85,21 @@ def _outcome_shares(
     reach: FormatBayesian | None,
 ) -> NDArray[np.float64]:
     """P(outcome): over every actor's types and the choosers' (possibly mixed) play."""
-    shares = np.zeros(len(scenario.outcome_ids))
-    if reach is None:
-        joint = equilibrium.distribution(game).sum(axis=tuple(range(game.n_actors)))
-        np.add.at(shares, scenario.profile_outcomes.ravel(), joint.ravel())
-        return shares
-    n, c = len(scenario.actors), len(reach.choosers)
-    # einsum: type axes 0..n-1 of every actor, option axes n..n+c-1 of the choosers
-    operands: list[Any] = [reach.everyone[..., 0], list(range(n))]
-    for k, actor in enumerate(reach.choosers):
-        operands += [equilibrium.strategies[k], [scenario.actor_ids.index(actor), n + k]]
-    joint = np.einsum(*operands, list(range(n + c)))
-    np.add.at(shares, reach.outcomes[..., 0].ravel(), joint.ravel())
-    return shares
+    from .bayesian.shares import outcome_shares
 
-
-def distinct(result: BayesianResult) -> list[BayesianEquilibrium]:
-    """The equilibria that differ in what some type of positive probability plays (a type of
-    probability 0 may play anything: one equilibrium per option it could take is one answer)."""
-    seen: set[tuple[Any, ...]] = set()
-    kept = []
-    for equilibrium in result.equilibria:
-        key = tuple(
-            tuple(equilibrium.strategies[i][t].round(12).tolist())
-            for i, reached in enumerate(equilibrium.positive)
-            for t, positive in enumerate(reached)
-            if positive
+    if reach is None:  # every actor chooses
+        choosers = list(range(game.n_actors))
+        prior, payoffs = game.prior[..., None], game.payoffs[..., None]
+        outcomes = np.broadcast_to(
+            scenario.profile_outcomes[..., None], (*game.type_counts, *game.shape, 1)
         )
-        if key not in seen:
-            seen.add(key)
-            kept.append(equilibrium)
-    return kept
+    else:
+        choosers = [scenario.actor_ids.index(actor) for actor in reach.choosers]
+        prior, outcomes, payoffs = reach.everyone, reach.outcomes, reach.payoffs_all
+    found = outcome_shares(
+        equilibrium.strategies, choosers, prior, outcomes, payoffs, len(scenario.outcome_ids)
+    )
+    return found.probability[:, 0]
 
 
 def bayesian_report(
@@ -147,8 +131,7 @@ def bayesian_report(
         for i, a in enumerate(game.actors)
         if a in scenario.types
     )
-    kept = distinct(result)
-    count = len(kept)
+    count = len(result.equilibria)
     lines = [
         scenario.title,
         f"Parameters: {shown}",
@@ -156,7 +139,9 @@ def bayesian_report(
         f"Bayes-Nash equilibria ({result.method}): {count}"
         + ("" if result.complete else " (not all)"),
     ]
-    for k, (equilibrium, data) in enumerate(zip(kept, summary["equilibria"], strict=True)):
+    for k, (equilibrium, data) in enumerate(
+        zip(result.equilibria, summary["equilibria"], strict=True)
+    ):
         described = [
             _ANY.sub("(probability 0): any option", line)
             for line in equilibrium.describe(game).splitlines()

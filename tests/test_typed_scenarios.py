@@ -292,9 +292,14 @@ def test_a_type_of_probability_zero_is_not_an_equilibrium_of_its_own(capsys):
     from negotiation_sim.cli import main
 
     # trust 1: the opportunists have probability 0 and may play anything; the 8 agent
-    # profiles of the solver are 2 answers (all cooperate, all defect) for the trustworthy
+    # profiles of the agent form are 2 answers (all cooperate, all defect) for the trustworthy,
+    # listed once each, the opportunists given their first option (cooperate)
     game = load_scenario(TYPED).bayesian_game({"trust": 1.0})
-    assert len(solve_bayesian(game, "pure").equilibria) == 8
+    found = solve_bayesian(game, "pure").equilibria
+    assert [[int(np.argmax(e.play(i, t))) for i in range(2) for t in range(2)] for e in found] == [
+        [0, 0, 0, 0],
+        [1, 0, 1, 0],
+    ]
     assert main(["solve", str(TYPED), "--set", "trust=1"]) == 0
     out = capsys.readouterr().out
     assert "Bayes-Nash equilibria (pure): 2" in out

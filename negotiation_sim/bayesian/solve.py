@@ -5,10 +5,15 @@ method of :func:`negotiation_sim.solve`, and then checks every equilibrium again
 Bayesian game itself: each type of positive prior probability must have interim regret (its
 best option's interim payoff minus its strategy's) within tolerance. The interim payoffs come
 from :meth:`BayesianGame.interim_payoffs`, a computation separate from the agent form's.
+
+A type of prior probability 0 has no beliefs, so every option is a best reply for it and the
+agent normal form has one equilibrium per option it could take: they are one answer. Each is
+listed once, the type given its first option (see :func:`solve_bayesian`).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,10 +22,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import GameError, UnsupportedGameError
-from ..game import DEFAULT_TOL, FloatArray, frozen_array
+from ..game import DEFAULT_TOL, FloatArray, Game, frozen_array
 from ..solvers import solve
 from ..solvers._checks import check_tol
-from ..solvers.result import Equilibrium, dropped_warning
+from ..solvers.result import Equilibrium, dropped_warning, verify
 from .agent_form import agent_normal_form
 from .game import BayesianGame
 
@@ -212,8 +217,11 @@ def solve_bayesian(
     -------
     BayesianResult
         Equilibria whose interim regret is within ``tol`` (scaled up for large payoffs, as
-        :meth:`Game.tolerances`) for every type of positive probability; a type of
-        probability 0 may play anything, and each of its options gives another equilibrium.
+        :meth:`Game.tolerances`) for every type of positive probability, each listed once. A
+        type of probability 0 may play anything: every equilibrium gives it its first option
+        (a best reply: it has no beliefs, so all its options pay the same), and equilibria
+        that differ only in what such types play are one, listed where the method first
+        finds one of them (for ``pure``: in the order of the agent profiles).
 
     Examples
     --------
@@ -237,6 +245,18 @@ def solve_bayesian(
     entrant: out | pools: False | ex ante: [3.0, 0.0]
     incumbent, if high: accommodate; if low: fight
     entrant: enter | pools: False | ex ante: [1.3, 0.4]
+
+    If the cost is surely high, the low type's play is moot: each answer is listed once, the
+    low type given its first option.
+
+    >>> sure = BayesianGame(u, [[1.0], [0.0]], actors=game.actors, types=game.types,
+    ...                     options=game.options)
+    >>> for eq in solve_bayesian(sure, "pure").equilibria:
+    ...     print(eq.describe(sure))
+    incumbent, if high: fight; if low (probability 0): fight
+    entrant: out
+    incumbent, if high: accommodate; if low (probability 0): fight
+    entrant: enter
     """
     if not isinstance(game, BayesianGame):
         raise GameError(f"game: expected a BayesianGame, got {type(game).__name__}")
@@ -251,19 +271,45 @@ def solve_bayesian(
     allowed = anf.tolerances(tol)
     marginals = [game.marginal(i) for i in range(game.n_actors)]
     positive = tuple(tuple(bool(p > 0) for p in m) for m in marginals)
+    listed, pinning = _once(anf, result.equilibria, positive, tol)
     kept = []
     worst = 0.0
-    for equilibrium in result.equilibria:
+    for equilibrium in listed:
         found = _checked(game, equilibrium, marginals, positive, allowed, tol)
         if isinstance(found, float):
             worst = max(worst, found)
         else:
             kept.append(found)
-    rejected = len(result.equilibria) - len(kept)
-    warnings = result.warnings + ((dropped_warning(rejected, worst, tol),) if rejected else ())
-    return BayesianResult(
-        tuple(kept), result.method, result.complete and not rejected, tol, warnings
-    )
+    rejected = len(listed) - len(kept)
+    warnings = result.warnings + pinning
+    warnings += (dropped_warning(rejected, worst, tol),) if rejected else ()
+    complete = result.complete and not rejected and not pinning
+    return BayesianResult(tuple(kept), result.method, complete, tol, warnings)
+
+
+def _once(
+    anf: Game,
+    equilibria: tuple[Equilibrium, ...],
+    positive: tuple[tuple[bool, ...], ...],
+    tol: float,
+) -> tuple[tuple[Equilibrium, ...], tuple[str, ...]]:
+    """The agent-form equilibria with every agent of probability 0 playing its first option,
+    each once (the first of those within ``tol``), and the warnings of that second check.
+
+    The check is the solvers' own (:func:`~negotiation_sim.solvers.result.verify`); nothing
+    should fail it, since an agent of probability 0 gets 0 whatever is played.
+    """
+    unreached = [a for a, reached in enumerate(itertools.chain(*positive)) if not reached]
+    if not unreached:
+        return equilibria, ()
+    pinned = []
+    for equilibrium in equilibria:
+        strategies = list(equilibrium.strategies)
+        for a in unreached:
+            strategies[a] = np.eye(len(strategies[a]))[0]
+        pinned.append(tuple(strategies))
+    found = verify(anf, pinned, tol)
+    return found.equilibria, found.warnings
 
 
 def _checked(

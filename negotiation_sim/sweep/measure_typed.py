@@ -7,8 +7,10 @@ gives a probability to every outcome. The landscape's metrics then read:
 
 * ``deal_is_equilibrium``: some pure Bayes–Nash equilibrium reaches a deal with positive
   probability; ``no_deal_is_equilibrium``: some reaches no deal for sure;
-* ``n_equilibria``: the number of pure Bayes–Nash equilibria (a type of probability 0 may play
-  anything, so each of its options counts);
+* ``n_equilibria``: the number of pure Bayes–Nash equilibria, each counted once: a type of
+  probability 0 (which types have it may vary from point to point) may play anything, and
+  equilibria that differ only in what such types play are one (as
+  :func:`~negotiation_sim.bayesian.solve_bayesian` lists them);
 * the *selected* equilibrium: the largest ex-ante total payoff (ties: the first agent profile);
   ``outcome`` its most likely outcome, ``deal_probability`` its probability of a deal, and the
   ex-ante payoffs, surplus over the ex-ante no-deal point, and welfare.
@@ -118,29 +120,39 @@ class _Picked:
 
 def _select(scenario: Scenario, reach: FormatBayesian, mask: NDArray[np.bool_]) -> _Picked:
     """Visit the chooser-agent profiles that are an equilibrium somewhere: each gives every type
-    profile one chooser profile, hence outcome shares and ex-ante payoffs per point."""
+    profile one chooser profile, hence outcome shares and ex-ante payoffs per point.
+
+    Profiles that differ only in what types of probability 0 play are one equilibrium: at each
+    point only the one where those types play their first option counts (as
+    :func:`~negotiation_sim.bayesian.solve_bayesian` lists it).
+    """
+    from ..bayesian.shares import outcome_shares
+
     n = len(scenario.actors)
     counts = type_counts(scenario)
     size = mask.shape[1]
-    points = np.arange(size)
     is_deal = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids])
     position = [scenario.actor_ids.index(a) for a in reach.choosers]
-    agents = [(k, t) for k, p in enumerate(position) for t in range(counts[p])]
+    owner = [k for k, p in enumerate(position) for _ in range(counts[p])]  # each agent's chooser
     options = reach.payoffs.shape[1 + len(position) : -1]
-    agent_shape = [options[k] for k, _ in agents]
+    reached = _reached(reach.prior)  # (agents, B)
     picked = _Picked(size, n, len(scenario.outcome_ids))
     better = np.empty(size, dtype=bool)
     for flat in np.flatnonzero(mask.any(axis=1)).tolist():
-        here = mask[flat]
-        plays = dict(zip(agents, np.unravel_index(flat, agent_shape), strict=True))
-        shares = np.zeros((len(scenario.outcome_ids), size))
-        ex_ante = np.zeros((n, size))
-        for theta in np.ndindex(*counts):
-            profile = tuple(int(plays[(k, theta[p])]) for k, p in enumerate(position))
-            weight = reach.everyone[(*theta, slice(None))]
-            reached = np.broadcast_to(reach.outcomes[(*theta, *profile)], (size,))
-            np.add.at(shares, (reached, points), weight)
-            ex_ante += weight * reach.payoffs_all[(slice(None), *theta, *profile, slice(None))]
+        plays = np.array(np.unravel_index(flat, [options[k] for k in owner]))
+        here = mask[flat] & reached[plays != 0].all(axis=0)
+        if not here.any():
+            continue
+        strategies = [np.eye(options[k])[plays[np.equal(owner, k)]] for k in range(len(position))]
+        found = outcome_shares(
+            strategies,
+            position,
+            reach.everyone,
+            reach.outcomes,
+            reach.payoffs_all,
+            len(scenario.outcome_ids),
+        )
+        shares, ex_ante = found.probability, found.ex_ante
         deal_share = shares[is_deal].sum(axis=0)
         picked.count += here
         picked.deal |= here & (deal_share > 0)
@@ -154,6 +166,14 @@ def _select(scenario: Scenario, reach: FormatBayesian, mask: NDArray[np.bool_]) 
         picked.payoffs[:, better] = ex_ante[:, better]
         picked.shares[:, better] = shares[:, better]
     return picked
+
+
+def _reached(prior: FloatArray) -> NDArray[np.bool_]:
+    """Per chooser agent (actor-major) and point: whether its type has positive probability
+    (the prior clipped at 0, as :func:`~negotiation_sim.bayesian.pure_bayes_nash` reads it)."""
+    table = np.clip(prior, 0.0, None)
+    axes = range(table.ndim - 1)
+    return np.concatenate([table.sum(axis=tuple(j for j in axes if j != k)) > 0 for k in axes])
 
 
 def _no_deal_point(

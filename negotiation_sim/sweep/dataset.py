@@ -335,14 +335,19 @@ def _typed_descriptions(no_deal: str) -> dict[str, str]:
 
 
 def to_dataset(
-    experiment: Experiment, data: Mapping[str, NDArray[Any]], timings: Mapping[str, Any]
+    experiment: Experiment,
+    data: Mapping[str, NDArray[Any]],
+    timings: Mapping[str, Any],
+    *,
+    inputs: FloatArray | None = None,
 ) -> xr.Dataset:
     """Label a sweep's named arrays, points flattened in C order over the axes.
 
     ``data`` holds the dataset's variables: ``(formats, points)`` or
     ``(formats, points, actors)`` for the per-format metrics, ``(points,)`` for the
     zero-sum shares (what :func:`~negotiation_sim.sweep.run.compute_chunk` computes,
-    for the whole grid).
+    for the whole grid). ``inputs``: a sampled design's rows ``(rows, d)`` as the chunks drew
+    them (drawn from the seed when omitted).
     """
     import xarray as xr
 
@@ -386,7 +391,7 @@ def to_dataset(
     for frontier in experiment.frontiers:
         variables[f"frontier_{frontier.id}"] = _frontier_variable(experiment, frontier)
     if design.sampled:
-        variables.update(_inputs(experiment))
+        variables.update(_inputs(experiment, inputs))
     dataset = xr.Dataset(
         variables, coords=_coordinates(experiment), attrs=_attributes(experiment, timings)
     )
@@ -395,18 +400,19 @@ def to_dataset(
     return summarise(dataset, reduced_rows=design.reduced_rows)
 
 
-def _inputs(experiment: Experiment) -> dict[str, xr.Variable]:
-    """The sampled parameters' values, ``input_<name>`` over ``sample`` (recomputed from the
-    seed: the same rows every chunk used)."""
+def _inputs(experiment: Experiment, values: FloatArray | None) -> dict[str, xr.Variable]:
+    """The sampled parameters' values, ``input_<name>`` over ``sample`` (``values``, or
+    recomputed from the seed: the same rows every chunk used)."""
     import xarray as xr
 
     design = experiment.design
-    # Block by block (rows are a pure function of the seed): the transient arrays of the inverse
-    # CDFs stay the size of a chunk, not of the design.
-    values = np.empty((design.rows, len(design.names)))
-    for start in range(0, design.rows, experiment.chunk_size):
-        stop = min(start + experiment.chunk_size, design.rows)
-        values[start:stop] = design.inputs(seed=experiment.seed, start=start, stop=stop)
+    if values is None:
+        # Block by block (rows are a pure function of the seed): the transient arrays of the
+        # inverse CDFs stay the size of a chunk, not of the design.
+        values = np.empty((design.rows, len(design.names)))
+        for start in range(0, design.rows, experiment.chunk_size):
+            stop = min(start + experiment.chunk_size, design.rows)
+            values[start:stop] = design.inputs(seed=experiment.seed, start=start, stop=stop)
     parameters = experiment.scenario.parameters
     return {
         f"input_{name}": xr.Variable(

@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import replace
 from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
@@ -29,7 +30,7 @@ from numpy.typing import NDArray
 
 from .._files import disk_error, write_atomically
 from ..errors import InputError, NegotiationSimError, Problem, RunError, ScenarioError
-from ..game import DEFAULT_TOL
+from ..game import DEFAULT_TOL, FloatArray
 from .checkpoints import (
     CHUNK_LAYOUT,
     RESULTS,
@@ -64,10 +65,24 @@ def _manifest(experiment: Experiment, n_chunks: int) -> dict[str, Any]:
     }
 
 
-def _timed(task: ChunkTask) -> tuple[dict[str, NDArray[Any]], float]:
+#: What a chunk gives back: its arrays, the sampled rows it reached first (for the results'
+#: ``input_*``; None for a grid or a chunk past the first grid point) and its compute seconds.
+_Done = tuple[dict[str, NDArray[Any]], FloatArray | None, float]
+
+
+def _timed(task: ChunkTask) -> _Done:
+    """Compute a chunk. A sampled design's rows are drawn once, here, for the chunk's metrics
+    and for the rows of the first grid point it covers (what the results store)."""
     start = time.perf_counter()
+    first = None
+    if task.design.sampled:
+        count = task.stop - task.start
+        design = task.design.holding(seed=task.seed, first=task.start, count=count)
+        task = replace(task, design=design)
+        assert design.drawn is not None  # holding() draws them
+        first = design.drawn.rows[: max(0, min(task.stop, design.rows) - task.start)]
     arrays = compute_chunk(task)
-    return arrays, time.perf_counter() - start
+    return arrays, first, time.perf_counter() - start
 
 
 def run_experiment(
@@ -140,11 +155,12 @@ def run_experiment(
             raise disk_error(exc.filename or out, exc) from None
         data, seconds, rejected = _resume(out, chunks, experiment.fingerprint)
         resumed = len(seconds)
+        inputs = _resumed_inputs(experiment, [task for task in chunks if task.index in seconds])
         todo = [task for task in chunks if task.index not in seconds]
         show = sys.stderr.isatty() if progress is None else progress
         bar = _progress(len(chunks), resumed, experiment.n_points, show)
         try:
-            for task, (arrays, elapsed) in _run(todo, executor, max(1, workers)):
+            for task, (arrays, first, elapsed) in _run(todo, executor, max(1, workers)):
                 try:
                     save_chunk(
                         out,
@@ -157,6 +173,8 @@ def run_experiment(
                 except OSError as exc:
                     raise _stopped(out, chunk_file(out, task.index), exc, len(seconds)) from None
                 _place(data, arrays, task)  # kept: no second read of what was just written
+                if inputs is not None and first is not None:
+                    inputs[task.start : task.start + len(first)] = first
                 seconds[task.index] = elapsed
                 bar.update(1)
         finally:
@@ -171,16 +189,37 @@ def run_experiment(
             "executor": "in-process" if executor is None else type(executor).__name__,
             "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        return _write_results(experiment, out, data, timings)
+        return _write_results(experiment, out, data, timings, inputs)
+
+
+def _resumed_inputs(experiment: Experiment, resumed: list[ChunkTask]) -> FloatArray | None:
+    """A sampled design's rows ``(rows, d)`` for the results' ``input_*``, those of resumed
+    chunks drawn now (each computed chunk gives back its own: :func:`_timed`); None for a grid.
+    """
+    design = experiment.design
+    if not design.sampled:
+        return None
+    inputs = np.empty((design.rows, len(design.names)))
+    for task in resumed:
+        if task.start < design.rows:
+            stop = min(task.stop, design.rows)
+            inputs[task.start : stop] = design.inputs(
+                seed=experiment.seed, start=task.start, stop=stop
+            )
+    return inputs
 
 
 def _write_results(
-    experiment: Experiment, out: Path, data: dict[str, NDArray[Any]], timings: dict[str, Any]
+    experiment: Experiment,
+    out: Path,
+    data: dict[str, NDArray[Any]],
+    timings: dict[str, Any],
+    inputs: FloatArray | None,
 ) -> xr.Dataset:
     """The dataset, written to ``out/results.nc``; a failure keeps the chunks and says how to
     finish (what :func:`.dataset.check_writable` could foresee was refused before the grid)."""
     try:
-        dataset = to_dataset(experiment, data, timings)
+        dataset = to_dataset(experiment, data, timings, inputs=inputs)
         # Straight into the file (scipy's writer takes a file object): no copy in memory.
         write_atomically(out / RESULTS, lambda h: dataset.to_netcdf(h, engine="scipy"))
     except OSError as exc:
@@ -274,13 +313,13 @@ def _place(data: dict[str, NDArray[Any]], arrays: dict[str, NDArray[Any]], task:
 
 def _run(
     todo: list[ChunkTask], executor: Executor | None, workers: int
-) -> Iterator[tuple[ChunkTask, tuple[dict[str, NDArray[Any]], float]]]:
+) -> Iterator[tuple[ChunkTask, _Done]]:
     """Results as they finish; at most ``2 * workers`` chunks in flight (bounded memory)."""
     if executor is None:
         for task in todo:
             yield task, _timed(task)
         return
-    pending: dict[Future[tuple[dict[str, NDArray[Any]], float]], ChunkTask] = {}
+    pending: dict[Future[_Done], ChunkTask] = {}
     queue = iter(todo)
     try:
         while True:

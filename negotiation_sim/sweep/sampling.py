@@ -22,7 +22,7 @@ not sampling noise), and row ``r`` depends on (kind, samples, seed, r) alone
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -33,7 +33,7 @@ from ..scenario import Scenario
 from ..scenario.priors import Prior, parse_prior
 from .design import saltelli_base, unit_samples
 
-__all__ = ["DESIGN_KINDS", "Design", "Sampling", "check_design"]
+__all__ = ["DESIGN_KINDS", "Design", "Drawn", "Sampling", "check_design"]
 
 #: ``[design] kind``: the grid of the axes alone, or a sampled design.
 DESIGN_KINDS: tuple[str, ...] = ("grid", "monte_carlo", "latin_hypercube", "sobol", "saltelli")
@@ -74,6 +74,8 @@ class Design:
     samples: int = 1
     names: tuple[str, ...] = ()
     priors: tuple[Prior, ...] = ()
+    #: One chunk's rows, drawn already (:meth:`holding`): :meth:`cycle` returns them.
+    drawn: Drawn | None = field(default=None, repr=False)
 
     @property
     def sampled(self) -> bool:
@@ -104,7 +106,8 @@ class Design:
 
     def cycle(self, *, seed: int, first: int, count: int) -> FloatArray:
         """Rows ``(first + k) % rows`` for ``k < count`` of :meth:`inputs`: a chunk's rows, which
-        run on from one grid point to the next. Costs at most ``min(count, rows)`` rows.
+        run on from one grid point to the next. Costs at most ``min(count, rows)`` rows, or
+        nothing when the design holds them (:meth:`holding`).
 
         Examples
         --------
@@ -114,9 +117,31 @@ class Design:
         >>> bool((design.cycle(seed=3, first=6, count=3) == whole[[2, 3, 0]]).all())
         True
         """
+        held = self.drawn
+        if held is not None and (held.seed, held.first, len(held.rows)) == (seed, first, count):
+            return held.rows
         return _cyclic(
             lambda a, b: self.inputs(seed=seed, start=a, stop=b), first, count, self.rows
         )
+
+    def holding(self, *, seed: int, first: int, count: int) -> Design:
+        """This design with the rows :meth:`cycle` gives for ``(seed, first, count)`` drawn now
+        (read-only), so that a chunk's rows are drawn once: for its metrics (through
+        :meth:`cycle`) and for the results' ``input_*`` (:attr:`drawn`).
+
+        Examples
+        --------
+        >>> from negotiation_sim.scenario.priors import parse_prior
+        >>> design = Design("monte_carlo", 4, ("a",), (parse_prior("uniform(0, 1)", 0, 1),))
+        >>> held = design.holding(seed=3, first=6, count=3)
+        >>> held.cycle(seed=3, first=6, count=3) is held.drawn.rows
+        True
+        >>> bool((held.drawn.rows == design.cycle(seed=3, first=6, count=3)).all())
+        True
+        """
+        rows = self.cycle(seed=seed, first=first, count=count)
+        rows.setflags(write=False)
+        return replace(self, drawn=Drawn(seed, first, rows))
 
     def unit(self, *, seed: int, start: int = 0, stop: int | None = None) -> FloatArray:
         """Rows ``[start, stop)`` on the unit hypercube (before the inverse CDFs)."""
@@ -157,6 +182,15 @@ def _cyclic(
     if end <= period:
         return fetch(first, end)
     return np.concatenate([fetch(first, period), fetch(0, end - period)])
+
+
+class Drawn(NamedTuple):
+    """Rows of a design drawn for one chunk: :meth:`Design.cycle` ``(seed, first, count)``."""
+
+    seed: int
+    first: int
+    #: (count, d), read-only.
+    rows: FloatArray
 
 
 class Sampling(NamedTuple):

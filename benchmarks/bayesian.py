@@ -25,7 +25,8 @@ sweep. It prints Markdown tables (to paste into a note) of:
    (``pygambit.read_nfg``); median milliseconds per step, the faster whole loop extrapolated
    to the grid and its ratio to the runner (and pygambit's solve alone). Agreement: pygambit's
    pure equilibria (both paths) equal ``pure_bayes_nash``'s at every subsampled point, and
-   their number equals the runner's ``n_equilibria`` there (0 disagreements expected).
+   ``solve_bayesian``'s number of them (each once: what a type of probability 0 plays does not
+   multiply them) equals the runner's ``n_equilibria`` there (0 disagreements expected).
 
 Targets (issue 13, item 7): the 10^5-point grid through the runner in < 10 s wall on this
 2-core machine; the agent normal form not materialised beyond one chunk: at a fixed chunk the
@@ -53,7 +54,7 @@ import numpy as np
 from sweep import digest, gambit_set, peak_rss, reset_peak_rss, timed
 
 from negotiation_sim import load_scenario
-from negotiation_sim.bayesian import agent_normal_form, pure_bayes_nash
+from negotiation_sim.bayesian import agent_normal_form, pure_bayes_nash, solve_bayesian
 from negotiation_sim.interop import write_nfg
 from negotiation_sim.sweep import parse_experiment, run_experiment
 
@@ -201,7 +202,7 @@ def gambit_loop(side: int, sample: int, runner_counts: list[int]) -> dict[str, A
             ours = {tuple(int(v) for v in p) for p in np.argwhere(mask[..., 0])}
             disagree["arrays"] += ours != gambit_set(g_arrays, result)
             disagree["nfg"] += ours != gambit_set(g_nfg, result_nfg)
-            disagree["runner"] += len(ours) != runner_count
+            disagree["runner"] += len(solve_bayesian(game, "pure")) != runner_count
             for key, value in zip(
                 steps, (t_game, t_anf, t_arrays, t_solve, t_io, t_solve_nfg, t_ours), strict=True
             ):

@@ -173,7 +173,7 @@ def child(kind: str, samples: int, chunk: int, sample: int) -> None:
 PHASES = (
     ("run", "_timed", "one chunk's compute (compute_chunk), largest"),
     ("run", "_allocate", "the run's result arrays, every row (run._allocate)"),
-    ("dataset", "_inputs", "input_* drawn again for every row (dataset._inputs)"),
+    ("dataset", "_inputs", "input_* from the rows the chunks drew (dataset._inputs)"),
     ("dataset", "summarise", "P(deal), means, quantiles (summary.summarise)"),
     ("run", "write_atomically", "results.nc (scipy's netCDF writer)"),
 )
@@ -459,10 +459,10 @@ def print_inputs(rows: int, wall: float, compute: float) -> None:
     print(
         f"\nWhere the Monte Carlo time goes: drawing the {rows:,} x {len(design.names)} inputs "
         f"once costs {unit_seconds + ppf:.2f} s here ({unit_seconds:.2f} s uniforms, inverse CDFs "
-        f"by prior family: {shown}). The runner draws them in the chunks (within compute s) and "
-        f"again for the results' input_* variables (sweep/dataset.py _inputs, outside compute s); "
-        f"wall - compute = {wall - compute:.2f} s is that second draw, the checkpoints, the "
-        f"summaries and the netCDF file (--profile monte_carlo for the whole profile)."
+        f"by prior family: {shown}). The runner draws them once, in the chunks (within compute "
+        f"s), and keeps them for the results' input_* variables; wall - compute = "
+        f"{wall - compute:.2f} s is the checkpoints, the summaries and the netCDF file "
+        f"(--profile monte_carlo for the whole profile)."
     )
 
 

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 __all__ = ["bayesian_report", "bayesian_summary"]
 
-#: What ``describe`` says of a type of probability 0, whose play is not pinned down.
+#: What ``describe`` says of a type of probability 0: the solver lists its first option, but
+#: any is a best reply (it has no beliefs), so the report says so.
 _ANY = re.compile(r"\(probability 0\): [^;]+")
 
 

@@ -4,7 +4,8 @@ Pure functions over arrays: :class:`BayesianGame` holds ``u_i(s; theta)`` and th
 :func:`agent_normal_form` (one game) and :func:`agent_form_payoffs` (a batch of parameter
 points) are the Harsanyi transformation; :func:`pure_bayes_nash` tests every agent profile of
 a batch; :func:`solve_bayesian` solves one game with any method and verifies each equilibrium
-on interim regret.
+on interim regret; :mod:`.shares` says what an equilibrium leads to (each outcome's probability,
+each actor's ex-ante payoff), for the report and for sweeps.
 """
 
 from __future__ import annotations

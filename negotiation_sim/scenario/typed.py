@@ -153,9 +153,11 @@ def bayesian_payoffs(
     return out
 
 
-def ex_ante_no_deal(scenario: Scenario, values: Mapping[str, FloatArray]) -> FloatArray:
+def ex_ante_no_deal(
+    scenario: Scenario, values: Mapping[str, FloatArray], prior: FloatArray | None = None
+) -> FloatArray:
     """Every actor's ex-ante disagreement point, shape ``(n, B)``: each type profile's no-deal
-    payoffs weighted by the prior.
+    payoffs weighted by the prior (:func:`type_prior` at ``values`` unless given).
 
     Examples
     --------
@@ -166,7 +168,7 @@ def ex_ante_no_deal(scenario: Scenario, values: Mapping[str, FloatArray]) -> Flo
     """
     shape = grid_shape(values)
     n, size = len(scenario.actors), math.prod(shape)
-    prior = type_prior(scenario, values)
+    prior = type_prior(scenario, values) if prior is None else prior
     point = np.zeros((n, size))
     for theta, one in zip(np.ndindex(*type_counts(scenario)), scenario.typed, strict=True):
         here = np.broadcast_to(one.no_deal_point(values), (n, *shape)).reshape(n, size)

@@ -300,7 +300,10 @@ def _descriptions(experiment: Experiment) -> dict[str, str]:
     logit = experiment.solver == "pure+logit"
     no_deal = experiment.scenario.no_deal
     if experiment.scenario.types:
-        return _typed_descriptions(no_deal)
+        scenario = experiment.scenario
+        signalling = [f for f in experiment.formats if f in scenario.formats]
+        signalling = [f for f in signalling if scenario.formats[f].signalling]
+        return _typed_descriptions(no_deal, len(signalling), len(experiment.formats))
     return {
         "outcome": "outcome of the selected pure equilibrium (largest total payoff)",
         "deal_is_equilibrium": "some deal outcome is a pure equilibrium",
@@ -318,14 +321,24 @@ def _descriptions(experiment: Experiment) -> dict[str, str]:
     }
 
 
-def _typed_descriptions(no_deal: str) -> dict[str, str]:
-    """The ``long_name`` of each variable for a scenario with actor types (sweep.measure_typed)."""
-    selected = "the selected pure Bayes-Nash equilibrium (largest ex-ante total payoff)"
+def _typed_descriptions(no_deal: str, signalling: int = 0, formats: int = 1) -> dict[str, str]:
+    """The ``long_name`` of each variable for a scenario with actor types (sweep.measure_typed;
+    sweep.measure_signalling for the ``signalling`` formats among ``formats``)."""
+    kind = "pure Bayes-Nash equilibri"
+    if signalling == formats:
+        kind = "pure perfect Bayesian equilibri"
+    elif signalling:
+        kind = "pure Bayes-Nash (perfect Bayesian, in a signalling format) equilibri"
+    rule = "largest ex-ante total payoff"
+    if signalling:
+        rule += ", among those passing the intuitive criterion"
+        rule += "" if signalling == formats else " in a signalling format"
+    selected = f"the selected {kind}um ({rule})"
     return {
         "outcome": f"most likely outcome of {selected}",
-        "deal_is_equilibrium": "some pure Bayes-Nash equilibrium reaches a deal",
-        "no_deal_is_equilibrium": "some pure Bayes-Nash equilibrium reaches no deal for sure",
-        "n_equilibria": "number of pure Bayes-Nash equilibria",
+        "deal_is_equilibrium": f"some {kind}um reaches a deal",
+        "no_deal_is_equilibrium": f"some {kind}um reaches no deal for sure",
+        "n_equilibria": f"number of {kind}a",
         "deal_probability": f"probability of a deal under {selected}, over the types",
         "welfare": f"total ex-ante payoff of all actors under {selected}",
         "payoff": f"each actor's ex-ante payoff under {selected}",

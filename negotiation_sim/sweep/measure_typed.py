@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 from ..game import DEFAULT_TOL, FloatArray
 from ..scenario import Scenario
 from ..scenario.build import grid_shape
-from ..scenario.typed import bayesian_payoffs, type_counts, type_prior
+from ..scenario.typed import bayesian_payoffs, ex_ante_no_deal, type_counts, type_prior
 from ..scenario.typed_formats import FormatBayesian, format_bayesian
 from .measure import Landscape
 
@@ -66,7 +66,7 @@ def measure_typed(
     reach = _reach(scenario, values, format, size)
     mask = pure_bayes_nash(reach.payoffs, reach.prior, tol=tol)  # (k per chooser agent.., B)
     picked = _select(scenario, reach, mask.reshape(-1, size))
-    no_deal = _no_deal_point(scenario, values, reach.everyone, shape)  # (n, B)
+    no_deal = ex_ante_no_deal(scenario, values, reach.everyone)  # (n, B)
     found = picked.count > 0
     chosen = np.where(found[:, None], picked.payoffs.T, np.nan)  # (B, n)
     n = len(scenario.actors)
@@ -174,18 +174,3 @@ def _reached(prior: FloatArray) -> NDArray[np.bool_]:
     table = np.clip(prior, 0.0, None)
     axes = range(table.ndim - 1)
     return np.concatenate([table.sum(axis=tuple(j for j in axes if j != k)) > 0 for k in axes])
-
-
-def _no_deal_point(
-    scenario: Scenario,
-    values: Mapping[str, FloatArray],
-    prior: FloatArray,
-    shape: tuple[int, ...],
-) -> FloatArray:
-    """The ex-ante disagreement point: each type profile's no-deal payoffs, weighted by the prior."""
-    n, size = len(scenario.actors), math.prod(shape)
-    point = np.zeros((n, size))
-    for theta, one in zip(np.ndindex(*type_counts(scenario)), scenario.typed, strict=True):
-        here = np.broadcast_to(one.no_deal_point(values), (n, *shape)).reshape(n, size)
-        point += prior[(*theta, slice(None))] * here
-    return point

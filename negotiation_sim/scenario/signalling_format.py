@@ -82,17 +82,16 @@ def format_signalling(
     prior = np.broadcast_to(type_prior(scenario, values), (*counts, size))  # (T.., B)
     # Expectation over the other actors' types given the sender's (the receiver has none).
     others = tuple(j for j in range(n) if j != s)
-    weighted = (payoffs * prior[np.newaxis, ..., np.newaxis, np.newaxis, :]).sum(
+    marginal = prior.sum(axis=others)  # (T_s, B)
+    below = np.expand_dims(marginal, others)  # the sender's axis kept, in actor order
+    # The conditional prior first (exact at tiny priors); a sender type of probability 0 still
+    # best-replies: weigh the others' types by their own prior, as no conditional one exists.
+    rest = np.broadcast_to(prior.sum(axis=s, keepdims=True), prior.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        conditional = np.where(below > 0, prior / below, rest)
+    expected = (payoffs * conditional[np.newaxis, ..., np.newaxis, np.newaxis, :]).sum(
         axis=tuple(1 + j for j in others)
     )  # (n, T_s, k_s, k_r, B) or (n, T_s, k_r, k_s, B) in actor order
-    marginal = prior.sum(axis=others)  # (T_s, B)
-    below = marginal[np.newaxis, :, np.newaxis, np.newaxis, :]
-    # A sender type of probability 0 still best-replies: weigh the others' types by their
-    # own prior, as no conditional one exists.
-    rest = prior.sum(axis=s, keepdims=True)[np.newaxis, ..., np.newaxis, np.newaxis, :]
-    fallback = (payoffs * rest).sum(axis=tuple(1 + j for j in others))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        expected = np.where(below > 0, weighted / below, fallback)
     outcomes = scenario.profile_outcomes[tuple(options)]
     if r < s:  # the message axis first
         expected = np.swapaxes(expected, 2, 3)

@@ -68,7 +68,7 @@ __all__ = [
 ]
 
 
-def _draw_panel(ax: Axes, panel: LandscapePanel, styles: Mapping[str, str]) -> Any:
+def draw_panel(ax: Axes, panel: LandscapePanel, styles: Mapping[str, str]) -> Any:
     """Draw one panel on ``ax``; returns the mesh (for a colourbar)."""
     from matplotlib import colormaps, patheffects
     from matplotlib.colors import BoundaryNorm, ListedColormap
@@ -125,7 +125,7 @@ def _draw_panel(ax: Axes, panel: LandscapePanel, styles: Mapping[str, str]) -> A
     return mesh
 
 
-def _legend_handles(panels: Sequence[LandscapePanel], styles: Mapping[str, str]) -> list[Any]:
+def legend_handles(panels: Sequence[LandscapePanel], styles: Mapping[str, str]) -> list[Any]:
     from matplotlib import patheffects
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -159,7 +159,7 @@ def _legend_handles(panels: Sequence[LandscapePanel], styles: Mapping[str, str])
     return handles
 
 
-def _styles(panels: Iterable[LandscapePanel]) -> dict[str, str]:
+def frontier_styles(panels: Iterable[LandscapePanel]) -> dict[str, str]:
     styles: dict[str, str] = {}
     for panel in panels:
         for curve in panel.frontiers:
@@ -167,7 +167,7 @@ def _styles(panels: Iterable[LandscapePanel]) -> dict[str, str]:
     return styles
 
 
-def _axis_label(ds: xr.Dataset, name: str) -> str:
+def axis_label(ds: xr.Dataset, name: str) -> str:
     return str(ds[name].attrs.get("long_name", name)) if name in ds.coords else name
 
 
@@ -185,10 +185,10 @@ def _draw_figure(
     nrows = max(p.row for p in panels) + 1
     ncols = max(p.col for p in panels) + 1
     grid = figure.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
-    styles = _styles(panels)
+    styles = frontier_styles(panels)
     mesh = None
     for panel in panels:
-        mesh = _draw_panel(grid[panel.row, panel.col], panel, styles)
+        mesh = draw_panel(grid[panel.row, panel.col], panel, styles)
     used = {(p.row, p.col) for p in panels}
     for r in range(nrows):
         for c in range(ncols):
@@ -196,18 +196,18 @@ def _draw_figure(
                 grid[r, c].set_visible(False)
     first = panels[0]
     if len(panels) == 1:
-        grid[0, 0].set_xlabel(_axis_label(ds, first.x_name))
-        grid[0, 0].set_ylabel(_axis_label(ds, first.y_name))
+        grid[0, 0].set_xlabel(axis_label(ds, first.x_name))
+        grid[0, 0].set_ylabel(axis_label(ds, first.y_name))
     else:  # per axes, not supxlabel: an outside legend below would cover a figure label
         for panel in panels:
             ax = grid[panel.row, panel.col]
             if panel.row == nrows - 1 or (panel.row + 1, panel.col) not in used:
-                ax.set_xlabel(_axis_label(ds, first.x_name))
+                ax.set_xlabel(axis_label(ds, first.x_name))
             if panel.col == 0:
-                ax.set_ylabel(_axis_label(ds, first.y_name))
+                ax.set_ylabel(axis_label(ds, first.y_name))
     if not first.categorical and mesh is not None:
         figure.colorbar(mesh, ax=[a for a in grid.ravel() if a.get_visible()], label=first.label)
-    handles = _legend_handles(panels, styles)
+    handles = legend_handles(panels, styles)
     if handles:
         figure.legend(
             handles=handles,
@@ -269,15 +269,15 @@ def plot_landscape(
 
 def _draw_into(figure: Figure, ax: Axes, ds: xr.Dataset, panel: LandscapePanel) -> None:
     """Draw one panel into a given ``ax``, with its labels, legend and colourbar."""
-    styles = _styles([panel])
-    mesh = _draw_panel(ax, panel, styles)
-    ax.set_xlabel(_axis_label(ds, panel.x_name))
-    ax.set_ylabel(_axis_label(ds, panel.y_name))
+    styles = frontier_styles([panel])
+    mesh = draw_panel(ax, panel, styles)
+    ax.set_xlabel(axis_label(ds, panel.x_name))
+    ax.set_ylabel(axis_label(ds, panel.y_name))
     title = _suptitle(ds, [panel])
     ax.set_title("\n".join(t for t in (title, panel.title) if t), fontsize=10)
     if not panel.categorical:
         figure.colorbar(mesh, ax=ax, label=panel.label)
-    handles = _legend_handles([panel], styles)
+    handles = legend_handles([panel], styles)
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
 

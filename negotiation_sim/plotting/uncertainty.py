@@ -25,7 +25,7 @@ from ._checks import axes_or_new, percent
 from ._colours import OKABE_ITO, SEQUENTIAL_CMAP
 from ._frontiers import PREFIX
 from ._panels import LandscapePanel, landscape_panels
-from .landscape import _axis_label, _draw_panel, _legend_handles, _styles
+from .landscape import axis_label, draw_panel, frontier_styles, legend_handles
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -114,15 +114,15 @@ def plot_probability_map(
     level = _contour_level(contour)
     drawn = _box_rectangle(box, box_names, checked)
     ax = axes_or_new(ax, (7.5, 6.5))
-    styles = _styles([checked])
-    mesh = _draw_panel(ax, checked, styles)
-    handles = _legend_handles([checked], styles)
+    styles = frontier_styles([checked])
+    mesh = draw_panel(ax, checked, styles)
+    handles = legend_handles([checked], styles)
     if level is not None:
         handles.append(_draw_contour(ax, checked, level))
     if drawn is not None:
         handles.append(_draw_box(ax, *drawn))
-    ax.set_xlabel(_axis_label(dataset, checked.x_name))
-    ax.set_ylabel(_axis_label(dataset, checked.y_name))
+    ax.set_xlabel(axis_label(dataset, checked.x_name))
+    ax.set_ylabel(axis_label(dataset, checked.y_name))
     ax.set_title(_map_title(dataset, variable, checked), fontsize=10)
     figure = ax.get_figure(root=True)
     if figure is not None:

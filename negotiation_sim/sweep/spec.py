@@ -26,10 +26,13 @@ from .._checking import Problems, join, parse_toml, read_text, show, suggest
 from ..errors import ScenarioError
 from ..resources import find_scenario
 from ..scenario import Scenario
+from ..scenario._check_meta import check_parameters
 from ..scenario.load import parse_scenario
 from ..scenario.model import FrozenMapping
 from ..scenario.priors import Prior
 from .axes import MAX_POINTS, Axis, check_axes
+from .dynamics_check import check_at_defaults, check_dynamics, check_dynamics_settings
+from .dynamics_spec import DynamicsSpec
 from .frontiers import FRONTIER_MODELS, FrontierSpec, check_frontiers
 from .sampling import Design, check_design
 
@@ -78,7 +81,17 @@ DEFAULT_CHUNK_SIZE = 50_000
 #: The largest seed: the results file stores it as a 32-bit signed integer.
 MAX_SEED = 2**31 - 1
 
-_TOP_KEYS = ("format_version", "experiment", "axes", "fixed", "frontiers", "design", "priors")
+_TOP_KEYS = (
+    "format_version",
+    "experiment",
+    "parameters",
+    "axes",
+    "fixed",
+    "frontiers",
+    "design",
+    "priors",
+    "dynamics",
+)
 _EXPERIMENT_KEYS = (
     "title",
     "description",
@@ -123,6 +136,10 @@ class Experiment:
     priors : mapping of str to Prior
         Every parameter's prior: the scenario's, overridden by the file's ``[priors]``
         (parameters without one are absent). What sensitivity analyses draw from.
+    dynamics : DynamicsSpec or None
+        A dynamics experiment's ``[dynamics]`` table (:mod:`.dynamics_spec`): it simulates
+        ceasefires at every point instead of solving games, and has no formats and no metrics
+        (``formats`` and ``metrics`` are empty).
     """
 
     source: str
@@ -142,6 +159,7 @@ class Experiment:
     frontiers: tuple[FrontierSpec, ...]
     design: Design = field(default_factory=Design)
     priors: Mapping[str, Prior] = field(default_factory=lambda: FrozenMapping({}))
+    dynamics: DynamicsSpec | None = None
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -254,21 +272,32 @@ def parse_experiment(
     head = head or {}
     settings = _settings(problems, head)
     scenario, scenario_path, scenario_text = _scenario(problems, head, Path(base))
-    if scenario is not None and scenario.types:
+    if scenario is not None and "parameters" in data:
+        scenario = with_parameters(problems, data["parameters"], scenario)
+    dynamics = None
+    if "dynamics" in data:  # a simulation: no formats, solver or metrics
+        dynamics = check_dynamics(problems, data["dynamics"], scenario)
+        chunk = check_dynamics_settings(problems, data, dynamics)
+        settings["chunk_size"] = chunk or settings["chunk_size"]
+        settings["metrics"] = ()
+    elif scenario is not None and scenario.types:
         _typed_settings(problems, head, settings)
-    formats = _formats(problems, head, scenario)
+    formats = () if "dynamics" in data else _formats(problems, head, scenario)
     fixed = _fixed(problems, data.get("fixed", {}), scenario)
     table = problems.table(data.get("axes", {}), "axes", free_keys=True) or {}
     sampled = isinstance(data.get("design"), dict) and data["design"].get("kind", "grid") != "grid"
     axes = check_axes(problems, table, scenario, fixed, required=not sampled)
     names = None if axes is None else tuple(axis.name for axis in axes)
-    frontiers = check_frontiers(problems, data.get("frontiers", []), scenario, names, formats)
+    shown = None if "dynamics" in data else formats  # a frontier's formats: refused above
+    frontiers = check_frontiers(problems, data.get("frontiers", []), scenario, names, shown)
     held = (*table, *fixed)
     sampling = check_design(
         problems, data.get("design", {}), data.get("priors", {}), scenario, held
     )
     if axes is not None and sampling is not None:
         _check_points(problems, axes, sampling.design)
+    if dynamics is not None and scenario is not None and not problems:
+        check_at_defaults(problems, dynamics, scenario, fixed, source)
     problems.raise_if_any()
     # Each of these is None only with a problem recorded, raised just above.
     assert scenario is not None and formats is not None and axes is not None
@@ -291,7 +320,49 @@ def parse_experiment(
         frontiers=frontiers,
         design=sampling.design,
         priors=FrozenMapping(sampling.priors),
+        dynamics=dynamics,
     )
+
+
+def with_parameters(problems: Problems, table: Any, scenario: Scenario) -> Scenario:
+    """The scenario with the experiment's own ``[parameters.NAME]`` added to its parameters.
+
+    Each is checked as a scenario's parameter is (default, range, description, optional prior;
+    :func:`~negotiation_sim.scenario._check_meta.check_parameters`), and its name must be new:
+    not a parameter nor a definition of the scenario. Everything that reads the scenario's
+    parameters (values, axes, ``[fixed]``, ``--set``, priors, designs) then takes them.
+
+    Examples
+    --------
+    >>> from negotiation_sim import load_scenario
+    >>> problems = Problems("x.toml")
+    >>> arms = load_scenario("scenarios/arms_race.toml")
+    >>> table = {"discount": {"default": 0.9, "range": [0, 0.99], "description": "delta"}}
+    >>> sorted(with_parameters(problems, table, arms).parameters)
+    ['cost', 'discount', 'temptation']
+    >>> _ = with_parameters(problems, {"cost": table["discount"]}, arms)
+    >>> print(problems.problems[0])
+    parameters.cost: 'cost' is already a parameter of the scenario: hold it with [fixed] or sweep it in [axes]
+    """
+    found = check_parameters(table, problems)
+    added = {}
+    for name, parameter in found.found.items():
+        where = join("parameters", name)
+        if name in scenario.parameters:
+            problems.add(
+                where,
+                f"{name!r} is already a parameter of the scenario: hold it with [fixed] or "
+                "sweep it in [axes]",
+            )
+        elif name in scenario.definitions:
+            problems.add(where, f"{name!r} is a definition of the scenario: choose another name")
+        else:
+            added[name] = parameter
+    if not added:
+        return scenario
+    merged = FrozenMapping({**scenario.parameters, **added})
+    typed = tuple(replace(one, parameters=merged) for one in scenario.typed)
+    return replace(scenario, parameters=merged, typed=typed)
 
 
 def _check_points(problems: Problems, axes: tuple[Axis, ...], design: Design) -> None:

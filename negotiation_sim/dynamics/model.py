@@ -21,17 +21,22 @@ round is war + s_t (payoff - war) (Watson 1999, "Starting small"). K = 1 is the 
 stakes from the first round.
 
 Every array has a last axis of ``B`` parameter points (one ceasefire model per point); a
-:class:`Dynamics` is immutable and checked when made.
+:class:`Dynamics` is immutable and checked when made (:mod:`._validate`: shapes, dtypes, ranges,
+NaN, rule names, ``alarms <= window``, a prior summing to 1, the incentive rule only under grim
+trigger; a :class:`~negotiation_sim.errors.GameError` naming the field). Its arrays are not
+copied: do not change them afterwards.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..game import FloatArray
+from ._validate import check_dynamics, check_rule, check_whole, require
 
 __all__ = [
     "BEHAVIOUR_RULES",
@@ -96,6 +101,9 @@ class Behaviour:
     strike_round: IntArray
     escalation: FloatArray
 
+    def __post_init__(self) -> None:
+        check_rule(self.rule, BEHAVIOUR_RULES, "behaviour.rule")
+
 
 @dataclass(frozen=True)
 class Response:
@@ -114,6 +122,15 @@ class Response:
     rule: str = "grim"
     alarms: int = 1
     window: int = 1
+
+    def __post_init__(self) -> None:
+        check_rule(self.rule, RESPONSE_RULES, "response.rule")
+        check_whole(self.alarms, "response.alarms", 1, 2**31)
+        check_whole(self.window, "response.window", self.alarms, 2**31)
+        require(
+            self.rule != "grim" or (self.alarms, self.window) == (1, 1),
+            f"response: grim trigger has alarms = window = 1, got {self.alarms} and {self.window}",
+        )
 
 
 @dataclass(frozen=True)
@@ -182,6 +199,47 @@ class Dynamics:
     stage: StagePayoffs
     phases: IntArray
     phase_rounds: int = 1
+
+    def __post_init__(self) -> None:
+        check_dynamics(self)
+
+    def select(self, points: slice) -> Dynamics:
+        """The model at a slice of its points (every array's last axis sliced).
+
+        >>> from negotiation_sim.dynamics.examples import two_sided
+        >>> two_sided(discount=[0.5, 0.6, 0.7]).select(slice(1, 3)).discount.tolist()
+        [0.6, 0.7]
+        """
+
+        def cut(array: NDArray[Any]) -> NDArray[Any]:
+            return array[..., points]
+
+        def pair(arrays: tuple[FloatArray, FloatArray]) -> tuple[NDArray[Any], NDArray[Any]]:
+            return cut(arrays[0]), cut(arrays[1])
+
+        stage = self.stage
+        return replace(
+            self,
+            discount=cut(self.discount),
+            prior=cut(self.prior),
+            monitoring=tuple(  # type: ignore[arg-type]
+                Monitoring(cut(m.detection), cut(m.false_alarm), cut(m.cost))
+                for m in self.monitoring
+            ),
+            behaviour=tuple(  # type: ignore[arg-type]
+                replace(
+                    b,
+                    violation_probability=cut(b.violation_probability),
+                    strike_round=cut(b.strike_round),
+                    escalation=cut(b.escalation),
+                )
+                for b in self.behaviour
+            ),
+            stage=StagePayoffs(
+                cut(stage.kept), pair(stage.violated), pair(stage.caught), cut(stage.war)
+            ),
+            phases=cut(self.phases),
+        )
 
     @property
     def size(self) -> int:

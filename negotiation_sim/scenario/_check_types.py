@@ -335,7 +335,7 @@ def _points(
         else np.empty((0, len(used)))
     )
     drawn = low + (high - low) * rng.random((256, len(used)))
-    return np.vstack([defaults, corners.reshape(-1, len(used)), drawn])
+    return np.vstack([defaults, corners.reshape(len(corners), len(used)), drawn])
 
 
 def _table(value: Any) -> dict[str, Any]:

@@ -73,10 +73,10 @@ def check_dynamics(
     >>> print(problems.problems[4])
     dynamics.sides[1]: unknown actor 'bb' (did you mean 'b'?); known: a, b
     """
+    count = len(problems.problems)
     table = problems.table(given, "dynamics", _REQUIRED, _OPTIONAL)
     if table is None or scenario is None:
         return None
-    count = len(problems.problems)
     sides = _sides(problems, table, scenario)
     read = _Reader(problems, scenario)
     rounds = _whole(problems, table, "rounds", None, MAX_ROUNDS)
@@ -194,7 +194,7 @@ def _response(problems: Problems, given: Any) -> Response | None:
             if key in table:
                 problems.add(join(where, key), "grim trigger ends the deal at the first alarm")
         return Response()
-    if isinstance(given, str):
+    if isinstance(given, str) or "alarms" not in table or "window" not in table:
         problems.add(where, 'expected { rule = "forgiving", alarms = k, window = w }')
         return None
     alarms = problems.whole(table.get("alarms"), join(where, "alarms"), low=1, high=MAX_ROUNDS)
@@ -366,7 +366,7 @@ def _beliefs(
             types = scenario.types[actor]
             problems.add(
                 at,
-                f"unknown type of {actor!r} {show(value)}{suggest(str(value), types, listing=True)}",
+                f"unknown type {show(value)} of {actor!r}{suggest(str(value), types, listing=True)}",
             )
         else:
             out[actor] = {"opportunist": value}

@@ -428,10 +428,11 @@ DYNAMICS_PROBLEMS = [
     ("seed = 7", 'seed = 7\nmetrics = ["welfare"]', "experiment.metrics", "solves no game"),
     (
         "seed = 7",
-        "seed = 7\nchunk_size = 10001",
+        "seed = 7\nchunk_size = 100001",
         "experiment.chunk_size",
-        "10,001 points x 1,000 trajectories",
+        "100,001 points x 1,000 trajectories = 100,001,000 ceasefires in one chunk",
     ),
+    ("trajectories = 1000", "trajectories = 7", "dynamics.trajectories", "a whole number >= 8"),
     (
         "[dynamics]",
         '[[frontiers]]\nid = "f"\nmodel = "level"\nx = "trust"\ny = "trust"\nformats = ["all"]\n'
@@ -451,12 +452,20 @@ def test_every_dynamics_problem_is_located(old, new, location, fragment):
     )
 
 
-def test_the_largest_chunk_is_accepted():
-    text = ceasefire_text("seed = 7", "seed = 7\nchunk_size = 10000")
-    assert parse(text).chunk_size == 10_000  # 10^7 ceasefires: the limit itself
+def test_a_chunk_holds_at_most_its_limits():
     assert load_experiment(CEASEFIRE).chunk_size == 1000  # 10^6 ceasefires of 1,000 each
+    text = ceasefire_text("seed = 7", "seed = 7\nchunk_size = 83333")
+    assert parse(text).chunk_size == 83_333  # 999,996 rounds, 83,333,000 ceasefires
+    with pytest.raises(ScenarioError) as caught:
+        parse(ceasefire_text("seed = 7", "seed = 7\nchunk_size = 83334"))
+    assert [str(p) for p in caught.value.problems] == [
+        "experiment.chunk_size: 83,334 points x 12 rounds = 1,000,008 rounds in one chunk; "
+        "at most 1,000,000"
+    ]
     many = ceasefire_text("trajectories = 1000", "trajectories = 10000000")
     assert parse(many).chunk_size == 1
+    long = ceasefire_text("rounds = 12", "rounds = 10000")
+    assert parse(long).chunk_size == 100  # 10^6 rounds
 
 
 TYPED_PROBLEMS = [

@@ -26,7 +26,9 @@ from .dynamics_spec import MAX_ROUNDS, DynamicsSpec, SideSpec, evaluate_dynamics
 __all__ = [
     "DEFAULT_TRAJECTORIES",
     "MAX_CHUNK_CEASEFIRES",
+    "MAX_CHUNK_ROUNDS",
     "MAX_TRAJECTORIES",
+    "MIN_TRAJECTORIES",
     "check_at_defaults",
     "check_dynamics",
     "check_dynamics_settings",
@@ -34,13 +36,19 @@ __all__ = [
 
 #: Ceasefires simulated per parameter point, unless ``trajectories`` says otherwise.
 DEFAULT_TRAJECTORIES = 10_000
+#: The fewest: two per type profile, for the standard errors (the simulator's own minimum).
+MIN_TRAJECTORIES = 8
 #: The most ceasefires per point: a point's Monte Carlo error falls as 1 / sqrt(trajectories),
-#: 10^7 gives about 1.6e-4 on a probability; more only costs time.
+#: 10^7 gives at most 1.6e-4 on a probability; more only costs time.
 MAX_TRAJECTORIES = 10_000_000
-#: The most ceasefires in one chunk (points x trajectories): what a chunk holds in memory at
-#: once, a few arrays of 8 bytes each (10^7: under a gigabyte for ten of them).
-MAX_CHUNK_CEASEFIRES = 10_000_000
-#: A dynamics experiment's default chunk: about 10^6 ceasefires (100 points of 10^4).
+#: The most ceasefires in one chunk (points x trajectories): a chunk is the unit of work and of
+#: resuming, and 10^8 ceasefires are minutes of work.
+MAX_CHUNK_CEASEFIRES = 100_000_000
+#: The most rounds in one chunk (points x rounds): a chunk's results are kept per point and
+#: round (survival, hazard, trust quantiles, ...), some tens of 8-byte numbers for each.
+MAX_CHUNK_ROUNDS = 1_000_000
+#: A dynamics experiment's default chunk: about 10^6 ceasefires (100 points of 10^4), and at
+#: most :data:`MAX_CHUNK_ROUNDS` rounds.
 DEFAULT_CHUNK_CEASEFIRES = 1_000_000
 
 _REQUIRED = ("sides", "rounds", "discount", "outcomes", "monitoring", "behaviour")
@@ -80,7 +88,9 @@ def check_dynamics(
     sides = _sides(problems, table, scenario)
     read = _Reader(problems, scenario)
     rounds = _whole(problems, table, "rounds", None, MAX_ROUNDS)
-    trajectories = _whole(problems, table, "trajectories", DEFAULT_TRAJECTORIES, MAX_TRAJECTORIES)
+    trajectories = _whole(
+        problems, table, "trajectories", DEFAULT_TRAJECTORIES, MAX_TRAJECTORIES, MIN_TRAJECTORIES
+    )
     phase_rounds = _whole(problems, table, "phase_rounds", 1, MAX_ROUNDS)
     discount = read.expression(table.get("discount", 0), "dynamics.discount")
     phases = read.expression(table.get("phases", 1), "dynamics.phases")
@@ -136,12 +146,17 @@ class _Reader:
 
 
 def _whole(
-    problems: Problems, table: Mapping[str, Any], key: str, default: int | None, high: int
+    problems: Problems,
+    table: Mapping[str, Any],
+    key: str,
+    default: int | None,
+    high: int,
+    low: int = 1,
 ) -> int | None:
-    """A literal whole number ``1 <= n <= high`` (``None`` if missing: reported as missing)."""
+    """A literal whole number ``low <= n <= high`` (``None`` if missing: reported as missing)."""
     if key not in table and default is None:
         return None
-    return problems.whole(table.get(key, default), join("dynamics", key), low=1, high=high)
+    return problems.whole(table.get(key, default), join("dynamics", key), low=low, high=high)
 
 
 def _sides(
@@ -378,7 +393,8 @@ def check_dynamics_settings(
 ) -> int | None:
     """What a dynamics experiment refuses of a game sweep (``formats``, ``solver``,
     ``metrics``, a frontier's ``formats``), and its chunk size: given, or about
-    :data:`DEFAULT_CHUNK_CEASEFIRES` ceasefires; at most :data:`MAX_CHUNK_CEASEFIRES`."""
+    :data:`DEFAULT_CHUNK_CEASEFIRES` ceasefires; at most :data:`MAX_CHUNK_CEASEFIRES` and
+    :data:`MAX_CHUNK_ROUNDS` rounds. Returns the default chunk size, when none is given."""
     head = data.get("experiment")
     head = head if isinstance(head, dict) else {}
     for key in _GAME_KEYS:
@@ -397,14 +413,22 @@ def check_dynamics_settings(
         return None
     chunk = head.get("chunk_size")
     if chunk is None:
-        return max(1, DEFAULT_CHUNK_CEASEFIRES // spec.trajectories)
-    if isinstance(chunk, int) and chunk * spec.trajectories > MAX_CHUNK_CEASEFIRES:
-        problems.add(
-            "experiment.chunk_size",
-            f"{chunk:,} points x {spec.trajectories:,} trajectories = "
-            f"{chunk * spec.trajectories:,} ceasefires in one chunk; at most "
-            f"{MAX_CHUNK_CEASEFIRES:,}",
-        )
+        fits = min(DEFAULT_CHUNK_CEASEFIRES // spec.trajectories, MAX_CHUNK_ROUNDS // spec.rounds)
+        return max(1, fits)
+    if not isinstance(chunk, int) or isinstance(chunk, bool):
+        return None  # said by [experiment]'s own check
+    for each, what, most in (
+        (spec.trajectories, "trajectories", MAX_CHUNK_CEASEFIRES),
+        (spec.rounds, "rounds", MAX_CHUNK_ROUNDS),
+    ):
+        if chunk * each > most:
+            total = "ceasefires" if what == "trajectories" else "rounds"
+            problems.add(
+                "experiment.chunk_size",
+                f"{chunk:,} points x {each:,} {what} = {chunk * each:,} {total} in one chunk; "
+                f"at most {most:,}",
+            )
+            break
     return None
 
 

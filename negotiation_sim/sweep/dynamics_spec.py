@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._checking import MAX_MAGNITUDE, Problems
 from .._transforms import relative_gains_payoffs
+from ..dynamics._validate import MAX_ROUNDS
 from ..dynamics.model import Behaviour, Dynamics, Monitoring, Response, StagePayoffs
 from ..game import FloatArray
 from ..scenario import Expression, Scenario
@@ -34,9 +35,6 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_ROUNDS", "DynamicsSpec", "SideSpec", "build_dynamics", "evaluate_dynamics"]
 
-#: The most rounds (``rounds``, ``phase_rounds``, a forgiving response's ``window``) and
-#: phases: results are kept per round, and the incentive rule looks at every remaining round.
-MAX_ROUNDS = 10_000
 #: How far a whole number (``phases``, ``strike_round``) may be from an integer (a grid value
 #: such as 3.0000000000000004 is 3).
 WHOLE_TOLERANCE = 1e-9

@@ -52,9 +52,11 @@ class Tables:
     ----------
     log_survival : (B, 4, N + 1)
         Cumulative log-probability that rounds 1..t pass with no event (floored, non-increasing).
-    event_cdf : (B, 4, N, 16)
-        Cumulative probabilities of the joint outcomes ``4 o_0 + o_1`` of a round, both clean
-        (index 15) excluded: a round's event is drawn by inverse CDF on it.
+    event_cdf : (B, 4, 16 N)
+        Round t's (1-based) conditional CDF of the joint outcomes ``4 o_0 + o_1`` given an
+        event (both clean, index 15, excluded), plus t - 1, rounds one after the other: one
+        non-decreasing array, so an event in round t is drawn by ``searchsorted`` of t - 1 + u
+        (u uniform in (0, 1]) and its outcome is the index modulo 16.
     event_gain : (B, 4, N, 16, n)
         delta^(t-1) (expected payoff given the joint outcome - given a clean round), per actor.
     clean_sum : (B, 4, N + 1, n)
@@ -105,7 +107,7 @@ def make_tables(dynamics: Dynamics, q: FloatArray) -> Tables:
     war = np.moveaxis(dynamics.stage.war.reshape(len(dynamics.actors), 4, -1), (0, 2), (-1, 0))
     return Tables(
         log_survival=np.concatenate([zero, np.cumsum(log_p, axis=-1)], axis=-1),
-        event_cdf=np.cumsum(joint, axis=-1),
+        event_cdf=_stacked_cdf(joint),
         event_gain=discount[:, None, :, None, None] * (expected - clean[..., np.newaxis, :]),
         clean_sum=np.concatenate(
             [np.zeros_like(weighted[..., :1, :]), np.cumsum(weighted, axis=2)], axis=2
@@ -113,6 +115,17 @@ def make_tables(dynamics: Dynamics, q: FloatArray) -> Tables:
         war_tail=tail[:, None, :, None] * war[:, :, None, :],
         **_trust_tables(dynamics, q),
     )
+
+
+def _stacked_cdf(joint: FloatArray) -> FloatArray:
+    """The conditional CDFs of every round, offset by the round (``event_cdf``)."""
+    cdf = np.cumsum(joint, axis=-1)
+    total = cdf[..., -1:]
+    # A round where no event can happen is never drawn: any non-decreasing row will do.
+    conditional = np.divide(cdf, total, out=np.ones_like(cdf), where=total > 0)
+    conditional[..., -1] = 1.0
+    rounds = np.arange(joint.shape[-2], dtype=np.float64)[:, np.newaxis]
+    return (rounds + conditional).reshape(*joint.shape[:-2], -1)
 
 
 def _discounts(dynamics: Dynamics) -> FloatArray:

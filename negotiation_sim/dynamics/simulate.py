@@ -183,9 +183,8 @@ def _run_stratum(
         active, t = active[keep], t[keep]
         if not active.size:
             break
-        rows = cdf[t - 1]
-        u = (1 - rng.random(active.size)) * rows[:, -1]
-        outcome = (rows < u[:, np.newaxis]).sum(axis=1)
+        drawn = np.searchsorted(cdf, t - rng.random(active.size), side="left")
+        outcome = drawn - 16 * (t - 1)
         out.payoff[active] += gain[t - 1, outcome]
         broke = _update(out, recent, active, t, outcome, window)
         last[active] = t

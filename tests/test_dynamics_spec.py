@@ -724,3 +724,48 @@ def test_a_strike_after_the_last_round_is_never():
 def test_build_dynamics_refuses_a_game_experiment():
     with pytest.raises(ValueError, match="not a dynamics experiment"):
         build_dynamics(load_experiment(DATA / "ceasefire_sweep.toml"), {})
+
+
+# -- the documentation -------------------------------------------------------------------------
+
+
+def documented_example() -> str:
+    docs = ROOT / "docs" / "experiment-format.md"
+    section = docs.read_text(encoding="utf-8").split("## Dynamics experiments", 1)[1]
+    return section.split("```toml\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_documented_example_loads_and_builds():
+    experiment = parse_experiment(documented_example(), source="doc", base=ROOT / "docs")
+    spec = experiment.dynamics
+    assert spec is not None and experiment.shape == (11, 4)
+    assert experiment.chunk_size == 100 and experiment.formats == () and experiment.metrics == ()
+    assert [side.rule for side in spec.sides] == ["strike", "incentive"]
+    values = experiment.scenario.values({"trust": [0.0, 0.5, 1.0], "detection": 0.75})
+    model = build_dynamics(experiment, values)
+    # Independent types, P(keeps) = trust; keeps is the trustworthy type.
+    np.testing.assert_allclose(model.prior[0, 0], [0.0, 0.25, 1.0])
+    # Russia keeps the truce and Ukraine is of type rearms: R = 1 for Russia, R_rearms = 0.6.
+    assert model.stage.kept[:, 0, 1, 0].tolist() == [1.0, 0.6]
+    # A Russian violation caught in time: Russia P - sanction = 0.3 - 0.4, Ukraine P.
+    assert model.stage.caught[0][:, 1, 0, 0].tolist() == pytest.approx([-0.1, 0.3])
+    assert model.behaviour[0].strike_round.tolist() == [12] * 3
+
+
+def test_the_reference_lists_every_key():
+    from negotiation_sim.sweep import dynamics_check
+
+    text = (ROOT / "docs" / "experiment-format.md").read_text(encoding="utf-8")
+    section = text.split("## Dynamics experiments", 1)[1].split("\n## ", 1)[0]
+    keys = (
+        *dynamics_check._REQUIRED,
+        *dynamics_check._OPTIONAL,
+        *dynamics_check._MONITORING,
+        *dynamics_check._BEHAVIOUR,
+        *dynamics_check._OUTCOMES,
+    )
+    for key in keys:
+        assert f"| `{key}` |" in section or f"`[dynamics.{key}" in section, key
+    for key in ("alarms", "window", "grim", "forgiving", "constant", "strike", "incentive"):
+        assert f"`{key}`" in section or key in section, key
+    assert "## `[parameters.NAME]`" in text

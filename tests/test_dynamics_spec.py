@@ -291,7 +291,7 @@ DYNAMICS_PROBLEMS = [
         'rule = "strike"',
         "rule = 3",
         "dynamics.behaviour.south.rule",
-        "unknown behaviour rule the number 3 (expected one of constant, strike, incentive)",
+        "expected a behaviour rule (constant, strike, incentive), got the number 3",
     ),
     (
         "escalation = 0.5",

@@ -199,10 +199,8 @@ def _response(problems: Problems, given: Any) -> Response | None:
     if problems.table(table, where, ("rule",), ("alarms", "window")) is None:
         return None
     rule = table.get("rule")
-    if rule not in RESPONSE_RULES:
-        at = where if isinstance(given, str) else join(where, "rule")
-        known = suggest(str(rule), RESPONSE_RULES, listing=True)
-        problems.add(at, f"unknown response rule {show(rule)}{known}")
+    at = where if isinstance(given, str) else join(where, "rule")
+    if not _known_rule(problems, rule, RESPONSE_RULES, at, "response"):
         return None
     if rule == "grim":
         for key in ("alarms", "window"):
@@ -220,6 +218,19 @@ def _response(problems: Problems, given: Any) -> Response | None:
         problems.add(join(where, "alarms"), f"{alarms} alarms cannot fit a window of {window}")
         return None
     return Response("forgiving", alarms, window)
+
+
+def _known_rule(
+    problems: Problems, rule: Any, known: tuple[str, ...], where: str, what: str
+) -> bool:
+    """Whether ``rule`` is one of ``known``; records the problem (with a hint) if not."""
+    if isinstance(rule, str) and rule in known:
+        return True
+    if isinstance(rule, str):
+        problems.add(where, f"unknown {what} rule {rule!r}{suggest(rule, known, listing=True)}")
+    else:
+        problems.add(where, f"expected a {what} rule ({', '.join(known)}), got {show(rule)}")
+    return False
 
 
 def _sided(
@@ -258,9 +269,7 @@ def _side(
     if behaviour is None or not problems.table(behaviour, where, ("rule",), _BEHAVIOUR[1:]):
         return None
     rule = behaviour.get("rule")
-    if rule not in BEHAVIOUR_RULES:
-        known = suggest(str(rule), BEHAVIOUR_RULES, listing=True)
-        problems.add(join(where, "rule"), f"unknown behaviour rule {show(rule)}{known}")
+    if not _known_rule(problems, rule, BEHAVIOUR_RULES, join(where, "rule"), "behaviour"):
         return None
     if rule == "incentive" and response is not None and response.rule != "grim":
         problems.add(
@@ -394,7 +403,15 @@ def check_dynamics_settings(
     """What a dynamics experiment refuses of a game sweep (``formats``, ``solver``,
     ``metrics``, a frontier's ``formats``), and its chunk size: given, or about
     :data:`DEFAULT_CHUNK_CEASEFIRES` ceasefires; at most :data:`MAX_CHUNK_CEASEFIRES` and
-    :data:`MAX_CHUNK_ROUNDS` rounds. Returns the default chunk size, when none is given."""
+    :data:`MAX_CHUNK_ROUNDS` rounds. Returns the default chunk size, when none is given.
+
+    Examples
+    --------
+    >>> problems = Problems("x.toml")
+    >>> check_dynamics_settings(problems, {"experiment": {"solver": "pure"}}, None)
+    >>> print(problems.problems[0])
+    experiment.solver: a dynamics experiment simulates ceasefires and solves no game: remove it
+    """
     head = data.get("experiment")
     head = head if isinstance(head, dict) else {}
     for key in _GAME_KEYS:
@@ -440,7 +457,18 @@ def check_at_defaults(
     source: str,
 ) -> None:
     """The model built at the parameters' defaults (``[fixed]`` applied): a probability
-    outside [0, 1] there is said now, not when the first chunk runs."""
+    outside [0, 1] there is said now, not when the first chunk runs.
+
+    Examples
+    --------
+    >>> from negotiation_sim.sweep import load_experiment
+    >>> experiment = load_experiment("tests/data/experiments/dynamics_ceasefire.toml")
+    >>> problems = Problems("x.toml")
+    >>> spec, scenario = experiment.dynamics, experiment.scenario
+    >>> check_at_defaults(problems, spec, scenario, {"discount": 0.95}, "x.toml")
+    >>> problems.problems
+    []
+    """
     try:
         evaluate_dynamics(spec, scenario, scenario.values(fixed), source)
     except ScenarioError as error:

@@ -141,7 +141,18 @@ def evaluate_dynamics(
     spec: DynamicsSpec, scenario: Scenario, values: Mapping[str, ArrayLike], source: str
 ) -> Dynamics:
     """:func:`build_dynamics` from its parts (the experiment's loader checks the defaults
-    with it); problems are located in ``source``."""
+    with it); problems are located in ``source``.
+
+    Examples
+    --------
+    >>> from negotiation_sim.sweep import load_experiment
+    >>> experiment = load_experiment("tests/data/experiments/dynamics_ceasefire.toml")
+    >>> values = experiment.scenario.values({"phases": [1, 2.5]})
+    >>> evaluate_dynamics(experiment.dynamics, experiment.scenario, values, "x.toml")
+    Traceback (most recent call last):
+    ...
+    negotiation_sim.errors.ScenarioError: x.toml: dynamics.phases: expected a whole number in [1, 10000], got 2.5 at phases = 2.5
+    """
     at = _Points(values, Problems(source))
     discount = at.number(spec.discount, "dynamics.discount", 0.0, 1.0, open_high=True)
     phases = at.whole(spec.phases, "dynamics.phases", MAX_ROUNDS)

@@ -274,14 +274,7 @@ def parse_experiment(
     scenario, scenario_path, scenario_text = _scenario(problems, head, Path(base))
     if scenario is not None and "parameters" in data:
         scenario = with_parameters(problems, data["parameters"], scenario)
-    dynamics = None
-    if "dynamics" in data:  # a simulation: no formats, solver or metrics
-        dynamics = check_dynamics(problems, data["dynamics"], scenario)
-        chunk = check_dynamics_settings(problems, data, dynamics)
-        settings["chunk_size"] = chunk or settings["chunk_size"]
-        settings["metrics"] = ()
-    elif scenario is not None and scenario.types:
-        _typed_settings(problems, head, settings)
+    dynamics = _simulation(problems, data, head, scenario, settings)
     formats = () if "dynamics" in data else _formats(problems, head, scenario)
     fixed = _fixed(problems, data.get("fixed", {}), scenario)
     table = problems.table(data.get("axes", {}), "axes", free_keys=True) or {}
@@ -403,6 +396,26 @@ def _settings(problems: Problems, head: Mapping[str, Any]) -> dict[str, Any]:
         head.get("chunk_size", DEFAULT_CHUNK_SIZE), "experiment.chunk_size", low=1, high=MAX_POINTS
     )
     return out
+
+
+def _simulation(
+    problems: Problems,
+    data: Mapping[str, Any],
+    head: Mapping[str, Any],
+    scenario: Scenario | None,
+    settings: dict[str, Any],
+) -> DynamicsSpec | None:
+    """A dynamics experiment's ``[dynamics]`` (no formats, solver or metrics; its own default
+    chunk size), or a game sweep's settings for a scenario with types."""
+    if "dynamics" not in data:
+        if scenario is not None and scenario.types:
+            _typed_settings(problems, head, settings)
+        return None
+    dynamics = check_dynamics(problems, data["dynamics"], scenario)
+    chunk = check_dynamics_settings(problems, data, dynamics)
+    settings["chunk_size"] = chunk or settings["chunk_size"]
+    settings["metrics"] = ()
+    return dynamics
 
 
 def _typed_settings(problems: Problems, head: Mapping[str, Any], settings: dict[str, Any]) -> None:

@@ -769,3 +769,25 @@ def test_the_reference_lists_every_key():
     for key in ("alarms", "window", "grim", "forgiving", "constant", "strike", "incentive"):
         assert f"`{key}`" in section or key in section, key
     assert "## `[parameters.NAME]`" in text
+
+
+def test_set_values_are_checked_in_the_model_too(tmp_path, capsys):
+    """``--set`` gives new defaults: the model is checked there, as when the file was read."""
+    experiment = parse(
+        ceasefire_text('false_alarm = "false_alarm"\ncost', 'false_alarm = "3 * false_alarm"\ncost')
+    )
+    assert dict(experiment.with_fixed({"false_alarm": 0.3}).fixed) == {"false_alarm": 0.3}
+    with pytest.raises(ScenarioError) as caught:
+        experiment.with_fixed({"false_alarm": 0.4})
+    assert [str(p) for p in caught.value.problems] == [
+        "dynamics.monitoring.north.false_alarm: expected a number in [0, 1], got 1.2 at "
+        "false_alarm = 0.4"
+    ]
+    out = tmp_path / "out"
+    assert main(["sweep", str(CEASEFIRE), "--set", "phases=1.5", "-o", str(out)]) == 2
+    _, err = capsys.readouterr()
+    assert err == (
+        f"negotiation-sim: error: {CEASEFIRE}: dynamics.phases: expected a whole number in "
+        "[1, 10000], got 1.5 at phases = 1.5\n"
+    )
+    assert not out.exists()

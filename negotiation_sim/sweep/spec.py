@@ -191,7 +191,8 @@ class Experiment:
         ------
         ScenarioError
             Every bad override at once: an unknown parameter, a swept axis, a value
-            outside the parameter's range or not finite, or nothing left to sample.
+            outside the parameter's range or not finite, or nothing left to sample; for a
+            dynamics experiment, a number of ``[dynamics]`` that the values make wrong.
 
         Examples
         --------
@@ -220,6 +221,9 @@ class Experiment:
             design = replace(design, names=names, priors=tuple(design.priors[k] for k in kept))
         problems.raise_if_any()
         fixed = {**self.fixed, **{k: float(v) for k, v in overrides.items()}}
+        if self.dynamics is not None:  # the model at the new defaults, as when it was read
+            check_at_defaults(problems, self.dynamics, self.scenario, fixed, self.source)
+            problems.raise_if_any()
         return replace(self, fixed=fixed, design=design)
 
 

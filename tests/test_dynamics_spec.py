@@ -791,3 +791,17 @@ def test_set_values_are_checked_in_the_model_too(tmp_path, capsys):
         "[1, 10000], got 1.5 at phases = 1.5\n"
     )
     assert not out.exists()
+
+
+def test_a_dynamics_experiment_pickles_for_the_workers():
+    import pickle
+
+    experiment = load_experiment(CEASEFIRE)
+    again = pickle.loads(pickle.dumps(experiment))
+    assert again.dynamics == experiment.dynamics
+    values = {"trust": [0.2, 0.8], "detection": [0.3, 0.6]}
+    built = [build_dynamics(e, e.scenario.values(values)) for e in (experiment, again)]
+    for name in ("prior", "discount", "phases"):
+        assert np.array_equal(getattr(built[0], name), getattr(built[1], name)), name
+    assert np.array_equal(built[0].stage.violated[1], built[1].stage.violated[1])
+    assert np.array_equal(built[0].monitoring[1].detection, built[1].monitoring[1].detection)

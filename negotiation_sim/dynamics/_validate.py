@@ -135,6 +135,9 @@ def check_dynamics(model: Any) -> None:
         f"prior: expected each point's probabilities to sum to 1, got {totals[worst]!r} "
         f"at point {worst}",
     )
+    for name in ("monitoring", "behaviour"):
+        pair = getattr(model, name)
+        require(isinstance(pair, tuple) and len(pair) == 2, f"{name}: expected one per side")
     for i in range(2):
         sizes.update(_side_sizes(model, i))
     n = len(actors)

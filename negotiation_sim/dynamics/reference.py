@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import GameError
 from ..game import FloatArray
 from .behaviour import behaviour_probabilities
 from .model import Dynamics
@@ -51,6 +52,8 @@ def reference_simulation(
     >>> ref.survival.round(2).tolist()
     [1.0, 0.8, 0.66, 0.53]
     """
+    if not 0 <= point < dynamics.size:
+        raise GameError(f"point: expected an index in [0, {dynamics.size}), got {point!r}")
     rng = random.Random(seed)
     q = behaviour_probabilities(dynamics.select(slice(point, point + 1)))[..., 0].tolist()
     model = _Point(dynamics, point)

@@ -20,7 +20,8 @@ spawn_key=(first_point + b,))``, so any chunking of the points gives bit-identic
 Stratified: ``trajectories`` are split over the 4 type profiles, ``trajectories // 4`` each and
 one more for the first ``trajectories % 4`` (in the order (0, 0), (0, 1), (1, 0), (1, 1)); a
 stratum of prior 0 is simulated too (its conditional values are reported). Memory: the tables
-of :data:`BLOCK` points and one stratum's trajectories at a time.
+of at most :data:`BLOCK` points (and :data:`TABLE_BYTES`) and one stratum's trajectories at
+a time.
 """
 
 from __future__ import annotations
@@ -38,12 +39,14 @@ from .results import QUANTILES, DynamicsResult, summarise, weighted_quantiles
 
 __all__ = ["BLOCK", "TRUST_SAMPLE", "simulate", "stratum_sizes"]
 
-#: Points whose tables are built at once.
+#: Points whose tables are built at once (fewer when one point's tables are large).
 BLOCK = 16
+#: The bytes of tables built at once, beyond one point's (long horizons, many actors).
+TABLE_BYTES = 64 * 2**20
 #: Trajectories per stratum whose trust paths make the trust quantiles.
 TRUST_SAMPLE = 256
-#: The largest number of trajectories per point.
-MAX_TRAJECTORIES = 10**9
+#: The largest number of trajectories per point (one stratum's arrays are in memory at once).
+MAX_TRAJECTORIES = 10**7
 
 
 @dataclass
@@ -81,7 +84,8 @@ def simulate(
     ----------
     dynamics : Dynamics
     trajectories : int
-        Per point, at least 8 (two per stratum, for the standard errors).
+        Per point, at least 8 (two per stratum, for the standard errors) and at most
+        :data:`MAX_TRAJECTORIES`.
     seed : int
         The run's seed (>= 0).
     first_point : int
@@ -109,8 +113,11 @@ def simulate(
     _check_arguments(trajectories, seed, first_point)
     sizes = stratum_sizes(trajectories)
     rows = []
-    for start in range(0, dynamics.size, BLOCK):
-        block = dynamics.select(slice(start, start + BLOCK))
+    # event_gain, the largest table: 4 strata x N rounds x 16 outcomes x n actors per point.
+    per_point = 4 * dynamics.rounds * 16 * len(dynamics.actors) * 8
+    step = max(1, min(BLOCK, TABLE_BYTES // per_point))
+    for start in range(0, dynamics.size, step):
+        block = dynamics.select(slice(start, start + step))
         tables = make_tables(block, behaviour_probabilities(block, tol=tol))
         for b in range(block.size):
             key = np.random.SeedSequence(seed, spawn_key=(first_point + start + b,))
@@ -119,14 +126,14 @@ def simulate(
 
 
 def _check_arguments(trajectories: int, seed: int, first_point: int) -> None:
-    for name, value, low in (
-        ("trajectories", trajectories, 8),
-        ("seed", seed, 0),
-        ("first_point", first_point, 0),
+    for name, value, low, high in (
+        ("trajectories", trajectories, 8, MAX_TRAJECTORIES),
+        ("seed", seed, 0, 2**128),
+        ("first_point", first_point, 0, 2**63),
     ):
         whole = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-        if not whole or value < low or (name == "trajectories" and value > MAX_TRAJECTORIES):
-            raise GameError(f"{name}: expected a whole number >= {low}, got {value!r}")
+        if not whole or not low <= value <= high:
+            raise GameError(f"{name}: expected a whole number in [{low}, {high}], got {value!r}")
 
 
 def _point(

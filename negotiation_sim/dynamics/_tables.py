@@ -167,9 +167,14 @@ def _expected_payoffs(dynamics: Dynamics, hidden: FloatArray) -> FloatArray:
     acts[..., CL, 0] = 1 - hidden
     acts[..., CL, 2] = hidden
     cells = _action_payoffs(dynamics)  # (B, 4, N, 3, 3, n)
-    out: FloatArray = np.einsum(
-        "bstoa,bstpc,bstacn->bstopn", acts[..., 0, :, :], acts[..., 1, :, :], cells
-    )
+    first, second = acts[..., 0, :, :], acts[..., 1, :, :]  # (B, 4, N, 4 outcomes, 3 acts)
+    out = np.zeros((*first.shape[:3], 4, 4, cells.shape[-1]))
+    # Elementwise in a fixed order (not einsum), so a point's tables do not depend on the
+    # other points built with it: chunks stay bit-identical.
+    for a in range(3):
+        for c in range(3):
+            weight = first[..., :, np.newaxis, a] * second[..., np.newaxis, :, c]
+            out += weight[..., np.newaxis] * cells[..., np.newaxis, np.newaxis, a, c, :]
     return out.reshape(*out.shape[:3], 16, out.shape[-1])
 
 

@@ -220,3 +220,26 @@ def test_a_stratum_of_prior_zero_is_still_simulated() -> None:
     # in round 1 (war), are both caught, and the deal ends: war in every round, delta = 0.9.
     assert result.survival_by_type[1, 1, 1, 0] == 0.0
     assert result.payoff_by_type[0, 1, 1, 0] == pytest.approx(1 + 0.9 + 0.81 + 0.729)
+
+
+def test_grim_trust_quantiles_mix_the_own_types_paths() -> None:
+    """Correlated types: side 0 starts at 5/6 if trustworthy, 1/4 if not; both paths rise by
+    the same log-odds per clean round, and the quantiles pick one by its holding weight."""
+    model = two_sided(trust=0.5, q=0.4, detection=0.7, false_alarm=0.05, rounds=6)
+    model = replace(model, prior=np.array([[0.5, 0.1], [0.1, 0.3]])[..., np.newaxis])
+    result = simulate(model, 4_000, seed=3)
+    alpha, lo = 0.05, 0.4 * 0.3 + 0.6 * 0.95
+    k = np.arange(7)
+    ratio = ((1 - alpha) / lo) ** k
+
+    def path(mu: float) -> np.ndarray:
+        return mu * ratio / (mu * ratio + 1 - mu)
+
+    high, low = path(5 / 6), path(1 / 4)
+    held = exact_grim(model).survival_by_type[..., 0] * model.prior  # (2, 2, N + 1)
+    share_low = held[1].sum(axis=0) / held.sum(axis=(0, 1))
+    for t in k:
+        got = result.trust[0, t, :, 0]
+        expected = np.where(np.array(QUANTILES) <= share_low[t], low[t], high[t])
+        clear = np.abs(np.array(QUANTILES) - share_low[t]) > 0.02
+        np.testing.assert_allclose(got[clear], expected[clear], rtol=1e-12)

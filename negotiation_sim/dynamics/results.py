@@ -49,9 +49,11 @@ class DynamicsResult:
         The shares of :data:`CAUSES` (summing to 1).
     trust : ndarray, shape (2, N + 1, 5, B)
         Side i's posterior that the other is trustworthy after round t (t = 0: the prior) among
-        the ceasefires still holding then: the :data:`QUANTILES`, from a fixed subsample (the
-        first ``trust_sample`` trajectories of each stratum, weighted by the stratum's prior);
-        NaN where none holds.
+        the ceasefires still holding then: the :data:`QUANTILES` (NaN where none holds). Under
+        grim trigger from every trajectory (a holding ceasefire saw only clean signals: one
+        path per stratum, weighted by prior x survival); under a forgiving rule from a fixed
+        subsample, the first ``trust_sample`` trajectories of each stratum, each weighted by
+        its stratum's prior / ``trust_sample``.
     payoff, payoff_se : ndarray, shape (n, B)
         Every actor's expected discounted payoff sum_{t=1}^N delta^(t-1) u_t.
     payoff_by_type, payoff_by_type_se : ndarray, shape (n, 2, 2, B)

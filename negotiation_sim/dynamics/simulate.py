@@ -159,7 +159,9 @@ def _point(
         "causes": np.stack([np.bincount(st.cause, minlength=4) / st.cause.size for st in strata]),
         "payoff_mean": np.stack([st.payoff.mean(axis=0) for st in strata]),
         "payoff_var": np.stack([st.payoff.var(axis=0, ddof=1) for st in strata]),
-        "trust": _trust_quantiles(tables, b, strata, prior),
+        "trust": _trust_quantiles(
+            tables, b, strata, prior, survival if response.alarms == 1 else None
+        ),
     }
 
 
@@ -234,25 +236,35 @@ def _update(
 
 
 def _trust_quantiles(
-    tables: Tables, b: int, strata: list[_Stratum], prior: np.ndarray
+    tables: Tables,
+    b: int,
+    strata: list[_Stratum],
+    prior: np.ndarray,
+    survival: np.ndarray | None,
 ) -> np.ndarray:
-    """Quantiles of each side's trust per round among the holding sampled trajectories,
-    shape (2, N + 1, 5)."""
+    """Quantiles of each side's trust per round among the holding trajectories, shape
+    (2, N + 1, 5): the sampled trajectories' paths, or under grim trigger (``survival`` given:
+    every alarm ends the deal, so a holding ceasefire saw only clean signals) the one clean path
+    per stratum, weighted by the prior and the stratum's survival over all its trajectories."""
     clean, jump, initial = tables.trust_clean[b], tables.trust_jump[b], tables.initial_logit[b]
-    n = jump.shape[1]
-    rounds = np.arange(n + 1)
-    out = np.empty((2, n + 1, len(QUANTILES)))
+    rounds = np.arange(jump.shape[1] + 1)
+    no_alarm = np.zeros((1, jump.shape[1]), dtype=bool)
+    out = np.empty((2, rounds.size, len(QUANTILES)))
     for i in range(2):
         j = 1 - i
         values, weights = [], []
         for s, stratum in enumerate(strata):
             own = (s >> 1) if i == 0 else (s & 1)
-            alarms = stratum.alarms[:, :, j]
+            # Under grim trigger the clean path: no alarm.
+            alarms = stratum.alarms[:, :, j] if survival is None else no_alarm
             jumps = np.cumsum(alarms * jump[j], axis=1)
             logits = initial[i, own] + clean[j] + np.pad(jumps, ((0, 0), (1, 0)))
             values.append(_expit(logits))
-            holding = stratum.ended[: alarms.shape[0], np.newaxis] > rounds
-            weights.append(holding * (prior[s] / max(alarms.shape[0], 1)))
+            if survival is None:
+                holding = stratum.ended[: alarms.shape[0], np.newaxis] > rounds
+                weights.append(holding * (prior[s] / max(alarms.shape[0], 1)))
+            else:
+                weights.append(prior[s] * survival[s][np.newaxis, :])
         out[i] = weighted_quantiles(np.concatenate(values), np.concatenate(weights), QUANTILES)
     return out
 

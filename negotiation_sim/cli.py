@@ -99,8 +99,13 @@ def _validate(args: argparse.Namespace) -> int:
         print(
             f"{args.scenario}: ok: experiment {spec.title!r} on {spec.scenario_path}, "
             f"{'axes ' if spec.axes else ''}{' x '.join(parts)} = "
-            f"{spec.n_points:,} points, formats: {', '.join(spec.formats)}, "
-            f"{len(spec.frontiers)} frontiers"
+            f"{spec.n_points:,} points, "
+            + (
+                f"ceasefires simulated over {spec.dynamics.rounds} rounds, "
+                if spec.dynamics is not None
+                else f"formats: {', '.join(spec.formats)}, "
+            )
+            + f"{len(spec.frontiers)} frontiers"
         )
         return 0
     scenario = load_scenario(args.scenario)
@@ -327,13 +332,29 @@ def _sweep(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     elapsed = time.perf_counter() - started
-    print(
-        f"wrote {out / 'results.nc'} ({spec.n_points:,} points x {len(spec.formats)} formats, {elapsed:.1f} s)"
+    what = (
+        f"{spec.dynamics.trajectories:,} ceasefires each"
+        if spec.dynamics is not None
+        else f"{len(spec.formats)} formats"
     )
-    for line in _sweep_summary(dataset, spec.formats):
+    print(f"wrote {out / 'results.nc'} ({spec.n_points:,} points x {what}, {elapsed:.1f} s)")
+    for line in _dynamics_summary(dataset) or _sweep_summary(dataset, spec.formats):
         print(f"  {line}")
     print(f"plot it: negotiation-sim plot {out} -o {out / 'landscape.png'}")
     return 0
+
+
+def _dynamics_summary(dataset: Any) -> list[str]:
+    """A dynamics sweep's ranges over the grid: holding to the end, expected duration."""
+    if "p_holding" not in dataset:
+        return []
+    rounds = int(dataset["round"].values[-1])
+    holding, duration = dataset["p_holding"], dataset["expected_duration"]
+    return [
+        f"P(the deal holds {rounds} rounds) from {float(holding.min()):.1%} to "
+        f"{float(holding.max()):.1%} over the grid",
+        f"expected duration from {float(duration.min()):.1f} to {float(duration.max()):.1f} rounds",
+    ]
 
 
 def _sweep_summary(dataset: Any, formats: tuple[str, ...]) -> list[str]:
@@ -367,13 +388,34 @@ def _plot(args: argparse.Namespace) -> int:
     from .sweep import check_output
 
     path = check_output(args.results)
-    if _is_sampled(path):
+    if _is_sampled(path) and not _is_dynamics(path):
         return _plot_sampled(args, path)
     select = _parse_settings(args.select or [], str(path))
+    given = [flag for flag, value in (("--by", args.by), ("--side", args.side)) if value]
+    if _is_dynamics(path) and args.metric in ("survival", "posterior_trust"):
+        from .plotting.dynamics import save_dynamics
+
+        written = save_dynamics(
+            path,
+            args.output,
+            args.metric,
+            by=args.by,
+            side=args.side,
+            select=select or None,
+            overwrite=args.overwrite,
+        )
+        print(f"wrote {written}")
+        return 0
+    if given:
+        raise InputError.at(
+            str(path),
+            given[0],
+            f"{given[0]} is for a dynamics sweep's --metric survival or posterior_trust",
+        )
     written = save_landscape(
         path,
         args.output,
-        args.metric or "outcome",
+        args.metric or ("expected_duration" if _is_dynamics(path) else "outcome"),
         overwrite=args.overwrite,
         x=args.x,
         y=args.y,
@@ -398,6 +440,21 @@ def _is_sampled(path: Path) -> bool:
             return False
         with xr.open_dataset(path, engine="scipy") as dataset:
             return "sample" in dataset.dims and "design" in dataset.attrs
+    except Exception:  # any unreadable file: the landscape reports it, located
+        return False
+
+
+def _is_dynamics(path: Path) -> bool:
+    """Whether ``path`` holds a dynamics sweep's results (the header only; as :func:`_is_sampled`)."""
+    import stat
+
+    import xarray as xr
+
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        with xr.open_dataset(path, engine="scipy") as dataset:
+            return "survival" in dataset.data_vars and "round" in dataset.dims
     except Exception:  # any unreadable file: the landscape reports it, located
         return False
 
@@ -508,14 +565,14 @@ def _sensitivity_pictures(
     from matplotlib.figure import Figure
 
     from .plotting._output import write_picture
-    from .plotting.landscape import _load
+    from .plotting.landscape import load_results
     from .plotting.sensitivity import plot_prim_tradeoff, plot_sobol, plot_tornado
     from .plotting.uncertainty import plot_probability_map
 
     def on_map(box: Any, ax: Any) -> None:
         assert map_results is not None
         plot_probability_map(
-            _load(map_results), format=result.format, box=box, box_names=result.names, ax=ax
+            load_results(map_results), format=result.format, box=box, box_names=result.names, ax=ax
         )
 
     drawn: dict[str, tuple[Callable[..., Any], Any]] = {
@@ -760,8 +817,12 @@ def _add_plot(commands: Any) -> None:
         "--metric",
         help="outcome (the default of a grid sweep), deal_is_equilibrium, no_deal_is_equilibrium, "
         "n_equilibria, deal_probability, welfare, payoff, surplus, zero_sum_share, "
-        "strategic_zero_sum_share; for a sampled sweep p_deal (its default) or p_no_deal_only",
+        "strategic_zero_sum_share; for a sampled sweep p_deal (its default) or p_no_deal_only; "
+        "for a dynamics sweep expected_duration (its default), p_holding, trust_needed, payoff "
+        "(landscapes), survival (curves) or posterior_trust (a fan chart)",
     )
+    plot.add_argument("--by", help="survival: one curve per value of this axis")
+    plot.add_argument("--side", help="posterior_trust: whose trust (default: the first side)")
     plot.add_argument("--actor", help="the actor, for payoff and surplus")
     plot.add_argument("--format", help="only this format (default: one panel per format)")
     plot.add_argument(

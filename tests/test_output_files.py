@@ -319,7 +319,7 @@ def test_corrupted_results_are_read_or_refused_never_a_stray_error(tmp_path, res
     """Seeded byte flips: the reader and the checks either accept the file or raise an
     InputError naming it (the reader's own exceptions were found this way)."""
     from negotiation_sim.plotting import landscape_panels
-    from negotiation_sim.plotting.landscape import _load
+    from negotiation_sim.plotting.landscape import load_results
 
     data = results.read_bytes()
     rng = np.random.default_rng(2024)
@@ -331,7 +331,7 @@ def test_corrupted_results_are_read_or_refused_never_a_stray_error(tmp_path, res
         path = tmp_path / f"flip{case}.nc"
         path.write_bytes(bytes(corrupt))
         try:
-            ds = _load(path)
+            ds = load_results(path)
             for metric, actor in (("outcome", None), ("payoff", "us"), ("welfare", None)):
                 landscape_panels(ds, metric, actor=actor)
         except InputError as error:

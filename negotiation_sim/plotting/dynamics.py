@@ -3,7 +3,7 @@
 A dynamics sweep (docs/experiment-format.md, ``[dynamics]``) records, at every parameter point,
 the probability that the deal still holds after each round (``survival`` over ``round``, with
 its Monte Carlo standard error ``survival_se``) and each side's posterior trust in the other
-among the ceasefires still holding (``trust`` over ``side``, ``round`` and ``quantile``).
+among the ceasefires still holding (``posterior_trust`` over ``side``, ``round`` and ``quantile``).
 :func:`plot_survival` draws survival curves, one per value of an axis (``by``), each with its
 confidence band; :func:`plot_trust_fan` draws one side's trust as a fan (median, the 25-75% and
 5-95% ranges). Landscapes of a scalar (``expected_duration``, ``p_holding``) are ordinary
@@ -16,6 +16,7 @@ palette; the bands are the lines' colours, lighter.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     import xarray as xr
     from matplotlib.axes import Axes
 
-__all__ = ["plot_survival", "plot_trust_fan", "point_of"]
+__all__ = ["is_dynamics", "plot_survival", "plot_trust_fan", "point_of", "save_dynamics"]
 
 #: The dimensions of a dynamics variable that are not swept parameters.
 _OWN_DIMS = frozenset({"round", "side", "quantile", "cause", "actor", "sample"})
@@ -140,23 +141,25 @@ def plot_trust_fan(
     >>> import xarray as xr
     >>> q = np.array([0.05, 0.25, 0.5, 0.75, 0.95])
     >>> trust = np.linspace(0.3, 0.9, 3)[:, None] + 0.01 * (q - 0.5)
-    >>> ds = xr.Dataset({"trust": (("side", "round", "quantile"), np.stack([trust, trust]))},
+    >>> ds = xr.Dataset({"posterior_trust": (("side", "round", "quantile"), np.stack([trust, trust]))},
     ...                 coords={"side": ["a", "b"], "round": [0, 1, 2], "quantile": q})
     >>> ax = plot_trust_fan(ds, "a")
     >>> ax.get_lines()[0].get_ydata().round(2).tolist()
     [0.3, 0.6, 0.9]
     """
-    _require(dataset, ("trust",))
+    _require(dataset, ("posterior_trust",))
     sides = [str(s) for s in dataset["side"].values]
     if side not in sides:
         raise InputError.at(
             "", "side", f"{side!r} is not a side of this sweep{suggest(side, sides)}: {sides}"
         )
-    da = point_of(dataset["trust"].sel(side=side), select)
+    da = point_of(dataset["posterior_trust"].sel(side=side), select)
     quantiles = [float(q) for q in da["quantile"].values]
     needed = (0.05, 0.25, 0.5, 0.75, 0.95)
     if not all(any(abs(q - n) < 1e-9 for q in quantiles) for n in needed):
-        raise InputError.at("", "trust", f"expected the quantiles {needed}, got {quantiles}")
+        raise InputError.at(
+            "", "posterior_trust", f"expected the quantiles {needed}, got {quantiles}"
+        )
     at = {n: da.sel(quantile=n, method="nearest").values for n in needed}
     rounds = np.asarray(da["round"].values)
     ax = axes_or_new(ax, (6.4, 4.2))
@@ -225,3 +228,55 @@ def _require(dataset: xr.Dataset, names: tuple[str, ...]) -> None:
 def _title(dataset: xr.Dataset, what: str) -> str:
     title = str(dataset.attrs.get("title", ""))
     return f"{title}\n{what}" if title else what
+
+
+def is_dynamics(dataset: xr.Dataset) -> bool:
+    """Whether ``dataset`` holds a dynamics sweep's results (survival curves)."""
+    return "survival" in dataset.data_vars and "round" in dataset.dims
+
+
+def save_dynamics(
+    ds_or_path: xr.Dataset | str | Path,
+    path: str | Path,
+    picture: str = "survival",
+    *,
+    by: str | None = None,
+    side: str | None = None,
+    select: Mapping[str, float] | None = None,
+    dpi: int = 120,
+    overwrite: bool = False,
+) -> Path:
+    """Draw :func:`plot_survival` (``picture="survival"``) or :func:`plot_trust_fan`
+    (``"posterior_trust"``, for ``side``: default the first) and write it to ``path``, under the
+    output-file rule of :func:`~negotiation_sim.plotting.save_landscape` (atomic, marked, never
+    the results file). A bad argument names the results file when one is read.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from ._output import picture_target, write_picture
+    from .landscape import load_results
+
+    source = ds_or_path if isinstance(ds_or_path, str | Path) else None
+    out, kind = picture_target(path, overwrite=overwrite, inputs=[source] if source else [])
+    ds = load_results(ds_or_path) if isinstance(ds_or_path, str | Path) else ds_or_path
+    figure = Figure(figsize=(7.0, 4.6), layout="constrained")
+    FigureCanvasAgg(figure)
+    ax = figure.add_subplot()
+    try:
+        if picture == "survival":
+            plot_survival(ds, by=by, select=select, ax=ax)
+        elif picture == "posterior_trust":
+            chosen = side if side is not None else str(ds["side"].values[0])
+            plot_trust_fan(ds, chosen, select=select, ax=ax)
+        else:
+            raise InputError.at(
+                "", "picture", f"expected 'survival' or 'posterior_trust', got {picture!r}"
+            )
+        return write_picture(figure, out, kind, dpi=dpi)
+    except InputError as error:
+        if source is None or error.source:
+            raise
+        raise InputError(str(source), error.problems) from None
+    finally:
+        figure.clear()

@@ -327,7 +327,7 @@ def save_landscape(
 
     source = ds_or_path if isinstance(ds_or_path, str | Path) else None
     out, format = picture_target(path, overwrite=overwrite, inputs=[source] if source else [])
-    ds = _load(ds_or_path) if isinstance(ds_or_path, str | Path) else ds_or_path
+    ds = load_results(ds_or_path) if isinstance(ds_or_path, str | Path) else ds_or_path
     try:
         panels = landscape_panels(ds, metric, **options)
     except InputError as error:  # a problem of the file read: name it
@@ -356,7 +356,7 @@ _CORRUPT = (
 )
 
 
-def _load(path: str | Path) -> xr.Dataset:
+def load_results(path: str | Path) -> xr.Dataset:
     """A sweep result from its netCDF file; an unreadable file is an :class:`InputError`."""
     import xarray as xr
 

@@ -333,11 +333,11 @@ def save_probability_map(
     from matplotlib.figure import Figure
 
     from ._output import picture_target, write_picture
-    from .landscape import _load
+    from .landscape import load_results
 
     source = ds_or_path if isinstance(ds_or_path, str | Path) else None
     out, kind = picture_target(path, overwrite=overwrite, inputs=[source] if source else [])
-    ds = _load(ds_or_path) if isinstance(ds_or_path, str | Path) else ds_or_path
+    ds = load_results(ds_or_path) if isinstance(ds_or_path, str | Path) else ds_or_path
     formats: list[str | None] = [None]
     if format is not None:
         formats = [format]

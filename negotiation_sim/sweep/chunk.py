@@ -18,6 +18,8 @@ from numpy.typing import NDArray
 from ..game import DEFAULT_TOL, FloatArray, Game
 from ..scenario import Scenario
 from .dataset import PER_FORMAT, chunk_layout, variables
+from .dynamics_data import dynamics_arrays, dynamics_layout
+from .dynamics_spec import DynamicsSpec
 from .measure import measure
 from .measure_signalling import measure_signalling
 from .measure_typed import measure_typed
@@ -46,11 +48,17 @@ class ChunkTask:
     tol: float
     design: Design
     seed: int
+    #: A dynamics experiment's ``[dynamics]`` (its chunks simulate ceasefires), and the
+    #: experiment file it is located in.
+    dynamics: DynamicsSpec | None = None
+    source: str = ""
 
     @property
     def layout(self) -> dict[str, tuple[tuple[int, ...], np.dtype[Any]]]:
         """The chunk's arrays: name -> (shape, dtype)."""
         n_actors, points = len(self.scenario.actors), self.stop - self.start
+        if self.dynamics is not None:
+            return dynamics_layout(self.dynamics, n_actors, points)
         outcomes = len(self.scenario.outcomes)
         return chunk_layout(self.metrics, len(self.formats), n_actors, points, outcomes)
 
@@ -71,6 +79,15 @@ def compute_chunk(task: ChunkTask) -> dict[str, NDArray[Any]]:
     """
     scenario = task.scenario
     values = scenario.values({**dict(task.fixed), **_points(task)})
+    if task.dynamics is not None:
+        return dynamics_arrays(
+            task.dynamics,
+            scenario,
+            values,
+            source=task.source,
+            seed=task.seed,
+            first_point=task.start,
+        )
     zero_sum = "zero_sum_share" in task.metrics
     # The zero-sum share needs every actor's payoff at every profile: build that table once
     # and let every format read its game off it.
@@ -200,6 +217,8 @@ def tasks(experiment: Experiment, *, tol: float = DEFAULT_TOL) -> list[ChunkTask
             tol=tol,
             design=experiment.design,
             seed=experiment.seed,
+            dynamics=experiment.dynamics,
+            source=experiment.source,
         )
         for k, start in enumerate(range(0, n, size))
     ]

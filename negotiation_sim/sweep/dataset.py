@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 from .._checking import join, shorten
 from ..errors import GameError, Problem, ScenarioError
 from ..game import FloatArray
+from .dynamics_data import dynamics_coordinates, dynamics_layout, dynamics_variables
 from .frontiers import FrontierSpec, threshold
 from .labels import descriptions
 from .spec import ACTOR_METRICS, OUTCOME_METRICS, SCALAR_METRICS, Experiment
@@ -182,9 +183,7 @@ def check_writable(experiment: Experiment) -> None:
     """
     for frontier in experiment.frontiers:
         frontier_values(experiment, frontier)
-    n_formats, n_actors = len(experiment.formats), len(experiment.scenario.actors)
-    n_outcomes = len(experiment.scenario.outcomes)
-    layout = chunk_layout(experiment.metrics, n_formats, n_actors, experiment.n_points, n_outcomes)
+    layout = _layout(experiment, experiment.n_points)
     for name, (shape, dtype) in layout.items():
         size = math.prod(shape) * dtype.itemsize
         if size > NETCDF3_VARIABLE_BYTES:
@@ -205,16 +204,24 @@ def check_writable(experiment: Experiment) -> None:
     if one.design.sampled:  # the smallest design of the same kind and columns
         one = replace(one, design=replace(one.design, samples=1))
     data = {
-        name: np.zeros(shape, dtype)
-        for name, (shape, dtype) in chunk_layout(
-            experiment.metrics, n_formats, n_actors, one.n_points, n_outcomes
-        ).items()
+        name: np.zeros(shape, dtype) for name, (shape, dtype) in _layout(one, one.n_points).items()
     }
     sample = to_dataset(one, data, {"wall_seconds": 0.0, "chunks": 1, "executor": "in-process"})
     try:
         sample.to_netcdf(engine="scipy")
     except _UNWRITABLE as exc:
         raise _unwritable(experiment, sample, exc) from None
+
+
+def _layout(
+    experiment: Experiment, points: int
+) -> dict[str, tuple[tuple[int, ...], np.dtype[Any]]]:
+    """The arrays of ``points`` points of the experiment's results: name -> (shape, dtype)."""
+    n_actors = len(experiment.scenario.actors)
+    if experiment.dynamics is not None:
+        return dynamics_layout(experiment.dynamics, n_actors, points)
+    n_formats, n_outcomes = len(experiment.formats), len(experiment.scenario.outcomes)
+    return chunk_layout(experiment.metrics, n_formats, n_actors, points, n_outcomes)
 
 
 _UNWRITABLE = (ValueError, TypeError, OverflowError, UnicodeError)
@@ -318,9 +325,11 @@ def to_dataset(
     grid = (*experiment.shape, *((design.rows,) if design.sampled else ()))
     axis_dims = (*(axis.name for axis in experiment.axes), *(("sample",) if design.sampled else ()))
     dims = ("format", *axis_dims)
-    long_names = descriptions(experiment)
+    long_names = {} if experiment.dynamics is not None else descriptions(experiment)
     variables: dict[str, Any] = {}
-    for name in (name for name in DTYPES if name in data):
+    if experiment.dynamics is not None:
+        variables.update(dynamics_variables(experiment, data, grid, axis_dims))
+    for name in (name for name in DTYPES if name in data and experiment.dynamics is None):
         array = data[name]
         if array.ndim == 1:  # a property of the whole game: no format axis
             variables[name] = xr.Variable(
@@ -357,7 +366,7 @@ def to_dataset(
     dataset = xr.Dataset(
         variables, coords=_coordinates(experiment), attrs=_attributes(experiment, timings)
     )
-    if not design.sampled:
+    if not design.sampled or experiment.dynamics is not None:
         return dataset
     return summarise(dataset, reduced_rows=design.reduced_rows)
 
@@ -413,6 +422,8 @@ def _coordinates(experiment: Experiment) -> dict[str, Any]:
 
     scenario = experiment.scenario
     coords: dict[str, Any] = {"format": list(experiment.formats), "actor": list(scenario.actor_ids)}
+    if experiment.dynamics is not None:  # ceasefires simulated: no formats
+        coords = {"actor": list(scenario.actor_ids), **dynamics_coordinates(experiment)}
     if "outcome_probability" in experiment.metrics:
         coords["outcome_id"] = list(scenario.outcome_ids)
     for axis in experiment.axes:

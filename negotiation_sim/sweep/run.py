@@ -292,12 +292,18 @@ def _stopped(out: Path, path: Path, exc: OSError, finished: int) -> InputError:
     )
 
 
+def _per_format(name: str, task: ChunkTask) -> bool:
+    """Whether a chunk's array has the formats first (a game sweep's metrics; a dynamics sweep
+    has no formats)."""
+    return name in PER_FORMAT and task.dynamics is None
+
+
 def _allocate(chunks: list[ChunkTask]) -> dict[str, NDArray[Any]]:
     """The whole sweep's arrays, the points axis as long as the grid."""
     last = chunks[-1]
     data = {}
     for name, (shape, dtype) in last.layout.items():
-        at = 1 if name in PER_FORMAT else 0
+        at = 1 if _per_format(name, last) else 0
         whole = (*shape[:at], last.stop, *shape[at + 1 :])
         data[name] = np.empty(whole, dtype=dtype)
     return data
@@ -305,7 +311,7 @@ def _allocate(chunks: list[ChunkTask]) -> dict[str, NDArray[Any]]:
 
 def _place(data: dict[str, NDArray[Any]], arrays: dict[str, NDArray[Any]], task: ChunkTask) -> None:
     for name, array in arrays.items():
-        if name in PER_FORMAT:
+        if _per_format(name, task):
             data[name][:, task.start : task.stop] = array
         else:
             data[name][task.start : task.stop] = array

@@ -285,6 +285,7 @@ def parse_experiment(
     sampled = isinstance(data.get("design"), dict) and data["design"].get("kind", "grid") != "grid"
     axes = check_axes(problems, table, scenario, fixed, required=not sampled)
     names = None if axes is None else tuple(axis.name for axis in axes)
+    _check_dimension_names(problems, names or (), dynamics is not None)
     shown = None if "dynamics" in data else formats  # a frontier's formats: refused above
     frontiers = check_frontiers(problems, data.get("frontiers", []), scenario, names, shown)
     held = (*table, *fixed)
@@ -360,6 +361,24 @@ def with_parameters(problems: Problems, table: Any, scenario: Scenario) -> Scena
     merged = FrozenMapping({**scenario.parameters, **added})
     typed = tuple(replace(one, parameters=merged) for one in scenario.typed)
     return replace(scenario, parameters=merged, typed=typed)
+
+
+#: The results' own dimensions: a swept parameter cannot take one of these names.
+RESULT_DIMENSIONS = ("format", "actor", "outcome_id", "sample", "quantile")
+#: A dynamics experiment's too (:mod:`.dynamics_data`).
+DYNAMICS_DIMENSIONS = ("round", "cause", "side", "type_0", "type_1")
+
+
+def _check_dimension_names(problems: Problems, names: tuple[str, ...], dynamics: bool) -> None:
+    """A swept parameter's name must not be one of the results' dimensions."""
+    taken = RESULT_DIMENSIONS + (DYNAMICS_DIMENSIONS if dynamics else ())
+    for name in names:
+        if name in taken:
+            problems.add(
+                join("axes", name),
+                f"{name!r} names a dimension of the results ({', '.join(taken)}): "
+                "sweep a parameter of another name",
+            )
 
 
 def _check_points(problems: Problems, axes: tuple[Axis, ...], design: Design) -> None:

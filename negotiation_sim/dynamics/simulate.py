@@ -15,6 +15,14 @@ signals, so their payoff is taken in expectation given a clean round (and an eve
 given its outcome): Rao-Blackwellisation. The estimator of every mean stays unbiased, and its
 standard error comes from the per-trajectory values of that estimator.
 
+Conventions. A round of the deal pays by what the sides did: both kept it, ``kept``; one
+violated, ``caught[i]`` if the alarm about it sounded, else ``violated[i]``; both violated,
+``war`` (each side's alarm and escalation drawn as usual). The round in which the deal breaks
+is played under the deal; war is paid from the next round on. Monitoring costs are paid in
+every round the deal is in force (not scaled by the stakes). A breakdown's cause is the kind of
+the alarm that ended the deal (a detected violation first when both sides' alarms did), else
+the escalation.
+
 Reproducible per point: point ``b`` draws from ``np.random.SeedSequence(seed,
 spawn_key=(first_point + b,))``, so any chunking of the points gives bit-identical results.
 Stratified: ``trajectories`` are split over the 4 type profiles, ``trajectories // 4`` each and

@@ -41,6 +41,15 @@ demo: $(RUNTIME)
 	@echo "== What decides whether a deal exists: Sobol' indices, one at a time, PRIM (N = 1024) =="
 	$(BIN)/negotiation-sim sensitivity experiments/alaska_uncertainty.toml --samples 1024 --bootstrap 500 --plots results/alaska_uncertainty_sensitivity --map results/alaska_uncertainty
 	@echo "Pictures: results/alaska_uncertainty/p_deal.png and results/alaska_uncertainty_sensitivity/{sobol,tornado,prim,p_deal_prim}.png"
+	@echo
+	@echo "== Trust earned by a costly signal: Russia accepts intrusive verification or not (Kydd 2005, ch. 7) =="
+	$(BIN)/negotiation-sim solve scenarios/verification_signal.toml
+	@echo
+	@echo "== A ceasefire over 24 rounds: how long it holds as trust and verification vary, at once or in 4 phases =="
+	$(BIN)/negotiation-sim sweep experiments/ceasefire_dynamics.toml -o results/ceasefire_dynamics --overwrite
+	$(BIN)/negotiation-sim plot results/ceasefire_dynamics -o results/ceasefire_dynamics/duration.png
+	$(BIN)/negotiation-sim plot results/ceasefire_dynamics --metric survival --by phases --select trust=0.5 --select verification=0.03 -o results/ceasefire_dynamics/survival.png
+	$(BIN)/negotiation-sim plot results/ceasefire_dynamics --metric posterior_trust --side russia --select trust=0.5 --select verification=0.03 --select phases=1 -o results/ceasefire_dynamics/trust.png
 
 lint: $(DEV)
 	$(BIN)/ruff check negotiation_sim tests benchmarks experiments

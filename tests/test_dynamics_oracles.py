@@ -171,3 +171,26 @@ def test_oracles_refuse_what_they_do_not_model() -> None:
         reference_simulation(forgiving, 1, 10, seed=0)
     with pytest.raises(GameError, match="trajectories"):
         simulate(forgiving, 10**8, seed=0)
+
+
+@settings(max_examples=12, deadline=None, derandomize=True)
+@given(grim_models(), st.integers(1, 3), st.integers(0, 3))
+def test_forgiving_rules_agree_with_the_plain_loop(
+    model: Dynamics, alarms: int, extra: int
+) -> None:
+    """Random small models under ``alarms`` alarms within ``alarms + extra`` rounds."""
+    if any(b.rule == "incentive" for b in model.behaviour):
+        model = replace(model, behaviour=(model.behaviour[1], model.behaviour[1]))
+    if model.behaviour[0].rule == "incentive":
+        return
+    model = replace(model, response=Response("forgiving", alarms, alarms + extra))
+    result = simulate(model, 8_000, seed=17)
+    trials = 4_000
+    ref = reference_simulation(model, 0, trials, seed=19)
+    held, causes = result.survival[:, 0], result.causes[:, 0]
+    se = np.hypot(result.survival_se[:, 0], np.sqrt(held * (1 - held) / trials))
+    assert_close(held, ref.survival, se, "survival")
+    se = np.hypot(result.causes_se[:, 0], np.sqrt(causes * (1 - causes) / trials))
+    assert_close(causes, ref.causes, se, "causes")
+    se = np.hypot(result.payoff_se[:, 0], ref.payoff_se)
+    assert_close(result.payoff[:, 0], ref.payoff, se, "payoff")

@@ -66,6 +66,7 @@ bench: $(DEV)
 	$(BIN)/python benchmarks/sweep.py
 	$(BIN)/python benchmarks/uncertainty.py $(if $(QUICK),--quick)
 	$(BIN)/python benchmarks/bayesian.py $(if $(QUICK),--quick)
+	$(BIN)/python benchmarks/dynamics.py $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -9,8 +9,7 @@ three pictures::
 import sys
 from pathlib import Path
 
-from negotiation_sim.plotting import save_landscape
-from negotiation_sim.plotting.dynamics import save_dynamics
+from negotiation_sim.plotting import save_dynamics, save_landscape
 from negotiation_sim.sweep import load_experiment, run_experiment
 
 HERE = Path(__file__).resolve().parent

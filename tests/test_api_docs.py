@@ -24,6 +24,7 @@ MODULES = (
     ("negotiation_sim.scenario", "Scenario files"),
     ("negotiation_sim.bayesian", "Bayesian games: types, priors, Bayes-Nash equilibria"),
     ("negotiation_sim.signalling", "Signalling games: perfect Bayesian equilibria"),
+    ("negotiation_sim.dynamics", "Dynamics: ceasefires over time, Bayesian trust, timetables"),
     ("negotiation_sim.sweep", "Sweeps: experiment files, runs and landscapes"),
     ("negotiation_sim.sensitivity", "Uncertainty: intervals, Sobol' indices, scenario discovery"),
     ("negotiation_sim.plotting", "Pictures"),

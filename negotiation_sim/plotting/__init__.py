@@ -4,6 +4,7 @@ matplotlib is imported only when something is drawn.
 """
 
 from .bargaining import BargainingPicture, bargaining_picture, plot_bargaining, save_bargaining
+from .dynamics import plot_survival, plot_trust_fan, save_dynamics
 from .landscape import LandscapePanel, landscape_panels, plot_landscape, save_landscape
 from .sensitivity import plot_prim_tradeoff, plot_sobol, plot_tornado
 from .uncertainty import plot_probability_map, save_probability_map
@@ -18,8 +19,11 @@ __all__ = [
     "plot_prim_tradeoff",
     "plot_probability_map",
     "plot_sobol",
+    "plot_survival",
     "plot_tornado",
+    "plot_trust_fan",
     "save_bargaining",
+    "save_dynamics",
     "save_landscape",
     "save_probability_map",
 ]

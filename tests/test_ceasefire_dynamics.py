@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from negotiation_sim.cli import main
-from negotiation_sim.errors import ScenarioError
+from negotiation_sim.errors import InputError, ScenarioError
 from negotiation_sim.sweep import load_experiment, parse_experiment, run_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,6 +100,48 @@ def test_results_do_not_depend_on_chunking_resume_or_executor(tmp_path):
     resumed = run_experiment(replace(spec, chunk_size=5), tmp_path / "many", resume=True)
     for name in one.data_vars:
         np.testing.assert_array_equal(one[name].values, resumed[name].values, err_msg=name)
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=True,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        on_dask = run_experiment(
+            replace(spec, chunk_size=7), tmp_path / "dask", executor=client.get_executor()
+        )
+    for name in one.data_vars:
+        np.testing.assert_array_equal(one[name].values, on_dask[name].values, err_msg=name)
+
+
+def test_a_sampled_dynamics_sweep_keeps_its_draws_and_pictures_average_them(tmp_path):
+    from negotiation_sim.plotting import plot_landscape, plot_survival
+    from negotiation_sim.sensitivity import sobol
+
+    text = EXPERIMENT.read_text(encoding="utf-8")
+    text = text[: text.index("[[frontiers]]")]  # its x axis, trust, is drawn now
+    text = text.replace("[axes.trust]\nrange = [0.0, 1.0]\npoints = 21\n", "")
+    text = text.replace("points = 31", "points = 2").replace(
+        "trajectories = 4000", "trajectories = 16"
+    )
+    text = text.replace("[dynamics]\n", '[design]\nkind = "sobol"\nsamples = 8\n\n[dynamics]\n')
+    spec = parse_experiment(text, source="sampled.toml", base=ROOT / "experiments")
+    ds = run_experiment(spec, tmp_path / "run")
+    assert ds["expected_duration"].dims == ("verification", "phases", "sample")
+    assert ds["input_trust"].size == 8 and "p_deal" not in ds
+    ax = plot_landscape(ds, "expected_duration")
+    assert "mean over 8 draws" in ax.figure.texts[0].get_text() + "".join(
+        a.get_title() for a in ax.figure.axes
+    )
+    curve = plot_survival(ds, by="phases", select={"verification": 0.0})
+    mean = ds["survival"].sel(verification=0.0, phases=1).mean("sample").values
+    np.testing.assert_allclose(curve.get_lines()[0].get_ydata(), mean, rtol=0, atol=1e-15)
+    with pytest.raises(InputError, match="dynamics experiment"):
+        sobol(spec, samples=8)
 
 
 def test_the_dataset_is_labelled(shipped):

@@ -60,6 +60,9 @@ def metric_data(ds: xr.Dataset, metric: str, actor: str | None) -> tuple[xr.Data
     da = ds[metric]
     check_data(da, metric)
     label = metric_label(metric, da.attrs)
+    if "sample" in da.dims and "round" in ds.dims:  # a dynamics sweep's draws: their mean
+        label = f"{label}, mean over {da.sizes['sample']:,} draws"
+        da = da.mean("sample", keep_attrs=True)
     if "actor" not in da.dims:
         return da, label
     actors = [str(a) for a in da["actor"].values]

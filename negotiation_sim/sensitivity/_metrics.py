@@ -64,6 +64,14 @@ def check_target(
 ) -> Target:
     """The metric, actor and format, checked against the experiment."""
     source = experiment.source
+    if experiment.dynamics is not None:
+        raise InputError.at(
+            source,
+            "dynamics",
+            "a sensitivity analysis ranks what decides an equilibrium metric, and this is a "
+            "dynamics experiment (it simulates ceasefires): draw its parameters with a "
+            "[design] instead, and read the results over the samples",
+        )
     if metric not in SENSITIVITY_METRICS:
         raise InputError.at(
             source,

@@ -15,7 +15,7 @@ from negotiation_sim.sweep import load_experiment, run_experiment
 HERE = Path(__file__).resolve().parent
 
 
-def main(out: Path = Path("results/ceasefire_dynamics"), resume: bool = False) -> list[Path]:
+def main(out: Path = Path("results/ceasefire_dynamics"), resume: bool = False) -> Path:
     spec = load_experiment(HERE / "ceasefire_dynamics.toml")
     results = run_experiment(spec, out, resume=resume)  # an xarray Dataset, also out/results.nc
     point = {"trust": 0.5, "verification": 0.03}  # below the deterrence line: rearmers violate
@@ -36,7 +36,7 @@ def main(out: Path = Path("results/ceasefire_dynamics"), resume: bool = False) -
         f"{float(holding.max()):.1%} over the grid"
     )
     print(f"wrote {out / 'results.nc'} and {', '.join(str(p) for p in pictures)}")
-    return pictures
+    return pictures[0]  # the landscape; the survival curves and the trust fan beside it
 
 
 if __name__ == "__main__":

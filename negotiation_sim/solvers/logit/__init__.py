@@ -25,7 +25,9 @@ docstrings give the details.
 
 Public API: :func:`solve_logit` (the limit equilibrium, through
 :func:`negotiation_sim.solve`), :func:`logit_qre` (the QRE at a given ``lam``),
-:func:`logit_path` and :class:`LogitPath` (the branch's points, for plots).
+:func:`logit_path` and :class:`LogitPath` (the branch's points, for plots);
+:func:`logit_qre_batch` (the QRE of a whole batch of games at once, :mod:`.batch`)
+with :func:`profile_probabilities` and :func:`outcome_probabilities`.
 """
 
 from __future__ import annotations
@@ -43,14 +45,26 @@ from ..result import MAX_EQUILIBRIA, SolverResult
 from ._drive import LAMBDA_CAP, qre_at, trace
 from ._layout import prepare
 from ._path import correct_at
+from .batch import (
+    REASONS,
+    QreBatch,
+    logit_qre_batch,
+    outcome_probabilities,
+    profile_probabilities,
+)
 
 __all__ = [
     "DEFAULT_FIRST_STEP",
     "DEFAULT_MAX_ACCEL",
     "DEFAULT_MAX_STEPS",
+    "REASONS",
     "LogitPath",
+    "QreBatch",
     "logit_path",
     "logit_qre",
+    "logit_qre_batch",
+    "outcome_probabilities",
+    "profile_probabilities",
     "solve_logit",
 ]
 

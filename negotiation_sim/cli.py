@@ -32,6 +32,7 @@ examples:
   negotiation-sim sweep experiments/relative_gains.toml --dask local:2
   negotiation-sim plot results/tv -o landscape.png
   negotiation-sim plot results/tv --metric surplus --actor ukraine -o surplus.png
+  negotiation-sim plot results/tv --html landscape.html
   negotiation-sim sweep experiments/alaska_uncertainty.toml -o results/au
   negotiation-sim plot results/au -o p_deal.png
   negotiation-sim sensitivity experiments/alaska_uncertainty.toml --plots results/au_sensitivity
@@ -388,6 +389,7 @@ def _plot(args: argparse.Namespace) -> int:
     from .sweep import check_output
 
     path = check_output(args.results)
+    _check_plot_outputs(args, path)
     if _is_sampled(path) and not _is_dynamics(path):
         return _plot_sampled(args, path)
     select = _parse_settings(args.select or [], str(path))
@@ -412,20 +414,37 @@ def _plot(args: argparse.Namespace) -> int:
             given[0],
             f"{given[0]} is for a dynamics sweep's --metric survival or posterior_trust",
         )
-    written = save_landscape(
-        path,
-        args.output,
-        args.metric or ("expected_duration" if _is_dynamics(path) else "outcome"),
-        overwrite=args.overwrite,
-        x=args.x,
-        y=args.y,
-        facet=args.facet,
-        actor=args.actor,
-        format=args.format,
-        select=select or None,
-    )
-    print(f"wrote {written}")
+    options: Any = {"x": args.x, "y": args.y, "facet": args.facet, "actor": args.actor}
+    options.update(format=args.format, select=select or None, overwrite=args.overwrite)
+    metric = args.metric or ("expected_duration" if _is_dynamics(path) else None)
+    if args.output:
+        written = save_landscape(path, args.output, metric or "outcome", **options)
+        print(f"wrote {written}")
+    if args.html:
+        from .plotting.interactive import save_interactive
+
+        print(f"wrote {save_interactive(path, args.html, metric, **options)}")
     return 0
+
+
+def _check_plot_outputs(args: argparse.Namespace, path: Path) -> None:
+    """``plot`` writes a picture (``-o``), an interactive page (``--html``) or both; the page
+    shows a landscape, not a sampled sweep's map or a dynamics sweep's curves."""
+    if not args.output and not args.html:
+        raise InputError.at(
+            str(path),
+            "-o",
+            "name a picture to write (-o FILE), an interactive page (--html FILE) or both",
+        )
+    if args.html and args.output and Path(args.html).absolute() == Path(args.output).absolute():
+        raise InputError.at(str(path), "--html", "the page and the picture need different files")
+    curves = _is_dynamics(path) and args.metric in ("survival", "posterior_trust")
+    if args.html and (curves or (_is_sampled(path) and not _is_dynamics(path))):
+        raise InputError.at(
+            str(path),
+            "--html",
+            "an interactive page shows a grid sweep's landscape; draw this one as a picture (-o)",
+        )
 
 
 def _is_sampled(path: Path) -> bool:
@@ -810,8 +829,12 @@ def _add_plot(commands: Any) -> None:
         _plot,
     )
     plot.add_argument("results", help="a sweep's output directory or its results.nc")
+    plot.add_argument("-o", "--output", help="image file to write (.png, .svg, .pdf)")
     plot.add_argument(
-        "-o", "--output", required=True, help="image file to write (.png, .svg, .pdf)"
+        "--html",
+        metavar="OUT",
+        help="write an interactive page (one HTML file, opens offline; hover a cell to see its "
+        "equilibria and payoffs); needs pip install 'negotiation_sim[interactive]'",
     )
     plot.add_argument(
         "--metric",

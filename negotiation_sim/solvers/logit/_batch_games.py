@@ -23,6 +23,8 @@ last, times the outer product of the others' strategies.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from ...game import FloatArray
@@ -30,8 +32,10 @@ from ...game import FloatArray
 
 def outer(vectors: list[FloatArray], count: int) -> FloatArray:
     """Per point, the outer product of ``vectors`` (each ``(C, k)``), flattened: ``(C, prod k)``."""
-    product = np.ones((count, 1))
-    for vector in vectors:
+    if not vectors:
+        return np.ones((count, 1))
+    product = vectors[0]
+    for vector in vectors[1:]:
         product = (product[:, :, None] * vector[:, None, :]).reshape(count, -1)
     return product
 
@@ -64,13 +68,15 @@ class BatchGames:
         self.size = sum(k - 1 for k in self.shape)  # N, the number of logit coordinates
         self.offsets = [sum(k - 1 for k in self.shape[:i]) for i in range(n)]
         count = self.count
-        # Actor i's payoff differences against its option 0, points first, i's axis next.
+        # Actor i's payoff differences against its option 0: points last for the option
+        # payoffs (outer products of the strategies are much faster with the points last),
+        # points first, i's and m's axes next, for the Jacobian's blocks (batched matmul).
         self.own: list[FloatArray] = []
         self.pair: dict[tuple[int, int], FloatArray] = {}
         for i in range(n):
-            first = np.moveaxis(payoffs[i], [-1, i], [0, 1])
-            diff = first[:, 1:] - first[:, :1]
-            self.own.append(np.ascontiguousarray(diff.reshape(count, self.shape[i] - 1, -1)))
+            first = np.moveaxis(payoffs[i], i, 0)
+            diff = first[1:] - first[:1]
+            self.own.append(np.ascontiguousarray(diff.reshape(self.shape[i] - 1, -1, count)))
             for m in range(n):
                 if m != i:
                     ordered = np.moveaxis(payoffs[i], [-1, i, m], [0, 1, 2])
@@ -83,47 +89,51 @@ class BatchGames:
         taken = object.__new__(BatchGames)
         taken.__dict__.update(self.__dict__)
         taken.count = int(rows.size)
-        taken.own = [array[rows] for array in self.own]
+        taken.own = [array[..., rows] for array in self.own]
         taken.pair = {key: array[rows] for key, array in self.pair.items()}
         return taken
 
     def gains(self, sigma: list[FloatArray]) -> FloatArray:
         """``dU`` at ``sigma``: ``U_ij - U_i0`` for ``j >= 1``, shape ``(C, N)``."""
-        out = np.empty((self.count, self.size))
+        out = np.empty((self.size, self.count))
+        last = [np.ascontiguousarray(s.T) for s in sigma]
         for i in range(self.n):
-            weights = outer([sigma[m] for m in range(self.n) if m != i], self.count)
+            weights = np.ones((1, self.count))
+            for m in range(self.n):
+                if m != i:
+                    weights = (weights[:, None, :] * last[m][None, :, :]).reshape(-1, self.count)
             start = self.offsets[i]
-            out[:, start : start + self.shape[i] - 1] = np.matmul(self.own[i], weights[:, :, None])[
-                :, :, 0
-            ]
-        return out
+            out[start : start + self.shape[i] - 1] = np.einsum("jrZ,rZ->jZ", self.own[i], weights)
+        return cast(FloatArray, out.T)
 
     def jacobian(self, sigma: list[FloatArray], lam: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """``(dU, J)`` at ``sigma`` and ``lam``: the gains and ``I - lam * A``, ``(C, N, N)``."""
+        """``(dU, J)`` at ``sigma`` and ``lam``: the gains and ``I - lam * A``, ``(C, N, N)``.
+
+        With ``dD_il = D_il[1:] - D_il[0]``, ``dU_i = dD_il @ sigma_l`` for any ``l``, so
+        ``A_il[j, m] = sigma_lm (dD_il[j, m] - dU_ij)`` for ``m >= 1``.
+        """
         count, n = self.count, self.n
         matrix = np.zeros((count, self.size, self.size))
-        gains = self.gains(sigma) if n == 1 else np.empty((count, self.size))
-        spread = []
-        for m in range(n):
-            s = sigma[m]
-            spread.append(
-                (np.eye(self.shape[m])[None] * s[:, :, None] - s[:, :, None] * s[:, None])[:, :, 1:]
-            )
+        if n == 1:
+            return self.gains(sigma), matrix + np.eye(self.size)
+        gains = np.empty((count, self.size))
         rest: dict[tuple[int, int], FloatArray] = {}
         for i in range(n):
             rows = slice(self.offsets[i], self.offsets[i] + self.shape[i] - 1)
+            own: FloatArray | None = None
             for m in range(n):
                 if m == i:
                     continue
                 key = (min(i, m), max(i, m))
                 if key not in rest:
-                    others = [sigma[o] for o in range(n) if o not in key]
-                    rest[key] = outer(others, count)[:, :, None]
-                block = np.matmul(self.pair[i, m], rest[key]).reshape(count, -1, self.shape[m])
+                    rest[key] = outer([sigma[o] for o in range(n) if o not in key], count)
+                block = np.matmul(self.pair[i, m], rest[key][:, :, None])
+                block = block.reshape(count, -1, self.shape[m])
+                if own is None:
+                    own = np.matmul(block, sigma[m][:, :, None])
+                    gains[:, rows] = own[:, :, 0]
                 cols = slice(self.offsets[m], self.offsets[m] + self.shape[m] - 1)
-                matrix[:, rows, cols] = np.matmul(block, spread[m])
-                if m == (i + 1) % n:
-                    gains[:, rows] = np.matmul(block, sigma[m][:, :, None])[:, :, 0]
+                matrix[:, rows, cols] = (block[:, :, 1:] - own) * sigma[m][:, None, 1:]
         matrix *= -lam[:, None, None]
         diagonal = np.arange(self.size)
         matrix[:, diagonal, diagonal] += 1.0

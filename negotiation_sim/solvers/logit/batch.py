@@ -26,7 +26,6 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..._checking import shorten
-from ..._scale import exponents
 from ...errors import GameError, NegotiationSimError
 from ...game import DEFAULT_TOL, FloatArray, Game, MixedProfile, float_array, require_finite
 from .._checks import check_count, check_tol
@@ -37,6 +36,7 @@ from ._layout import prepare
 
 __all__ = [
     "BATCH_CHUNK",
+    "BATCH_FIRST_STEP",
     "BATCH_MAX_STEPS",
     "REASONS",
     "QreBatch",
@@ -47,6 +47,8 @@ __all__ = [
 
 #: Points followed together (bounds the memory: about 20 kB per point for 4 actors of 3-4 options).
 BATCH_CHUNK = 4096
+#: First step in ``lam``, over each game's largest payoff range.
+BATCH_FIRST_STEP = 1.0
 #: Steps a point may take on the batched path before the per-game tracer redoes it.
 BATCH_MAX_STEPS = 500
 #: ``QreBatch.reason`` codes: why a point was redone by the per-game tracer ("" if it was not).
@@ -110,7 +112,7 @@ def logit_qre_batch(
     lam: ArrayLike,
     *,
     tol: float = DEFAULT_TOL,
-    first_step: float = 0.1,
+    first_step: float = BATCH_FIRST_STEP,
     max_accel: float = 2.0,
     max_steps: int = BATCH_MAX_STEPS,
     chunk_size: int = BATCH_CHUNK,
@@ -126,7 +128,7 @@ def logit_qre_batch(
     tol : float
         Largest residual ``|sigma_i - softmax(lam * U_i(sigma_-i))|`` accepted.
     first_step : float
-        First step in ``lam``, in units of the inverse payoff range of each game.
+        First step in ``lam`` times each game's largest payoff range of an actor.
     max_accel : float
         Largest factor, ``> 1``, by which a step may be longer than the last.
     max_steps : int
@@ -244,14 +246,15 @@ def _normalised(reduced: FloatArray, lams: FloatArray) -> tuple[FloatArray, Floa
     if reduced.shape[0] == 0:
         return reduced, np.zeros_like(lams)
     profiles = tuple(range(1, reduced.ndim - 1))
-    e = exponents(reduced, axis=(0, *profiles))
-    scaled = np.ldexp(reduced, -e)  # exact: the power-of-two scale of each point
-    lows = scaled.min(axis=profiles, keepdims=True)
-    span = (scaled.max(axis=profiles, keepdims=True) - lows).max(axis=0)
+    highs, lows = reduced.max(axis=profiles), reduced.min(axis=profiles)  # (n, B)
+    _, e = np.frexp(np.maximum(np.abs(highs), np.abs(lows)).max(axis=0))
+    factor = np.exp2(-(e - 1.0))  # a power of two: multiplying by it is exact
+    lows = lows * factor
+    span = (highs * factor - lows).max(axis=0)
     span = np.where(span > 0, span, 1.0)
-    normal = (scaled - lows) / span
+    normal = (reduced * factor - lows.reshape(lows.shape[0], *[1] * len(profiles), -1)) / span
     with np.errstate(over="ignore"):
-        target = np.ldexp(lams * span.reshape(-1), e)
+        target = lams * span / factor
     return normal, target
 
 

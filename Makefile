@@ -67,6 +67,7 @@ bench: $(DEV)
 	$(BIN)/python benchmarks/uncertainty.py $(if $(QUICK),--quick)
 	$(BIN)/python benchmarks/bayesian.py $(if $(QUICK),--quick)
 	$(BIN)/python benchmarks/dynamics.py $(if $(QUICK),--quick)
+	$(BIN)/python benchmarks/qre.py $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -100,6 +100,14 @@ def test_one_lambda_per_point_and_actors_without_a_choice() -> None:
     assert batch.lam.tolist() == lams
 
 
+def test_one_actor_is_a_softmax_of_its_payoffs() -> None:
+    # With no one else, sigma = softmax(lam * u) (a closed form).
+    u = np.array([[1.0, 0.0, 2.0]])
+    batch = logit_qre_batch(np.repeat(u[..., None], 3, axis=-1), [0.0, 1.0, 7.5])
+    for point, lam in enumerate([0.0, 1.0, 7.5]):
+        assert np.abs(batch.strategies[0][point] - softmax(lam * u[0])).max() <= 1e-15
+
+
 def test_pygambit_gives_the_same_qre() -> None:
     # pygambit 16.7's logit_solve_lambda traces the same branch (Turocy 2005) to lam.
     gbt = pytest.importorskip("pygambit")

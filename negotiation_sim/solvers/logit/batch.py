@@ -265,7 +265,7 @@ def _residual(normal: FloatArray, target: FloatArray, sigma: list[FloatArray]) -
     letters = string.ascii_letters[:n]
     for i in range(n):
         others = [m for m in range(n) if m != i]
-        spec = f"{letters}Z," + ",".join(f"Z{letters[m]}" for m in others) + f"->Z{letters[i]}"
+        spec = ",".join([f"{letters}Z", *(f"Z{letters[m]}" for m in others)]) + f"->Z{letters[i]}"
         values = np.einsum(spec, normal[i], *(sigma[m] for m in others)) * target[:, None]
         with np.errstate(invalid="ignore"):
             values -= values.max(axis=1, keepdims=True)

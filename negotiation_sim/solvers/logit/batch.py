@@ -20,7 +20,7 @@ import math
 import string
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -161,37 +161,28 @@ def logit_qre_batch(
     chunk = check_count(chunk_size, "chunk_size")
     active = [i for i, k in enumerate(shape) if k > 1]
     index = tuple(slice(None) if k > 1 else 0 for k in shape)
-    reduced = array[(active, *index)] if active else np.zeros((0, count))
-    normal, target = _normalised(reduced, lams)
-    z = np.zeros((count, sum(shape[i] - 1 for i in active)))
+    if len(active) == len(shape):
+        reduced = array  # a view: a copy of a large batch would cost as much as a chunk's work
+    else:
+        reduced = array[(active, *index)] if active else np.zeros((0, count))
+    strategies = [np.ones((count, k)) for k in shape]
     reason = np.zeros(count, dtype=np.int8)
     steps = np.zeros(count, dtype=np.intp)
+    residual = np.zeros(count)
+    settings = _Settings(step, accel, steps_allowed)
     for lo in range(0, count if active else 0, chunk):
         part = slice(lo, min(lo + chunk, count))
-        finite = np.isfinite(target[part])
-        run = follow(
-            BatchGames(normal[..., part]),
-            np.where(finite, target[part], 0.0),
-            first_step=step,
-            max_accel=accel,
-            max_steps=steps_allowed,
-        )
-        z[part], reason[part], steps[part] = run.z, run.status, run.steps
-        reason[part][~finite] = NOT_CONVERGED
-    reduced_shape = tuple(shape[i] for i in active)
-    offsets = [sum(k - 1 for k in reduced_shape[:m]) for m in range(len(active))]
-    found = softmax(z, offsets, reduced_shape) if active else []
-    strategies = [np.ones((count, k)) for k in shape]
-    for position, actor in enumerate(active):
-        strategies[actor] = found[position]
-    residual = _residual(normal, target, [found[m] for m in range(len(active))])
+        found = _chunk(reduced[..., part], lams[part], settings)
+        for position, actor in enumerate(active):
+            strategies[actor][part] = found.sigma[position]
+        reason[part], steps[part], residual[part] = found.reason, found.steps, found.residual
     reason[(reason == ON_PATH) & ~(residual <= tol)] = RESIDUAL
     redo = np.flatnonzero(reason != ON_PATH)
     for point in redo.tolist():
         _redo(array[..., point], float(lams[point]), point, strategies, active)
     if redo.size:
-        again = [strategies[i][redo] for i in active]
-        residual[redo] = _residual(normal[..., redo], target[redo], again)
+        normal, target = _normalised(reduced[..., redo], lams[redo])
+        residual[redo] = _residual(normal, target, [strategies[i][redo] for i in active])
     verified = residual <= tol
     warnings = _warnings(verified, residual, tol)
     for vector in strategies:
@@ -201,6 +192,37 @@ def logit_qre_batch(
         _frozen(lams), tuple(strategies), _frozen(residual), _frozen(verified),
         _frozen(reason != ON_PATH), _frozen(reason), _frozen(steps), tol, warnings,
     )  # fmt: skip
+
+
+class _Settings(NamedTuple):
+    first_step: float
+    max_accel: float
+    max_steps: int
+
+
+class _Found(NamedTuple):
+    sigma: list[FloatArray]
+    reason: NDArray[np.int8]
+    steps: NDArray[np.intp]
+    residual: FloatArray
+
+
+def _chunk(reduced: FloatArray, lams: FloatArray, settings: _Settings) -> _Found:
+    """One chunk of points: normalised, followed to its targets, and checked."""
+    normal, target = _normalised(reduced, lams)
+    finite = np.isfinite(target)
+    run = follow(
+        BatchGames(normal),
+        np.where(finite, target, 0.0),
+        first_step=settings.first_step,
+        max_accel=settings.max_accel,
+        max_steps=settings.max_steps,
+    )
+    run.status[~finite] = NOT_CONVERGED
+    shape = tuple(int(k) for k in reduced.shape[1:-1])
+    offsets = [sum(k - 1 for k in shape[:m]) for m in range(len(shape))]
+    sigma = softmax(run.z, offsets, shape)
+    return _Found(sigma, run.status, run.steps, _residual(normal, target, sigma))
 
 
 _A = TypeVar("_A", bound=NDArray[Any])

@@ -27,7 +27,7 @@ Public API: :func:`solve_logit` (the limit equilibrium, through
 :func:`negotiation_sim.solve`), :func:`logit_qre` (the QRE at a given ``lam``),
 :func:`logit_path` and :class:`LogitPath` (the branch's points, for plots);
 :func:`logit_qre_batch` (the QRE of a whole batch of games at once, :mod:`.batch`)
-with :func:`profile_probabilities` and :func:`outcome_probabilities`.
+with :func:`profile_probabilities` and :func:`outcome_probabilities` (:mod:`.outcomes`).
 """
 
 from __future__ import annotations
@@ -45,13 +45,8 @@ from ..result import MAX_EQUILIBRIA, SolverResult
 from ._drive import LAMBDA_CAP, qre_at, trace
 from ._layout import prepare
 from ._path import correct_at
-from .batch import (
-    REASONS,
-    QreBatch,
-    logit_qre_batch,
-    outcome_probabilities,
-    profile_probabilities,
-)
+from .batch import REASONS, QreBatch, logit_qre_batch
+from .outcomes import outcome_probabilities, profile_probabilities
 
 __all__ = [
     "DEFAULT_FIRST_STEP",

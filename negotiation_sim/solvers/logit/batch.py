@@ -1,4 +1,4 @@
-"""Logit quantal response equilibria of a whole batch of games at once, and what they predict.
+"""Logit quantal response equilibria of a whole batch of games at once, verified point by point.
 
 :func:`logit_qre_batch` gives, for every game of a batch laid out as sweeps build
 them (payoffs ``(n, k_1, ..., k_n, B)``, the points last), the logit QRE at a given
@@ -7,7 +7,9 @@ game by game. The branches are followed in numpy arrays, every point with its ow
 step size (:mod:`._batch_path`); a point that meets a turning point of its branch,
 or whose corrector fails, is redone by the per-game tracer, which passes turning
 points. Every point returned is then verified independently of how it was found:
-``sigma_i = softmax(lam * U_i(sigma_-i))`` to within ``tol``.
+``sigma_i = softmax(lam * U_i(sigma_-i))`` to within ``tol`` (a difference of
+probabilities; the option payoffs by ``einsum``, on the payoffs shifted and divided
+per point as the path uses them, which leaves ``lam * U`` unchanged).
 
 :mod:`.outcomes` turns the QRE into what noisy play predicts: the probability of
 every profile and of every outcome (for instance of a deal).

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 import xarray as xr
+from bokeh.models.widgets import Div
 
 from negotiation_sim._files import signature
 from negotiation_sim.cli import main
@@ -138,6 +139,12 @@ def test_the_page_is_one_offline_file_with_the_mark(tmp_path: Path) -> None:
     assert written_page(out)
     for name in ("A test sweep", "A accepts", "ns-tooltip", "deal: front line"):
         assert name in text
+    # The legend's heading is the outcome's long name, which names the selection rule.
+    divs: Any = interactive_landscape(sweep()).select({"type": Div})
+    legend = [d.text for d in divs if "ns-legend" in d.text]
+    assert legend and legend[0].startswith(
+        '<div class="ns-legend"><b>outcome of the selected pure equilibrium (largest total payoff)'
+    )
 
 
 def test_the_page_has_a_format_menu_and_a_facet_slider() -> None:

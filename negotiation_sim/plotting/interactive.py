@@ -236,7 +236,7 @@ def _page(ds: xr.Dataset, panels: Sequence[LandscapePanel]) -> LayoutDOM:
     parts: list[Any] = [Div(text=f"<h2 class='ns-title'>{heading}</h2>")] if heading else []
     parts += [*controls, plot]
     if first.categorical:
-        rule = str(ds[first.metric].attrs.get("long_name", ""))  # names the selection rule
-        heading = first.label if not rule or rule == first.label else f"{first.label}: {rule}"
+        # The variable's long name says what it is (the outcome's names the selection rule).
+        heading = str(ds[first.metric].attrs.get("long_name", "")) or first.label
         parts.append(Div(text=legend_html(panels, codes, heading), width=760))
     return column(*parts)

@@ -86,7 +86,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 @pytest.fixture(scope="module")
 def driver() -> Any:
     chromium, chromedriver = _browser()
-    os.environ["SE_OFFLINE"] = "true"  # selenium-manager must never reach for the network
+    os.environ.setdefault("SE_OFFLINE", "true")  # selenium-manager never reaches for the network
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -188,7 +188,7 @@ def _check(tip: dict[str, str], want: dict[str, Any], fmt: str) -> None:
 
 
 def test_the_page_renders_offline_and_its_tooltips_tell_the_dataset(
-    page: tuple[Path, Path], driver: Any, tmp_path: Path
+    driver: Any, page: tuple[Path, Path], tmp_path: Path
 ) -> None:
     import xarray as xr
 

@@ -139,7 +139,8 @@ def test_a_sampled_dynamics_sweep_keeps_its_draws_and_pictures_average_them(tmp_
     )
     curve = plot_survival(ds, by="phases", select={"verification": 0.0})
     mean = ds["survival"].sel(verification=0.0, phases=1).mean("sample").values
-    np.testing.assert_allclose(curve.get_lines()[0].get_ydata(), mean, rtol=0, atol=1e-15)
+    drawn = np.asarray(curve.get_lines()[0].get_ydata(), dtype=float)
+    np.testing.assert_allclose(drawn, mean, rtol=0, atol=1e-15)
     with pytest.raises(InputError, match="dynamics experiment"):
         sobol(spec, samples=8)
 

@@ -53,7 +53,7 @@ def test_the_scenario_builds_the_hand_written_kydd_game(trust, costs, gain):
 def _draws(count: int, seed: int) -> np.ndarray:
     """Parameter draws away from the closed forms' boundaries (ties are the solver's choice)."""
     rng = np.random.default_rng(seed)
-    rows = []
+    rows: list[tuple[float, ...]] = []
     while len(rows) < count:
         trust, gain, c_s, c_e, us_gain, us_loss = rng.uniform(
             [0.02, 0.1, 0.0, 0.0, 0.1, 0.1], [0.98, 3.0, 3.0, 3.0, 3.0, 3.0]

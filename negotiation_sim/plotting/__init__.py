@@ -5,6 +5,7 @@ matplotlib is imported only when something is drawn.
 
 from .bargaining import BargainingPicture, bargaining_picture, plot_bargaining, save_bargaining
 from .dynamics import plot_survival, plot_trust_fan, save_dynamics
+from .interactive import interactive_landscape, save_interactive
 from .landscape import LandscapePanel, landscape_panels, plot_landscape, save_landscape
 from .sensitivity import plot_prim_tradeoff, plot_sobol, plot_tornado
 from .uncertainty import plot_probability_map, save_probability_map
@@ -13,6 +14,7 @@ __all__ = [
     "BargainingPicture",
     "LandscapePanel",
     "bargaining_picture",
+    "interactive_landscape",
     "landscape_panels",
     "plot_bargaining",
     "plot_landscape",
@@ -24,6 +26,7 @@ __all__ = [
     "plot_trust_fan",
     "save_bargaining",
     "save_dynamics",
+    "save_interactive",
     "save_landscape",
     "save_probability_map",
 ]

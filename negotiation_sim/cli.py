@@ -151,18 +151,29 @@ def _solve(args: argparse.Namespace) -> int:
 
     from . import solve
     from .report import scenario_report, scenario_summary
+    from .report_selection import check_rules, selection_summary
     from .scenario import load_scenario
 
+    rules = check_rules(args.select_rule)
     scenario = load_scenario(args.scenario)
     params = _parse_settings(args.set or [], args.scenario)
     if scenario.types:
+        if args.select_rule is not None:
+            raise InputError.at(
+                "negotiation-sim solve",
+                "--select-rule",
+                "selection rules are reported for games of complete information; this "
+                "scenario's actors have types (its report lists every Bayes-Nash equilibrium)",
+            )
         return _solve_typed(args, scenario, params)
     formats: list[str | None] = [args.format] if args.format else (list(scenario.formats) or [None])
     summaries = []
     for name in formats:
         game = scenario.game(params, format=name)
         result = solve(game, args.method)  # "auto": solvers.auto_method's policy
-        summaries.append(scenario_summary(scenario, name, params, result))
+        summary = scenario_summary(scenario, name, params, result)
+        summary["selection"] = selection_summary(scenario, name, params, rules)
+        summaries.append(summary)
     from .analysis.scenario import analyse_scenario
 
     analysis = analyse_scenario(scenario, params)
@@ -307,6 +318,8 @@ def _sweep(args: argparse.Namespace) -> int:
     spec = load_experiment(args.experiment)
     if args.set:
         spec = spec.with_fixed(_parse_settings(args.set, args.experiment))
+    if args.select_rule is not None:
+        spec = spec.with_selection(args.select_rule)
     out = Path(args.output) if args.output else Path("results") / Path(args.experiment).stem
     previous = signal.signal(signal.SIGTERM, _interrupt)  # kill <pid>: stop like Ctrl-C
     started = time.perf_counter()
@@ -418,7 +431,7 @@ def _plot(args: argparse.Namespace) -> int:
     options.update(format=args.format, select=select or None, overwrite=args.overwrite)
     metric = args.metric or ("expected_duration" if _is_dynamics(path) else None)
     if args.output:
-        written = save_landscape(path, args.output, metric or "outcome", **options)
+        written = save_landscape(path, args.output, metric or _default_metric(path), **options)
         print(f"wrote {written}")
     if args.html:
         from .plotting.interactive import save_interactive
@@ -461,6 +474,24 @@ def _is_sampled(path: Path) -> bool:
             return "sample" in dataset.dims and "design" in dataset.attrs
     except Exception:  # any unreadable file: the landscape reports it, located
         return False
+
+
+def _default_metric(path: Path) -> str:
+    """A landscape's default picture: the equilibrium set (results older than it: the selected
+    outcome); a dynamics sweep's expected duration."""
+    import stat
+
+    import xarray as xr
+
+    if _is_dynamics(path):
+        return "expected_duration"
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the reader forever
+            return "outcome"
+        with xr.open_dataset(path, engine="scipy") as dataset:
+            return "equilibrium_set" if "equilibrium_set" in dataset.data_vars else "outcome"
+    except Exception:  # any unreadable file: the landscape reports it, located
+        return "outcome"
 
 
 def _is_dynamics(path: Path) -> bool:
@@ -669,6 +700,12 @@ def _add_solve(commands: Any) -> None:
         default="auto",
         help="solver method (default: auto; see negotiation_sim.METHODS)",
     )
+    solver.add_argument(
+        "--select-rule",
+        metavar="RULE",
+        help="report only this equilibrium selection rule: welfare, payoff_dominance, "
+        "risk_dominance or logit (default: all four)",
+    )
     solver.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
@@ -740,6 +777,12 @@ def _add_sweep(commands: Any) -> None:
         action="append",
         metavar="NAME=VALUE",
         help="hold a parameter at a value (repeatable; recorded with the results)",
+    )
+    sweep.add_argument(
+        "--select-rule",
+        metavar="RULE",
+        help="the equilibrium selection rule, overriding the file's [experiment] selection: "
+        "welfare, payoff_dominance, risk_dominance or logit (recorded with the results)",
     )
     again = sweep.add_mutually_exclusive_group()
     again.add_argument(
@@ -838,7 +881,9 @@ def _add_plot(commands: Any) -> None:
     )
     plot.add_argument(
         "--metric",
-        help="outcome (the default of a grid sweep), deal_is_equilibrium, no_deal_is_equilibrium, "
+        help="equilibrium_set (the default of a grid sweep: deal only, deal and no deal, no deal "
+        "only, no pure equilibrium), outcome (the selected equilibrium's, its rule named), "
+        "deal_is_equilibrium, no_deal_is_equilibrium, "
         "n_equilibria, deal_probability, welfare, payoff, surplus, zero_sum_share, "
         "strategic_zero_sum_share; for a sampled sweep p_deal (its default) or p_no_deal_only; "
         "for a dynamics sweep expected_duration (its default), p_holding, trust_needed, payoff "

@@ -324,6 +324,10 @@ def scenario_report(
             among = "" if len(listed) == count else f" (of the first {len(listed)} found)"
             lines.append(f"  ... {count - len(shown)} more; equilibria by outcome{among}: {counts}")
         lines += [f"  warning: {w}" for w in summary["warnings"]]
+        if "selection" in summary:
+            from .report_selection import selection_lines
+
+            lines += selection_lines(summary["selection"])
     if analysis is not None:
         lines += ["", *_analysis_lines(scenario, analysis)]
     return "\n".join(lines)

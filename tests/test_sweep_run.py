@@ -334,20 +334,32 @@ def test_results_equal_those_of_commit_05084e8(path, tmp_path):
     )
     run_experiment(parse_experiment(text, base=tmp_path), tmp_path / "run")
     got = xr.load_dataset(tmp_path / "run" / "results.nc")
-    assert list(got.data_vars) == list(reference.data_vars)
+    # Issue 15 added the equilibrium set, and named the selection rule (the default, welfare)
+    # on the selected variables and in the attributes; everything else is as it was.
+    assert [v for v in got.data_vars if v != "equilibrium_set"] == list(reference.data_vars)
     assert list(got.coords) == list(reference.coords) and dict(got.sizes) == dict(reference.sizes)
+    if "deal_is_equilibrium" in reference:
+        deal, no_deal = reference.deal_is_equilibrium, reference.no_deal_is_equilibrium
+        expected_set = np.select([deal & ~no_deal, deal & no_deal, no_deal], [0, 1, 2], 3)
+        np.testing.assert_array_equal(got.equilibrium_set.values, expected_set)
     for name, expected in reference.variables.items():
         variable = got.variables[name]
         assert variable.dims == expected.dims and variable.dtype == expected.dtype, name
-        assert variable.attrs.keys() == expected.attrs.keys(), name
+        added = {"selection"} if "selection" in variable.attrs else set()
+        assert variable.attrs.keys() - added == expected.attrs.keys(), name
+        assert variable.attrs.get("selection", "welfare") == "welfare", name
         for key, value in expected.attrs.items():
+            if key == "long_name" and added:  # now names the rule
+                assert "welfare" in variable.attrs[key], (name, variable.attrs[key])
+                continue
             assert np.array_equal(variable.attrs[key], value), (name, key)
         if expected.dtype.kind == "f":
             np.testing.assert_allclose(variable.values, expected.values, rtol=0, atol=LAST_BITS)
         else:
             np.testing.assert_array_equal(variable.values, expected.values)
     same = set(reference.attrs) - {"experiment", "experiment_text", "scenario", "fingerprint"}
-    assert set(got.attrs) == set(reference.attrs)
+    assert set(got.attrs) == set(reference.attrs) | {"selection", "selection_rule"}
+    assert got.attrs["selection"] == "welfare"
     for key in same - {"timings", "negotiation_sim_version"}:
         assert got.attrs[key] == reference.attrs[key], key
 

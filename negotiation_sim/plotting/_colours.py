@@ -31,9 +31,14 @@ _BOOLEAN = {
     "no_deal_is_equilibrium": ("no deal is not an equilibrium", "no deal is an equilibrium"),
 }
 _BOOLEAN_COLOURS = ("#E69F00", "#0072B2")  # False: orange, True: blue
+#: The equilibrium set's codes (0 deal only, 1 deal and no deal, 2 no deal only, 3 no pure
+#: equilibrium): Okabe & Ito's bluish green, yellow and vermillion, and the grey of "none".
+EQUILIBRIUM_SET_COLOURS = ("#009E73", "#F0E442", "#D55E00", NO_EQUILIBRIUM_COLOUR)
+EQUILIBRIUM_SET_NAMES = ("deal only", "deal and no deal", "no deal only", NO_EQUILIBRIUM_NAME)
 _SIGNED = frozenset({"surplus"})
 _UNIT_INTERVAL = frozenset({"deal_probability", "zero_sum_share", "strategic_zero_sum_share"})
 _LABELS = {
+    "equilibrium_set": "which outcomes are pure equilibria",
     "outcome": "selected equilibrium outcome",
     "deal_probability": "deal probability",
     "n_equilibria": "number of equilibria",
@@ -80,16 +85,23 @@ def is_categorical(metric: str) -> bool:
     >>> is_categorical("outcome"), is_categorical("deal_is_equilibrium"), is_categorical("welfare")
     (True, True, False)
     """
-    return metric == "outcome" or metric in _BOOLEAN
+    return metric in ("outcome", "equilibrium_set") or metric in _BOOLEAN
 
 
 def metric_label(metric: str, attrs: Mapping[str, Any]) -> str:
-    """The metric as a colourbar or legend title.
+    """The metric as a colourbar or legend title; a selected metric names its selection rule
+    (its ``selection`` attribute).
 
     >>> metric_label("outcome", {}), metric_label("welfare", {"long_name": "total welfare"})
     ('selected equilibrium outcome', 'total welfare')
+    >>> metric_label("outcome", {"selection": "risk_dominance"})
+    'selected equilibrium outcome (selection: risk_dominance)'
     """
-    return _LABELS.get(metric, str(attrs.get("long_name", metric.replace("_", " "))))
+    label = _LABELS.get(metric, str(attrs.get("long_name", metric.replace("_", " "))))
+    rule = attrs.get("selection")
+    if rule and f"selection: {rule}" not in label:
+        label = f"{label} (selection: {rule})"
+    return label
 
 
 def outcome_colour(code: int) -> str:
@@ -145,8 +157,15 @@ def colouring(metric: str, attrs: Mapping[str, Any], grids: Sequence[NDArray[Any
     >>> colouring("welfare", {}, [np.array([[3.0, np.nan]])]).vmin
     2.5
     """
+    if metric == "equilibrium_set":
+        return Colouring(
+            True, dict(enumerate(EQUILIBRIUM_SET_NAMES)), dict(enumerate(EQUILIBRIUM_SET_COLOURS))
+        )
     if metric == "outcome":
         names = outcome_names(attrs)
+        rule = str(attrs.get("selection", "welfare"))
+        if rule != "welfare":  # -1 is also where the rule selects none of several equilibria
+            names[-1] = f"no pure equilibrium, or none selected by {rule.replace('_', ' ')}"
         return Colouring(True, names, {c: outcome_colour(c) for c in names})
     if metric in _BOOLEAN:
         return Colouring(True, dict(enumerate(_BOOLEAN[metric])), dict(enumerate(_BOOLEAN_COLOURS)))

@@ -218,8 +218,8 @@ def _draw_figure(
             title_fontsize=8,
         )
     title = _suptitle(ds, panels)
-    if title:
-        figure.suptitle(title, fontsize=11)
+    if title:  # wrapped: a selected metric's label names its rule, and titles can be long
+        figure.suptitle(textwrap.fill(title, 95), fontsize=11)
 
 
 def _figsize(panels: Sequence[LandscapePanel]) -> tuple[float, float]:

@@ -52,6 +52,8 @@ class ChunkTask:
     #: experiment file it is located in.
     dynamics: DynamicsSpec | None = None
     source: str = ""
+    #: The equilibrium selection rule (:mod:`negotiation_sim.analysis.selection`).
+    selection: str = "welfare"
 
     @property
     def layout(self) -> dict[str, tuple[tuple[int, ...], np.dtype[Any]]]:
@@ -142,7 +144,7 @@ def _format_metrics(
     elif scenario.types:
         view = measure_typed(scenario, values, format, tol=task.tol)
     else:
-        view = measure(scenario, values, format, full=full, tol=task.tol)
+        view = measure(scenario, values, format, full=full, tol=task.tol, selection=task.selection)
     found = view.outcome >= 0
     deal_outcome = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids])
     deal_probability = (
@@ -165,6 +167,7 @@ def _format_metrics(
         payoffs[where] = expected
         surplus[where] = expected - scenario.no_deal_point(at).T
     return {
+        "equilibrium_set": view.equilibrium_set,
         "outcome": view.outcome.astype(np.int32),
         "deal_is_equilibrium": view.deal_is_equilibrium,
         "no_deal_is_equilibrium": view.no_deal_is_equilibrium,
@@ -219,6 +222,7 @@ def tasks(experiment: Experiment, *, tol: float = DEFAULT_TOL) -> list[ChunkTask
             seed=experiment.seed,
             dynamics=experiment.dynamics,
             source=experiment.source,
+            selection=experiment.selection,
         )
         for k, start in enumerate(range(0, n, size))
     ]

@@ -4,8 +4,12 @@ Layout (``docs/experiment-format.md`` has the full description):
 
 * dimensions: ``format``, then one per swept parameter (coordinates = the grid
   values), then ``actor``;
+* ``equilibrium_set`` (int): which outcomes are pure equilibria, with CF
+  ``flag_values``/``flag_meanings`` (0 deal only, 1 deal and no deal, 2 no deal only, 3 no
+  pure equilibrium);
 * ``outcome`` (int): the selected pure equilibrium's outcome, with CF
-  ``flag_values``/``flag_meanings`` (``-1`` = ``none``: no pure equilibrium);
+  ``flag_values``/``flag_meanings`` (``-1`` = ``none``: no pure equilibrium, or none selected
+  by the rule); its ``selection`` attribute (and the dataset's) names the rule;
 * ``deal_is_equilibrium``, ``no_deal_is_equilibrium`` (bool),
   ``n_equilibria`` (int), ``deal_probability``, ``welfare`` (float);
 * ``payoff``, ``surplus`` (per actor);
@@ -33,6 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._checking import join, shorten
+from ..analysis.selection import EQUILIBRIUM_SETS, rule_phrase
 from ..errors import GameError, Problem, ScenarioError
 from ..game import FloatArray
 from .dynamics_data import dynamics_coordinates, dynamics_layout, dynamics_variables
@@ -56,6 +61,7 @@ __all__ = [
 
 #: The variables a sweep computes, in the dataset's order, with their dtypes.
 DTYPES: dict[str, type[np.generic]] = {
+    "equilibrium_set": np.int8,
     "outcome": np.int32,
     "deal_is_equilibrium": np.bool_,
     "no_deal_is_equilibrium": np.bool_,
@@ -71,6 +77,15 @@ DTYPES: dict[str, type[np.generic]] = {
 #: The variables with a format axis: ``(formats, points)``, or ``(formats, points, actors)``
 #: for the actor metrics. The others (the zero-sum shares) are ``(points,)``.
 PER_FORMAT: tuple[str, ...] = (*SCALAR_METRICS, *ACTOR_METRICS, *OUTCOME_METRICS)
+#: The variables that depend on the selection rule (they carry a ``selection`` attribute).
+SELECTED: tuple[str, ...] = (
+    "outcome",
+    "deal_probability",
+    "welfare",
+    "payoff",
+    "surplus",
+    "outcome_probability",
+)
 
 
 def variables(metrics: tuple[str, ...]) -> tuple[str, ...]:
@@ -153,6 +168,7 @@ _ATTRIBUTE_SOURCES = {
     "description": "experiment.description",
     "seed": "experiment.seed",
     "solver": "experiment.solver",
+    "selection": "experiment.selection",
     "fixed": "fixed",
 }
 
@@ -347,6 +363,16 @@ def to_dataset(
                 shaped,
                 {"long_name": long_names[name]},
             )
+    if "equilibrium_set" in variables:
+        variables["equilibrium_set"].attrs.update(
+            {
+                "flag_values": np.arange(len(EQUILIBRIUM_SETS), dtype=np.int8),
+                "flag_meanings": " ".join(EQUILIBRIUM_SETS),
+            }
+        )
+    for name in SELECTED:
+        if name in variables:
+            variables[name].attrs["selection"] = experiment.selection
     if "outcome" in variables:
         outcome_ids = scenario.outcome_ids
         variables["outcome"].attrs.update(
@@ -450,6 +476,8 @@ def _attributes(experiment: Experiment, timings: Mapping[str, Any]) -> dict[str,
         "negotiation_sim_version": __version__,
         "seed": experiment.seed,
         "solver": experiment.solver,
+        "selection": experiment.selection,
+        "selection_rule": rule_phrase(experiment.selection),
         "no_deal": experiment.scenario.no_deal,
         "fixed": json.dumps(dict(experiment.fixed)),
         "timings": json.dumps(dict(timings)),

@@ -4,31 +4,40 @@ signalling format)."""
 
 from __future__ import annotations
 
+from ..analysis.selection import EQUILIBRIUM_SETS, RULE_DESCRIPTIONS
 from .spec import Experiment
 
 __all__ = ["descriptions"]
 
 
 def descriptions(experiment: Experiment) -> dict[str, str]:
-    """The ``long_name`` of each variable."""
+    """The ``long_name`` of each variable (the selected ones name the selection rule)."""
     logit = experiment.solver == "pure+logit"
     no_deal = experiment.scenario.no_deal
+    sets = ", ".join(s.replace("_", " ") for s in EQUILIBRIUM_SETS)
     if experiment.scenario.types:
         scenario = experiment.scenario
         signalling = [f for f in experiment.formats if f in scenario.formats]
         signalling = [f for f in signalling if scenario.formats[f].signalling]
-        return _typed_descriptions(no_deal, len(signalling), len(experiment.formats))
+        named = _typed_descriptions(no_deal, len(signalling), len(experiment.formats))
+        kind = named["n_equilibria"].removeprefix("number of ")
+        return {"equilibrium_set": f"which outcomes the {kind} reach: {sets}", **named}
+    rule = experiment.selection
+    how = "largest total payoff" if rule == "welfare" else RULE_DESCRIPTIONS[rule]
+    under = f"under the selected equilibrium (selection: {rule})"
     return {
-        "outcome": "outcome of the selected pure equilibrium (largest total payoff)",
+        "equilibrium_set": f"which outcomes are pure equilibria: {sets}",
+        "outcome": f"outcome of the selected pure equilibrium (selection: {rule}, {how})",
         "deal_is_equilibrium": "some deal outcome is a pure equilibrium",
         "no_deal_is_equilibrium": "some no-deal outcome is a pure equilibrium",
         "n_equilibria": "number of pure equilibria",
-        "deal_probability": "probability of a deal under the selected equilibrium"
+        "deal_probability": f"probability of a deal {under}"
         + (" (logit equilibrium where there is no pure one)" if logit else ""),
-        "welfare": "total payoff of all actors under the selected equilibrium",
-        "payoff": "each actor's payoff under the selected equilibrium",
-        "surplus": f"each actor's payoff minus its payoff at the no-deal outcome ({no_deal})",
-        "outcome_probability": "probability of each outcome under the selected equilibrium"
+        "welfare": f"total payoff of all actors {under}",
+        "payoff": f"each actor's payoff {under}",
+        "surplus": f"each actor's payoff {under} minus its "
+        f"payoff at the no-deal outcome ({no_deal})",
+        "outcome_probability": f"probability of each outcome {under}"
         + (" (logit equilibrium where there is no pure one)" if logit else ""),
         "zero_sum_share": "zero-sum share of the game (raw, docs/models.md §2)",
         "strategic_zero_sum_share": "zero-sum share of the game's strategic part",
@@ -43,7 +52,7 @@ def _typed_descriptions(no_deal: str, signalling: int = 0, formats: int = 1) -> 
         kind = "pure perfect Bayesian equilibri"
     elif signalling:
         kind = "pure Bayes-Nash (perfect Bayesian, in a signalling format) equilibri"
-    rule = "largest ex-ante total payoff"
+    rule = "selection: welfare, largest ex-ante total payoff"
     if signalling:
         rule += ", among those passing the intuitive criterion"
         rule += "" if signalling == formats else " in a signalling format"
@@ -56,6 +65,7 @@ def _typed_descriptions(no_deal: str, signalling: int = 0, formats: int = 1) -> 
         "deal_probability": f"probability of a deal under {selected}, over the types",
         "welfare": f"total ex-ante payoff of all actors under {selected}",
         "payoff": f"each actor's ex-ante payoff under {selected}",
-        "surplus": f"each actor's ex-ante payoff minus its ex-ante payoff at {no_deal}",
+        "surplus": f"each actor's ex-ante payoff under {selected} minus its ex-ante payoff "
+        f"at {no_deal}",
         "outcome_probability": f"probability of each outcome under {selected}, over the types",
     }

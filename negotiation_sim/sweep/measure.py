@@ -9,25 +9,30 @@ summarised:
 
 * whether some deal outcome is a pure equilibrium, and whether no deal is;
 * the number of pure equilibria;
-* the *selected* equilibrium: the pure equilibrium with the largest total
-  payoff over all actors (ties: the first profile in option order), its
-  outcome, every actor's payoff and surplus over the no-deal point, and the
-  total (welfare).
+* the equilibrium set (:attr:`Landscape.equilibrium_set`): deal only, deal and no deal, no
+  deal only, no pure equilibrium;
+* the *selected* equilibrium under a rule of :mod:`negotiation_sim.analysis.selection`
+  (``welfare`` by default: the largest total payoff over all actors, ties to the first profile
+  in option order), its outcome, every actor's payoff and surplus over the no-deal point, and
+  the total (welfare).
 
-Grid points without a pure equilibrium have outcome ``-1`` and NaN payoffs.
+Grid points without a pure equilibrium, or where the rule selects none, have outcome ``-1`` and
+NaN payoffs.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..analysis.selection import DEFAULT_RULE, equilibrium_set, logit_select, select_pure
 from ..errors import Problem, ScenarioError
-from ..game import DEFAULT_TOL, FloatArray
+from ..game import DEFAULT_TOL, FloatArray, Game
 from ..scenario import Scenario
 
 __all__ = ["Landscape", "landscape", "landscape_points", "measure"]
@@ -69,6 +74,14 @@ class Landscape:
     #: The selected equilibrium's probability of each outcome, shape (*grid, outcomes), where it
     #: is not one outcome for sure (:mod:`.measure_typed`); ``None``: read it off ``outcome``.
     outcome_probability: FloatArray | None = None
+    #: The selection rule of ``outcome``, ``payoffs``, ``surplus`` and ``welfare``.
+    selection: str = DEFAULT_RULE
+
+    @property
+    def equilibrium_set(self) -> NDArray[np.int8]:
+        """Per point: 0 deal only, 1 deal and no deal, 2 no deal only, 3 no pure equilibrium
+        (:data:`~negotiation_sim.analysis.selection.EQUILIBRIUM_SETS`)."""
+        return equilibrium_set(self.deal_is_equilibrium, self.no_deal_is_equilibrium)
 
 
 def landscape(
@@ -78,6 +91,7 @@ def landscape(
     params: Mapping[str, float] | None = None,
     *,
     tol: float = DEFAULT_TOL,
+    selection: str = DEFAULT_RULE,
 ) -> Landscape:
     """Pure-equilibrium metrics of one format over the outer product of ``grid``.
 
@@ -98,7 +112,7 @@ def landscape(
         shape[k] = array.size
         shaped[name] = array.reshape(shape)
     values = scenario.values({**(params or {}), **shaped})
-    return measure(scenario, values, format, axes=tuple(axes), tol=tol)
+    return measure(scenario, values, format, axes=tuple(axes), tol=tol, selection=selection)
 
 
 def landscape_points(
@@ -108,6 +122,7 @@ def landscape_points(
     params: Mapping[str, float] | None = None,
     *,
     tol: float = DEFAULT_TOL,
+    selection: str = DEFAULT_RULE,
 ) -> Landscape:
     """The same metrics at ``m`` given points (each parameter an array of length ``m``).
 
@@ -132,7 +147,7 @@ def landscape_points(
             [Problem("points", f"every parameter needs as many values; got {sorted(sizes)}")],
         )
     values = scenario.values({**(params or {}), **dict(axes)})
-    return measure(scenario, values, format, axes=axes, tol=tol)
+    return measure(scenario, values, format, axes=axes, tol=tol, selection=selection)
 
 
 def _axis_values(scenario: Scenario, where: str, given: ArrayLike) -> FloatArray:
@@ -157,6 +172,7 @@ def measure(
     axes: tuple[tuple[str, FloatArray], ...] = (),
     full: FloatArray | None = None,
     tol: float = DEFAULT_TOL,
+    selection: str = DEFAULT_RULE,
 ) -> Landscape:
     """The same metrics at parameter values already checked by :meth:`Scenario.values`.
 
@@ -186,8 +202,10 @@ def measure(
     mask = np.broadcast_to(mask, (*mask.shape[:-1], size)).reshape(-1, size)
     is_deal = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids])
     picked = _select(mask, games.node.ravel(), payoffs, outcomes, is_deal)
-    n = payoffs.shape[0]
     found = picked.n_equilibria > 0
+    if selection != DEFAULT_RULE:
+        picked, found = _reselect(selection, games, mask, payoffs, outcomes, picked, tol)
+    n = payoffs.shape[0]
     chosen_payoffs = np.where(found[:, None], picked.payoffs.T, np.nan)
     no_deal = np.broadcast_to(scenario.no_deal_point(values), (n, *grid_shape)).reshape(n, size).T
     return Landscape(
@@ -202,6 +220,7 @@ def measure(
         payoffs=chosen_payoffs.reshape((*grid_shape, n)),
         surplus=(chosen_payoffs - no_deal).reshape((*grid_shape, n)),
         welfare=chosen_payoffs.sum(axis=-1).reshape(grid_shape),
+        selection=selection,
     )
 
 
@@ -262,3 +281,38 @@ def _select(
     reached = node[chosen]
     outcome = outcomes[reached, 0] if outcomes.shape[1] == 1 else outcomes[reached, points]
     return _Picked(count, deal, no_deal, outcome, payoffs[:, reached, points])
+
+
+def _reselect(
+    rule: str,
+    games: Any,
+    mask: NDArray[np.bool_],
+    payoffs: FloatArray,
+    outcomes: NDArray[np.intp],
+    picked: _Picked,
+    tol: float,
+) -> tuple[_Picked, NDArray[np.bool_]]:
+    """The equilibrium another rule selects (:mod:`negotiation_sim.analysis.selection`): the
+    games laid out per profile, the rule applied to all points at once (``logit``: one game at
+    a time, only where there is more than one pure equilibrium). Returns the picked record with
+    the selected outcome and payoffs, and where one is selected."""
+    size = mask.shape[1]
+    node = games.node.ravel()
+    shape = games.node.shape
+    everyone = payoffs[:, node]  # (n, P, B)
+    players = everyone[list(games.rows)].reshape((len(games.rows), *shape, size))
+    totals = everyone.sum(axis=0)
+    if rule == "logit":
+        chosen = select_pure("welfare", players, mask.reshape((*shape, size)), totals=totals)
+        for b in np.flatnonzero(picked.n_equilibria > 1).tolist():
+            profiles = np.flatnonzero(mask[:, b])
+            listed = [tuple(int(i) for i in np.unravel_index(p, shape)) for p in profiles]
+            index, _ = logit_select(Game(players[..., b]), listed, tol=tol)
+            chosen[b] = profiles[index] if index >= 0 else -1
+    else:
+        chosen = select_pure(rule, players, mask.reshape((*shape, size)), totals=totals, tol=tol)
+    found = chosen >= 0
+    points = np.arange(size)
+    reached = node[np.maximum(chosen, 0)]
+    outcome = outcomes[reached, 0] if outcomes.shape[1] == 1 else outcomes[reached, points]
+    return replace(picked, outcome=outcome, payoffs=payoffs[:, reached, points]), found

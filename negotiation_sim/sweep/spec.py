@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .._checking import Problems, join, parse_toml, read_text, show, suggest
+from ..analysis.selection import DEFAULT_RULE, RULES
 from ..errors import ScenarioError
 from ..resources import find_scenario
 from ..scenario import Scenario
@@ -53,6 +54,7 @@ FORMAT_VERSION = 1
 
 #: The metrics with one number per format and grid point.
 SCALAR_METRICS: tuple[str, ...] = (
+    "equilibrium_set",
     "outcome",
     "deal_is_equilibrium",
     "no_deal_is_equilibrium",
@@ -98,6 +100,7 @@ _EXPERIMENT_KEYS = (
     "scenario",
     "formats",
     "solver",
+    "selection",
     "metrics",
     "seed",
     "chunk_size",
@@ -125,6 +128,9 @@ class Experiment:
         Parameters held at a value other than their default.
     solver : str
     metrics : tuple of str
+    selection : str
+        The equilibrium selection rule (``[experiment] selection``, one of
+        :data:`~negotiation_sim.analysis.selection.RULES`; default ``"welfare"``).
     seed : int
         In ``[0, MAX_SEED]``: the seed of a sampled design (the solvers are deterministic).
         Recorded with the results.
@@ -160,6 +166,7 @@ class Experiment:
     design: Design = field(default_factory=Design)
     priors: Mapping[str, Prior] = field(default_factory=lambda: FrozenMapping({}))
     dynamics: DynamicsSpec | None = None
+    selection: str = DEFAULT_RULE
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -177,7 +184,10 @@ class Experiment:
         run must match."""
         digest = hashlib.sha256()
         fixed = json.dumps(sorted(self.fixed.items()))
-        for part in (self.text, self.scenario_text, fixed):
+        parts = [self.text, self.scenario_text, fixed]
+        if self.selection != DEFAULT_RULE:  # the default adds nothing: old runs resume
+            parts.append(f"selection={self.selection}")
+        for part in parts:
             digest.update(part.encode("utf-8"))
             digest.update(b"\0")
         return digest.hexdigest()
@@ -225,6 +235,24 @@ class Experiment:
             check_at_defaults(problems, self.dynamics, self.scenario, fixed, self.source)
             problems.raise_if_any()
         return replace(self, fixed=fixed, design=design)
+
+    def with_selection(self, rule: str, where: str = "--select-rule") -> Experiment:
+        """This experiment with another equilibrium selection rule (``sweep --select-rule``).
+
+        Examples
+        --------
+        >>> spec = load_experiment("experiments/trust_verification.toml")
+        >>> spec.with_selection("risk_dominance").selection
+        'risk_dominance'
+        >>> spec.with_selection("risk")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        negotiation_sim.errors.ScenarioError: ...: --select-rule: unknown selection rule 'risk' ...
+        """
+        problems = Problems(self.source)
+        _check_selection(problems, rule, where, self.scenario, self.dynamics is not None)
+        problems.raise_if_any()
+        return replace(self, selection=rule)
 
 
 def load_experiment(path: str | PathLike[str]) -> Experiment:
@@ -296,6 +324,9 @@ def parse_experiment(
         _check_points(problems, axes, sampling.design)
     if dynamics is not None and scenario is not None and not problems:
         check_at_defaults(problems, dynamics, scenario, fixed, source)
+    given = head.get("selection", DEFAULT_RULE)
+    _check_selection(problems, given, "experiment.selection", scenario, dynamics is not None)
+    settings["selection"] = given
     problems.raise_if_any()
     # Each of these is None only with a problem recorded, raised just above.
     assert scenario is not None and formats is not None and axes is not None
@@ -319,7 +350,26 @@ def parse_experiment(
         design=sampling.design,
         priors=FrozenMapping(sampling.priors),
         dynamics=dynamics,
+        selection=settings["selection"],
     )
+
+
+def _check_selection(
+    problems: Problems, rule: Any, where: str, scenario: Scenario | None, dynamics: bool
+) -> None:
+    """A known selection rule; for a scenario with actor types only ``welfare`` (the rules of
+    :mod:`~negotiation_sim.analysis.selection` are for complete-information games)."""
+    if rule not in RULES:
+        known = suggest(str(rule), RULES, listing=True)
+        problems.add(where, f"unknown selection rule {show(rule)}{known}")
+    elif dynamics and rule != DEFAULT_RULE:
+        problems.add(where, "a dynamics experiment simulates ceasefires: it selects no equilibrium")
+    elif scenario is not None and scenario.types and rule != DEFAULT_RULE:
+        problems.add(
+            where,
+            f"{rule!r} is for games of complete information; this scenario's actors have types: "
+            f'use "{DEFAULT_RULE}" (the largest ex-ante total payoff)',
+        )
 
 
 def with_parameters(problems: Problems, table: Any, scenario: Scenario) -> Scenario:

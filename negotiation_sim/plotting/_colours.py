@@ -36,7 +36,9 @@ _BOOLEAN_COLOURS = ("#E69F00", "#0072B2")  # False: orange, True: blue
 EQUILIBRIUM_SET_COLOURS = ("#009E73", "#F0E442", "#D55E00", NO_EQUILIBRIUM_COLOUR)
 EQUILIBRIUM_SET_NAMES = ("deal only", "deal and no deal", "no deal only", NO_EQUILIBRIUM_NAME)
 _SIGNED = frozenset({"surplus"})
-_UNIT_INTERVAL = frozenset({"deal_probability", "zero_sum_share", "strategic_zero_sum_share"})
+_UNIT_INTERVAL = frozenset(
+    {"deal_probability", "qre_deal_probability", "zero_sum_share", "strategic_zero_sum_share"}
+)
 _LABELS = {
     "equilibrium_set": "which outcomes are pure equilibria",
     "outcome": "selected equilibrium outcome",

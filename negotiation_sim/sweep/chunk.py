@@ -17,12 +17,15 @@ from numpy.typing import NDArray
 
 from ..game import DEFAULT_TOL, FloatArray, Game
 from ..scenario import Scenario
+from ..scenario.expressions import Expression
 from .dataset import PER_FORMAT, chunk_layout, variables
 from .dynamics_data import dynamics_arrays, dynamics_layout
 from .dynamics_spec import DynamicsSpec
 from .measure import measure
+from .measure_qre import measure_qre
 from .measure_signalling import measure_signalling
 from .measure_typed import measure_typed
+from .qre_spec import qre_precision
 from .sampling import Design
 from .spec import Experiment
 
@@ -54,6 +57,8 @@ class ChunkTask:
     source: str = ""
     #: The equilibrium selection rule (:mod:`negotiation_sim.analysis.selection`).
     selection: str = "welfare"
+    #: ``[experiment] qre_lambda``, when the QRE metrics are asked for.
+    qre_lambda: Expression | None = None
 
     @property
     def layout(self) -> dict[str, tuple[tuple[int, ...], np.dtype[Any]]]:
@@ -167,6 +172,7 @@ def _format_metrics(
         payoffs[where] = expected
         surplus[where] = expected - scenario.no_deal_point(at).T
     return {
+        **_qre_metrics(task, format, values, full),
         "equilibrium_set": view.equilibrium_set,
         "outcome": view.outcome.astype(np.int32),
         "deal_is_equilibrium": view.deal_is_equilibrium,
@@ -177,6 +183,21 @@ def _format_metrics(
         "payoff": payoffs,
         "surplus": surplus,
         "outcome_probability": shares,
+    }
+
+
+def _qre_metrics(
+    task: ChunkTask, format: str | None, values: dict[str, FloatArray], full: FloatArray | None
+) -> dict[str, NDArray[Any]]:
+    """The logit QRE metrics at ``qre_lambda``, when asked for (:mod:`.measure_qre`)."""
+    if task.qre_lambda is None:
+        return {}
+    size = task.stop - task.start
+    lam = qre_precision(task.qre_lambda, values, size, task.source)
+    view = measure_qre(task.scenario, values, format, lam, full=full, tol=task.tol)
+    return {
+        "qre_deal_probability": view.deal_probability,
+        "qre_outcome_probability": view.outcome_probability,
     }
 
 
@@ -223,6 +244,7 @@ def tasks(experiment: Experiment, *, tol: float = DEFAULT_TOL) -> list[ChunkTask
             dynamics=experiment.dynamics,
             source=experiment.source,
             selection=experiment.selection,
+            qre_lambda=experiment.qre_lambda,
         )
         for k, start in enumerate(range(0, n, size))
     ]

@@ -71,6 +71,8 @@ DTYPES: dict[str, type[np.generic]] = {
     "payoff": np.float64,
     "surplus": np.float64,
     "outcome_probability": np.float64,
+    "qre_deal_probability": np.float64,
+    "qre_outcome_probability": np.float64,
     "zero_sum_share": np.float64,
     "strategic_zero_sum_share": np.float64,
 }
@@ -450,7 +452,7 @@ def _coordinates(experiment: Experiment) -> dict[str, Any]:
     coords: dict[str, Any] = {"format": list(experiment.formats), "actor": list(scenario.actor_ids)}
     if experiment.dynamics is not None:  # ceasefires simulated: no formats
         coords = {"actor": list(scenario.actor_ids), **dynamics_coordinates(experiment)}
-    if "outcome_probability" in experiment.metrics:
+    if any(m in experiment.metrics for m in OUTCOME_METRICS):
         coords["outcome_id"] = list(scenario.outcome_ids)
     for axis in experiment.axes:
         description = scenario.parameters[axis.name].description

@@ -22,6 +22,7 @@ def descriptions(experiment: Experiment) -> dict[str, str]:
         named = _typed_descriptions(no_deal, len(signalling), len(experiment.formats))
         kind = named["n_equilibria"].removeprefix("number of ")
         return {"equilibrium_set": f"which outcomes the {kind} reach: {sets}", **named}
+    qre = f"lambda = {experiment.qre_lambda.text}" if experiment.qre_lambda else "qre_lambda"
     rule = experiment.selection
     how = "largest total payoff" if rule == "welfare" else RULE_DESCRIPTIONS[rule]
     under = f"under the selected equilibrium (selection: {rule})"
@@ -41,6 +42,8 @@ def descriptions(experiment: Experiment) -> dict[str, str]:
         + (" (logit equilibrium where there is no pure one)" if logit else ""),
         "zero_sum_share": "zero-sum share of the game (raw, docs/models.md §2)",
         "strategic_zero_sum_share": "zero-sum share of the game's strategic part",
+        "qre_deal_probability": f"probability of a deal under the logit QRE at {qre}",
+        "qre_outcome_probability": f"probability of each outcome under the logit QRE at {qre}",
     }
 
 

@@ -28,6 +28,7 @@ from ..errors import ScenarioError
 from ..resources import find_scenario
 from ..scenario import Scenario
 from ..scenario._check_meta import check_parameters
+from ..scenario.expressions import Expression
 from ..scenario.load import parse_scenario
 from ..scenario.model import FrozenMapping
 from ..scenario.priors import Prior
@@ -35,6 +36,7 @@ from .axes import MAX_POINTS, Axis, check_axes
 from .dynamics_check import check_at_defaults, check_dynamics, check_dynamics_settings
 from .dynamics_spec import DynamicsSpec
 from .frontiers import FRONTIER_MODELS, FrontierSpec, check_frontiers
+from .qre_spec import QRE_METRICS, check_qre
 from .sampling import Design, check_design
 
 __all__ = [
@@ -61,17 +63,20 @@ SCALAR_METRICS: tuple[str, ...] = (
     "n_equilibria",
     "deal_probability",
     "welfare",
+    "qre_deal_probability",
 )
 #: The metrics with one number per format, grid point and actor.
 ACTOR_METRICS: tuple[str, ...] = ("payoff", "surplus")
 #: The metrics with one number per format, grid point and outcome.
-OUTCOME_METRICS: tuple[str, ...] = ("outcome_probability",)
+OUTCOME_METRICS: tuple[str, ...] = ("outcome_probability", "qre_outcome_probability")
 #: Metrics a sweep can record (``metrics = [...]``).
 #: ``zero_sum_share`` records two variables: the raw and the strategic share.
 METRICS: tuple[str, ...] = (*SCALAR_METRICS, *ACTOR_METRICS, *OUTCOME_METRICS, "zero_sum_share")
 #: What a sweep records when ``metrics`` is not given: all but the outcome probabilities (one
 #: number per outcome: ask for them).
-DEFAULT_METRICS: tuple[str, ...] = tuple(m for m in METRICS if m not in OUTCOME_METRICS)
+DEFAULT_METRICS: tuple[str, ...] = tuple(
+    m for m in METRICS if m not in OUTCOME_METRICS and m not in QRE_METRICS
+)
 
 #: ``solver``: ``"pure"`` finds every pure equilibrium over the whole grid at once;
 #: ``"pure+logit"`` also solves, point by point, the games without a pure
@@ -102,6 +107,7 @@ _EXPERIMENT_KEYS = (
     "solver",
     "selection",
     "metrics",
+    "qre_lambda",
     "seed",
     "chunk_size",
 )
@@ -131,6 +137,8 @@ class Experiment:
     selection : str
         The equilibrium selection rule (``[experiment] selection``, one of
         :data:`~negotiation_sim.analysis.selection.RULES`; default ``"welfare"``).
+    qre_lambda : Expression or None
+        The logit precision of the QRE metrics (:mod:`.qre_spec`), when they are asked for.
     seed : int
         In ``[0, MAX_SEED]``: the seed of a sampled design (the solvers are deterministic).
         Recorded with the results.
@@ -167,6 +175,7 @@ class Experiment:
     priors: Mapping[str, Prior] = field(default_factory=lambda: FrozenMapping({}))
     dynamics: DynamicsSpec | None = None
     selection: str = DEFAULT_RULE
+    qre_lambda: Expression | None = None
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -327,6 +336,7 @@ def parse_experiment(
     given = head.get("selection", DEFAULT_RULE)
     _check_selection(problems, given, "experiment.selection", scenario, dynamics is not None)
     settings["selection"] = given
+    qre_lambda = check_qre(problems, head, settings["metrics"], scenario, dynamics is not None)
     problems.raise_if_any()
     # Each of these is None only with a problem recorded, raised just above.
     assert scenario is not None and formats is not None and axes is not None
@@ -351,6 +361,7 @@ def parse_experiment(
         priors=FrozenMapping(sampling.priors),
         dynamics=dynamics,
         selection=settings["selection"],
+        qre_lambda=qre_lambda,
     )
 
 

@@ -28,13 +28,13 @@ QRE_METRICS = ("qre_deal_probability", "qre_outcome_probability")
 def check_qre(
     problems: Problems,
     head: Mapping[str, Any],
-    metrics: tuple[str, ...],
+    metrics: tuple[str, ...] | None,
     scenario: Scenario | None,
     dynamics: bool,
 ) -> Expression | None:
     """``[experiment] qre_lambda``: required by the QRE metrics, refused without them, and
     only for games of complete information."""
-    wanted = [m for m in metrics if m in QRE_METRICS]
+    wanted = [m for m in metrics or () if m in QRE_METRICS]
     where = "experiment.qre_lambda"
     if "qre_lambda" not in head:
         if wanted:

@@ -218,3 +218,16 @@ def test_a_swept_parameter_cannot_take_a_dimension_name():
         p.location == "axes.round" and "names a dimension of the results" in p.message
         for p in caught.value.problems
     )
+
+
+def test_a_value_bad_only_at_some_point_stops_the_sweep_before_any_chunk(tmp_path):
+    spec = _small(load_experiment(EXPERIMENT))
+    axes = tuple(
+        replace(a, values=np.array([1.0, 2.5])) if a.name == "phases" else a for a in spec.axes
+    )
+    with pytest.raises(ScenarioError) as caught:
+        run_experiment(replace(spec, axes=axes, chunk_size=1), tmp_path / "run")
+    assert any(
+        p.location == "dynamics.phases" and "2.5" in p.message for p in caught.value.problems
+    ), caught.value.problems
+    assert not list(tmp_path.glob("run/chunks/*"))  # nothing was computed

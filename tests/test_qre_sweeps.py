@@ -8,6 +8,7 @@ brute force over the profiles in the test.
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -136,3 +137,14 @@ def test_a_negative_precision_at_some_point_is_a_located_error(tmp_path):
 
 def test_the_qre_is_not_recorded_unless_asked_for():
     assert not {"qre_deal_probability", "qre_outcome_probability"} & set(DEFAULT_METRICS)
+
+
+def test_a_bad_precision_stops_the_sweep_before_any_chunk(tmp_path):
+    rest = (
+        '[parameters.lam]\ndefault = 10\nrange = [-5, 100]\ndescription = "logit precision"\n\n'
+        "[axes.lam]\nvalues = [0, 10, 20, 30]\n"
+    )
+    spec = _spec('metrics = ["qre_deal_probability"]\nqre_lambda = "30 - 2 * lam"', rest)
+    with pytest.raises(ScenarioError, match="qre_lambda"):
+        run_experiment(replace(spec, chunk_size=1), tmp_path / "run")
+    assert not list(tmp_path.glob("run/chunks/*"))

@@ -29,7 +29,7 @@ from .qre_spec import qre_precision
 from .sampling import Design
 from .spec import Experiment
 
-__all__ = ["ChunkTask", "compute_chunk", "tasks"]
+__all__ = ["ChunkTask", "check_values", "compute_chunk", "tasks"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,6 +116,28 @@ def compute_chunk(task: ChunkTask) -> dict[str, NDArray[Any]]:
         raw, strategic = zero_sum_shares(full, n_actors=n, tol=task.tol)
         arrays["zero_sum_share"], arrays["strategic_zero_sum_share"] = raw, strategic
     return arrays
+
+
+def check_values(task: ChunkTask) -> None:
+    """Raise now what the chunk's parameter values alone would stop it with later: a dynamics
+    model not valid at some point (a whole number that is not one, a probability outside [0,
+    1]), a QRE precision below 0. Nothing is solved or simulated: cheap enough to run on every
+    chunk before the first is computed.
+
+    Raises
+    ------
+    ScenarioError
+        Located in the experiment file, naming the parameter values.
+    """
+    if task.dynamics is None and task.qre_lambda is None:
+        return
+    values = task.scenario.values({**dict(task.fixed), **_points(task)})
+    if task.dynamics is not None:
+        from .dynamics_spec import evaluate_dynamics
+
+        evaluate_dynamics(task.dynamics, task.scenario, values, task.source)
+    if task.qre_lambda is not None:
+        qre_precision(task.qre_lambda, values, task.stop - task.start, task.source)
 
 
 def _points(task: ChunkTask) -> dict[str, FloatArray]:

@@ -40,7 +40,7 @@ from .checkpoints import (
     save_chunk,
     say,
 )
-from .chunk import ChunkTask, compute_chunk, tasks
+from .chunk import ChunkTask, check_values, compute_chunk, tasks
 from .dataset import PER_FORMAT, check_writable, to_dataset
 from .lock import locked
 from .spec import Experiment
@@ -148,6 +148,8 @@ def run_experiment(
     _check_chunking(experiment)
     check_writable(experiment)  # before the directory is touched
     chunks = tasks(experiment, tol=tol)
+    for task in chunks:  # what only the values can reveal, before any chunk is computed
+        check_values(task)
     with locked(out):
         try:
             prepare(out, _manifest(experiment, len(chunks)), resume, overwrite)

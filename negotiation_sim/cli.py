@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 from .errors import InputError, NegotiationSimError
@@ -402,12 +402,13 @@ def _plot(args: argparse.Namespace) -> int:
     from .sweep import check_output
 
     path = check_output(args.results)
-    _check_plot_outputs(args, path)
-    if _is_sampled(path) and not _is_dynamics(path):
+    results = _results(path)
+    _check_plot_outputs(args, path, results)
+    if results.kind == "sampled":
         return _plot_sampled(args, path)
     select = _parse_settings(args.select or [], str(path))
     given = [flag for flag, value in (("--by", args.by), ("--side", args.side)) if value]
-    if _is_dynamics(path) and args.metric in ("survival", "posterior_trust"):
+    if results.kind == "dynamics" and args.metric in ("survival", "posterior_trust"):
         from .plotting.dynamics import save_dynamics
 
         written = save_dynamics(
@@ -429,9 +430,9 @@ def _plot(args: argparse.Namespace) -> int:
         )
     options: Any = {"x": args.x, "y": args.y, "facet": args.facet, "actor": args.actor}
     options.update(format=args.format, select=select or None, overwrite=args.overwrite)
-    metric = args.metric or ("expected_duration" if _is_dynamics(path) else None)
+    metric = args.metric or results.default_metric
     if args.output:
-        written = save_landscape(path, args.output, metric or _default_metric(path), **options)
+        written = save_landscape(path, args.output, metric, **options)
         print(f"wrote {written}")
     if args.html:
         from .plotting.interactive import save_interactive
@@ -440,7 +441,7 @@ def _plot(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_plot_outputs(args: argparse.Namespace, path: Path) -> None:
+def _check_plot_outputs(args: argparse.Namespace, path: Path, results: _Results) -> None:
     """``plot`` writes a picture (``-o``), an interactive page (``--html``) or both; the page
     shows a landscape, not a sampled sweep's map or a dynamics sweep's curves."""
     if not args.output and not args.html:
@@ -451,8 +452,8 @@ def _check_plot_outputs(args: argparse.Namespace, path: Path) -> None:
         )
     if args.html and args.output and Path(args.html).absolute() == Path(args.output).absolute():
         raise InputError.at(str(path), "--html", "the page and the picture need different files")
-    curves = _is_dynamics(path) and args.metric in ("survival", "posterior_trust")
-    if args.html and (curves or (_is_sampled(path) and not _is_dynamics(path))):
+    curves = results.kind == "dynamics" and args.metric in ("survival", "posterior_trust")
+    if args.html and (curves or results.kind == "sampled"):
         raise InputError.at(
             str(path),
             "--html",
@@ -460,53 +461,37 @@ def _check_plot_outputs(args: argparse.Namespace, path: Path) -> None:
         )
 
 
-def _is_sampled(path: Path) -> bool:
-    """Whether ``path`` holds a sampled sweep's results (read lazily: the header only). A file
-    that cannot be read is left to the landscape, which says why."""
+class _Results(NamedTuple):
+    """What a results file holds, read once from its header."""
+
+    #: ``"grid"``, ``"sampled"`` (a sampled game sweep) or ``"dynamics"``.
+    kind: str
+    #: The landscape drawn when ``--metric`` is not given.
+    default_metric: str
+
+
+def _results(path: Path) -> _Results:
+    """The kind of sweep in ``path`` and its default landscape (read lazily: the header only).
+    A file that cannot be read is taken as a grid sweep's: the landscape says why, located."""
     import stat
 
     import xarray as xr
+
+    from .plotting.dynamics import is_dynamics
 
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the reader forever
-            return False
+            return _Results("grid", "outcome")
         with xr.open_dataset(path, engine="scipy") as dataset:
-            return "sample" in dataset.dims and "design" in dataset.attrs
+            if is_dynamics(dataset):
+                return _Results("dynamics", "expected_duration")
+            if "sample" in dataset.dims and "design" in dataset.attrs:
+                return _Results("sampled", "p_deal")
+            # results older than the equilibrium set default to the selected outcome
+            metric = "equilibrium_set" if "equilibrium_set" in dataset.data_vars else "outcome"
+            return _Results("grid", metric)
     except Exception:  # any unreadable file: the landscape reports it, located
-        return False
-
-
-def _default_metric(path: Path) -> str:
-    """A landscape's default picture: the equilibrium set (results older than it: the selected
-    outcome); a dynamics sweep's expected duration."""
-    import stat
-
-    import xarray as xr
-
-    if _is_dynamics(path):
-        return "expected_duration"
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the reader forever
-            return "outcome"
-        with xr.open_dataset(path, engine="scipy") as dataset:
-            return "equilibrium_set" if "equilibrium_set" in dataset.data_vars else "outcome"
-    except Exception:  # any unreadable file: the landscape reports it, located
-        return "outcome"
-
-
-def _is_dynamics(path: Path) -> bool:
-    """Whether ``path`` holds a dynamics sweep's results (the header only; as :func:`_is_sampled`)."""
-    import stat
-
-    import xarray as xr
-
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return False
-        with xr.open_dataset(path, engine="scipy") as dataset:
-            return "survival" in dataset.data_vars and "round" in dataset.dims
-    except Exception:  # any unreadable file: the landscape reports it, located
-        return False
+        return _Results("grid", "outcome")
 
 
 def _plot_sampled(args: argparse.Namespace, path: Path) -> int:

@@ -121,9 +121,9 @@ def test_sweep_select_rule_overrides_the_file_and_plot_defaults_to_the_set(tmp_p
     ds = xr.load_dataset(out / "results.nc")
     assert ds.attrs["selection"] == "risk_dominance"
     capsys.readouterr()
-    from negotiation_sim.cli import _default_metric
+    from negotiation_sim.cli import _results
 
-    assert _default_metric(out / "results.nc") == "equilibrium_set"
+    assert _results(out / "results.nc").default_metric == "equilibrium_set"
     assert main(["plot", str(out), "-o", str(tmp_path / "set.png")]) == 0
     assert (tmp_path / "set.png").stat().st_size > 0
 

@@ -2,13 +2,14 @@
 
 :func:`check_target` checks a metric, actor and format against an experiment;
 :func:`metric_values` reads the metric off a sweep's dataset, :func:`measured` computes it at
-given input rows in one batched :func:`~negotiation_sim.sweep.measure.measure` call (the
-sweep package is imported inside the functions: importing this package stays light).
+given input rows in one batched pass of the sweep's own per-format metrics (the sweep package
+is imported inside the functions: importing this package stays light).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -112,22 +113,23 @@ def metric_values(dataset: xr.Dataset, target: Target) -> Floats:
 def measured(
     experiment: Experiment, target: Target, rows: Floats, names: tuple[str, ...], tol: float
 ) -> Floats:
-    """The metric at the given input rows (other parameters at the baseline), one pass."""
-    from negotiation_sim.sweep.measure import measure
+    """The metric at the given input rows (other parameters at the baseline), one pass.
+
+    The values are the sweep's own (:mod:`negotiation_sim.sweep.chunk`): the same equilibria
+    (pure Nash; pure Bayes-Nash for a scenario with actor types; perfect Bayesian in a
+    signalling format), the experiment's format, selection rule and solver (``pure+logit``
+    fills the points without a pure equilibrium), so a tornado reads what the Sobol' run read.
+    """
+    from negotiation_sim.sweep.chunk import _format_metrics, tasks
 
     scenario = experiment.scenario
     points: Mapping[str, Any] = {**experiment.fixed, **dict(zip(names, rows.T, strict=True))}
     values = scenario.values(points)
-    format = target.format if target.format in scenario.formats else None  # "all"
-    view = measure(scenario, values, format, tol=tol)
-    if target.metric in BOOLEAN_METRICS:
-        flags: NDArray[np.bool_] = getattr(view, target.metric)
-        return flags.astype(np.float64)
-    if target.metric == "deal_probability":
-        is_deal = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids], float)
-        return np.where(view.outcome >= 0, is_deal[np.maximum(view.outcome, 0)], np.nan)
-    if target.metric == "welfare":
-        return np.asarray(view.welfare, dtype=np.float64)
-    column = scenario.actor_ids.index(str(target.actor))
-    table = view.surplus if target.metric == "surplus" else view.payoffs
-    return np.asarray(table[:, column], dtype=np.float64)
+    # The chunk task carries the experiment's solver, selection and tolerance; the QRE metrics
+    # are not analysed here, so they are not computed.
+    task = replace(tasks(experiment, tol=tol)[0], qre_lambda=None)
+    metrics = _format_metrics(task, target.format, values, None)
+    array = np.asarray(metrics[target.metric], dtype=np.float64)
+    if target.actor is not None:
+        array = array[..., scenario.actor_ids.index(target.actor)]
+    return np.broadcast_to(array, (rows.shape[0],)).copy()

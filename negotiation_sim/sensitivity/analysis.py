@@ -335,12 +335,16 @@ def _split(
     dropped = int(n - kept.sum())
     where = f"{target.label} ({target.format})"
     if 2 * dropped > n:
+        # A scenario with actor types is solved for pure Bayes-Nash equilibria only (its
+        # experiments refuse the logit fallback): suggest only what it can do.
+        typed = bool(experiment.scenario.types)
+        kind = "pure Bayes-Nash equilibrium" if typed else "pure equilibrium"
+        fallback = "" if typed else 'solver = "pure+logit" in [experiment], or '
         raise InputError.at(
             experiment.source,
             "metric",
-            f"{where} is undefined (no pure equilibrium) in {dropped} of {n} base rows: use "
-            'solver = "pure+logit" in [experiment], or a metric defined everywhere such as '
-            "deal_is_equilibrium",
+            f"{where} is undefined (no {kind}) in {dropped} of {n} base rows: use "
+            f"{fallback}a metric defined everywhere such as deal_is_equilibrium",
         )
     pooled = np.concatenate([f_a[kept], f_b[kept]])
     if np.all(pooled == pooled[0]):

@@ -24,10 +24,10 @@ $(DEV): pyproject.toml | $(BIN)/python
 
 demo: $(RUNTIME)
 	@echo "== The Alaska summit as it was (low trust, no verification), both formats =="
-	$(BIN)/negotiation-sim solve scenarios/alaska_2025.toml
+	$(BIN)/negotiation-sim solve scenarios/alaska_2025_reduced.toml
 	@echo
 	@echo "== The same with trust 0.8 and verification 0.8: deals become equilibria =="
-	$(BIN)/negotiation-sim solve scenarios/alaska_2025.toml --set trust=0.8 --set verification=0.8
+	$(BIN)/negotiation-sim solve scenarios/alaska_2025_reduced.toml --set trust=0.8 --set verification=0.8
 	@echo
 	@echo "== The trust x verification landscape (experiments/trust_verification.toml) =="
 	$(BIN)/negotiation-sim sweep experiments/trust_verification.toml -o results/trust_verification --overwrite

@@ -4,7 +4,7 @@ verification grid, batched, against per-point loops of pygambit and of the per-g
 
 Run with ``.venv/bin/python benchmarks/qre.py [--quick]`` (about 2 minutes; ``--quick`` about
 20 s: a 101 x 101 grid, one run, smaller loop samples; ``make bench`` runs it, ``make bench
-QUICK=1`` quick). The game is ``scenarios/alaska_2025.toml`` in its multilateral format (the
+QUICK=1`` quick). The game is ``scenarios/alaska_2025_reduced.toml`` in its multilateral format (the
 US, Russia, Ukraine and the EU choose at once: 3 x 4 x 4 x 3 options, 144 profiles), every
 parameter at its default but trust and verification, each on ``side`` points in [0, 1] (317 x
 317 = 100,489 points: the target's 10^5), as ``experiments/trust_verification.toml`` sweeps
@@ -48,7 +48,7 @@ from negotiation_sim.solvers.logit import logit_qre, logit_qre_batch, outcome_pr
 
 SEED = 20250815
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIO = ROOT / "scenarios" / "alaska_2025.toml"
+SCENARIO = ROOT / "scenarios" / "alaska_2025_reduced.toml"
 LAM = 30.0
 TARGET_SECONDS = 30.0
 

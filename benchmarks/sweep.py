@@ -3,7 +3,7 @@
 Run with ``.venv/bin/python benchmarks/sweep.py [--quick] [--chunk 50000]`` (needs the
 ``bench`` extra: ``make bench`` installs it; ``--profile multilateral`` only profiles
 the chunked loop over 10^5 points). For grids of 10^4, 10^5 and 10^6 points
-(``--quick`` stops at 10^5) and each format of ``scenarios/alaska_2025.toml`` it prints:
+(``--quick`` stops at 10^5) and each format of ``scenarios/alaska_2025_reduced.toml`` it prints:
 
 * the batched path as the experiment runner runs it: ``landscape_points`` over
   consecutive chunks of the flattened grid, keeping only the small per-point
@@ -64,7 +64,7 @@ from negotiation_sim.sweep import Landscape, landscape, landscape_points
 
 SEED = 20250815
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIO = ROOT / "scenarios" / "alaska_2025.toml"
+SCENARIO = ROOT / "scenarios" / "alaska_2025_reduced.toml"
 FORMATS = ("bilateral", "multilateral", "over_their_heads")
 TARGET_SECONDS = 10.0
 TARGET_SPEEDUP = 1_000.0

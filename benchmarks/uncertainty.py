@@ -3,7 +3,7 @@
 Run with ``.venv/bin/python benchmarks/uncertainty.py [--quick]`` (needs the ``bench`` extra:
 ``make bench`` installs it; about 2.5 minutes, ``--quick`` about 30 s: 10^5 rows and N = 2^12;
 ``--profile KIND`` only cProfiles one runner call of that design kind). Every parameter of
-``scenarios/alaska_2025.toml`` with a prior (all d = 17) is drawn from it, no axes, formats
+``scenarios/alaska_2025_reduced.toml`` with a prior (all d = 17) is drawn from it, no axes, formats
 ``bilateral`` and ``multilateral``, the metrics of ``experiments/alaska_uncertainty.toml``
 (``zero_sum_share`` left out: a property of the game, not of the deal, and ten times the cost of
 the rest). It prints Markdown tables (to paste into a note) of:
@@ -56,7 +56,7 @@ from negotiation_sim.sweep import parse_experiment, run_experiment
 
 SEED = 20250815
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIO = ROOT / "scenarios" / "alaska_2025.toml"
+SCENARIO = ROOT / "scenarios" / "alaska_2025_reduced.toml"
 FORMATS = ("bilateral", "multilateral")
 METRICS = (
     "outcome",

@@ -18,13 +18,13 @@ from .errors import InputError, NegotiationSimError
 EXAMPLES = """\
 examples:
   negotiation-sim demo                               the built-in example games, every method
-  negotiation-sim validate scenarios/alaska_2025.toml
-  negotiation-sim solve scenarios/alaska_2025.toml --format bilateral
-  negotiation-sim solve scenarios/alaska_2025.toml --set trust=0.8 --set verification=0.7
+  negotiation-sim validate scenarios/alaska_2025_reduced.toml
+  negotiation-sim solve scenarios/alaska_2025_reduced.toml --format bilateral
+  negotiation-sim solve scenarios/alaska_2025_reduced.toml --set trust=0.8 --set verification=0.7
   negotiation-sim solve scenarios/inspection.toml --method vertex_enumeration --json
-  negotiation-sim plot-bargaining scenarios/alaska_2025.toml --actors russia,ukraine \\
+  negotiation-sim plot-bargaining scenarios/alaska_2025_reduced.toml --actors russia,ukraine \\
       --set trust=0.8 --set verification=0.8 -o bargaining.png
-  negotiation-sim export scenarios/alaska_2025.toml --to nfg --set trust=0.8 -o alaska.nfg
+  negotiation-sim export scenarios/alaska_2025_reduced.toml --to nfg --set trust=0.8 -o alaska.nfg
   negotiation-sim sweep experiments/trust_verification.toml -o results/tv
   negotiation-sim sweep experiments/trust_verification.toml -o results/tv --resume
   negotiation-sim sweep experiments/battlefield.toml --workers 2

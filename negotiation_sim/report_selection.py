@@ -2,7 +2,7 @@
 report on equilibrium selection (:mod:`negotiation_sim.analysis.selection`).
 
 >>> from negotiation_sim import load_scenario
->>> alaska = load_scenario("scenarios/alaska_2025.toml")
+>>> alaska = load_scenario("scenarios/alaska_2025_reduced.toml")
 >>> summary = selection_summary(alaska, "bilateral", {"trust": 0.8, "verification": 0.8})
 >>> {rule: entry["selected"] for rule, entry in summary["rules"].items()}
 {'welfare': 1, 'payoff_dominance': 1, 'risk_dominance': 1, 'logit': 1}

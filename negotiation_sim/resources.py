@@ -4,23 +4,23 @@ The repository keeps them at its top level, in ``scenarios/*.toml`` and
 ``experiments/*.toml``; the wheel carries copies as package data in
 ``negotiation_sim/_data/scenarios`` and ``negotiation_sim/_data/experiments``
 (siblings, as in the repository: an experiment names its scenario as
-``../scenarios/alaska_2025.toml``). The installed copies are found with
+``../scenarios/alaska_2025_reduced.toml``). The installed copies are found with
 :func:`importlib.resources.files`; running from a source checkout (or an
 editable install), the checkout's own directories are used.
 
 Lookup rules of :func:`find_scenario` and :func:`find_experiment`:
 
 1. a path that exists is used as it is;
-2. otherwise a bare name (``alaska_2025`` or ``alaska_2025.toml``) or a
+2. otherwise a bare name (``alaska_2025_reduced`` or ``alaska_2025_reduced.toml``) or a
    relative path in a directory named like the shipped one
-   (``scenarios/alaska_2025.toml``, ``../scenarios/alaska_2025.toml``,
+   (``scenarios/alaska_2025_reduced.toml``, ``../scenarios/alaska_2025_reduced.toml``,
    ``experiments/trust_verification.toml``) is the shipped file of that name;
 3. otherwise the error is the one of an unreadable file, listing the shipped
    names: ``cannot read the file: No such file or directory (shipped
-   scenarios: alaska_2025, ...)``.
+   scenarios: alaska_2025_reduced, ...)``.
 
-So ``negotiation-sim solve alaska_2025`` and ``negotiation-sim solve
-scenarios/alaska_2025.toml`` work from any directory once the package is
+So ``negotiation-sim solve alaska_2025_reduced`` and ``negotiation-sim solve
+scenarios/alaska_2025_reduced.toml`` work from any directory once the package is
 installed.
 """
 
@@ -84,8 +84,8 @@ def shipped_scenarios() -> dict[str, Path]:
     Examples
     --------
     >>> scenarios = shipped_scenarios()
-    >>> "alaska_2025" in scenarios, scenarios["alaska_2025"].name
-    (True, 'alaska_2025.toml')
+    >>> "alaska_2025_reduced" in scenarios, scenarios["alaska_2025_reduced"].name
+    (True, 'alaska_2025_reduced.toml')
     """
     return _shipped("scenarios")
 
@@ -110,9 +110,9 @@ def find_scenario(
     Parameters
     ----------
     name_or_path
-        A path to a scenario file, a shipped scenario's name (``alaska_2025``,
-        ``alaska_2025.toml``) or a relative path in a ``scenarios`` directory
-        (``scenarios/alaska_2025.toml``).
+        A path to a scenario file, a shipped scenario's name (``alaska_2025_reduced``,
+        ``alaska_2025_reduced.toml``) or a relative path in a ``scenarios`` directory
+        (``scenarios/alaska_2025_reduced.toml``).
     relative_to
         The directory a relative path is relative to (default: the current
         directory); an experiment's scenario is relative to the experiment.
@@ -133,14 +133,15 @@ def find_scenario(
 
     Examples
     --------
-    >>> find_scenario("alaska_2025") == shipped_scenarios()["alaska_2025"]
+    >>> find_scenario("alaska_2025_reduced") == shipped_scenarios()["alaska_2025_reduced"]
     True
-    >>> find_scenario("alaska_2025.toml") == find_scenario("elsewhere/scenarios/alaska_2025.toml")
+    >>> elsewhere = "elsewhere/scenarios/alaska_2025_reduced.toml"
+    >>> find_scenario("alaska_2025_reduced.toml") == find_scenario(elsewhere)
     True
     >>> find_scenario("no_such_scenario")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    negotiation_sim.errors.ScenarioError: no_such_scenario: cannot read the file: No such file or directory (shipped scenarios: alaska_2025, ...)
+    negotiation_sim.errors.ScenarioError: no_such_scenario: cannot read the file: No such file or directory (shipped scenarios: alaska_2025_reduced, ...)
     """
     return _find(name_or_path, "scenarios", relative_to)
 

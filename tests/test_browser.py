@@ -71,9 +71,9 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A small sweep (11 x 11, two formats) and its page."""
     folder = tmp_path_factory.mktemp("browser")
     text = (ROOT / "experiments" / "trust_verification.toml").read_text()
-    scenario = (ROOT / "scenarios" / "alaska_2025.toml").as_posix()
+    scenario = (ROOT / "scenarios" / "alaska_2025_reduced.toml").as_posix()
     text = text.replace("points = 101", "points = 11").replace(
-        '"../scenarios/alaska_2025.toml"', json.dumps(scenario)
+        '"../scenarios/alaska_2025_reduced.toml"', json.dumps(scenario)
     )
     (folder / "tv.toml").write_text(text)
     results = folder / "results"

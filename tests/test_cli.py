@@ -76,7 +76,7 @@ def test_bad_scenario_and_bad_values_exit_2_without_traceback(tmp_path):
 def test_alaska_report_names_outcomes_replies_and_surplus(capsys):
     import json
 
-    argv = ["solve", "scenarios/alaska_2025.toml", "--format", "bilateral"]
+    argv = ["solve", "scenarios/alaska_2025_reduced.toml", "--format", "bilateral"]
     assert main([*argv, "--set", "trust=0.8", "--set", "verification=0.8", "--json"]) == 0
     (summary,) = json.loads(capsys.readouterr().out)["formats"]
     deals = [
@@ -102,7 +102,7 @@ def test_alaska_analysis_answers_the_issue_questions(capsys):
 
     argv = [
         "solve",
-        "scenarios/alaska_2025.toml",
+        "scenarios/alaska_2025_reduced.toml",
         "--set",
         "trust=0.8",
         "--set",

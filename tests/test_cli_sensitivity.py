@@ -133,7 +133,7 @@ def test_map_draws_the_prim_box_over_the_sweeps_probability_map(tmp_path, capsys
     experiment = tmp_path / "small.toml"
     experiment.write_text(
         "format_version = 1\n[experiment]\n"
-        f'scenario = "{root / "scenarios" / "alaska_2025.toml"}"\n'
+        f'scenario = "{root / "scenarios" / "alaska_2025_reduced.toml"}"\n'
         'formats = ["multilateral"]\nmetrics = ["deal_is_equilibrium", "no_deal_is_equilibrium"]\n'
         '[design]\nkind = "sobol"\nsamples = 16\n'
         "[axes.trust]\nvalues = [0.2, 0.6, 1.0]\n[axes.verification]\nvalues = [0.0, 0.5, 1.0]\n",

@@ -274,7 +274,7 @@ others = { west = "best_reply" }
     [
         # US: pressure and engage are war whatever the others do; Russia: escalate; Ukraine:
         # refuse. The EU cannot: its hold_out still lets a front-line truce through.
-        ("alaska_2025", ("us", "russia", "ukraine")),
+        ("alaska_2025_reduced", ("us", "russia", "ukraine")),
         # Only (arm, arm) is "no deal"; either actor's arm still leaves the other's restrain.
         ("arms_race", ()),
         # Only an undetected violation is "no deal"; the inspector's inspect rules it out.
@@ -287,7 +287,7 @@ def test_blocking_actors_of_the_shipped_scenarios(name, expected):
 
 def test_who_must_agree_in_alaska_by_hand():
     """The three games of models.md §5: unanimity of 2, unanimity of 3, veto + one of two."""
-    section = analyse_scenario(load_scenario(SCENARIOS / "alaska_2025.toml"))
+    section = analyse_scenario(load_scenario(SCENARIOS / "alaska_2025_reduced.toml"))
     games = section["who_must_agree"]
     third = Fraction(1, 3)
     expected: dict[str, list[Fraction | int]] = {

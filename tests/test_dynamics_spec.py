@@ -138,7 +138,7 @@ def test_a_game_experiment_takes_parameters_too():
 
 def test_without_parameters_nothing_changes():
     experiment = load_experiment(ROOT / "experiments" / "trust_verification.toml")
-    scenario = load_scenario(ROOT / "scenarios" / "alaska_2025.toml")
+    scenario = load_scenario(ROOT / "scenarios" / "alaska_2025_reduced.toml")
     assert list(experiment.scenario.parameters) == list(scenario.parameters)
     assert experiment.dynamics is None
     digest = hashlib.sha256()  # the fingerprint as documented: texts and fixed values

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data" / "experiments"
 CEASEFIRE = DATA / "ceasefire_sweep.toml"
 SHIPPED = sorted((ROOT / "experiments").glob("*.toml"))
-ALASKA = ROOT / "scenarios" / "alaska_2025.toml"
+ALASKA = ROOT / "scenarios" / "alaska_2025_reduced.toml"
 
 
 def _spec_text(body: str) -> str:

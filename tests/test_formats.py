@@ -30,7 +30,7 @@ def test_spoilers_are_exactly_the_profitable_deviators(shape, seed, fixed):
 
 
 def test_alaska_bilateral_deal_at_high_trust_is_durable_and_names_no_spoiler():
-    scenario = load_scenario("scenarios/alaska_2025.toml")
+    scenario = load_scenario("scenarios/alaska_2025_reduced.toml")
     results = deal_durability(scenario, "bilateral", {"trust": 0.8, "verification": 0.8})
     deals = [d for d in results if d.is_deal]
     assert deals and all(d.durable for d in deals)
@@ -42,7 +42,7 @@ def test_alaska_bilateral_deal_at_high_trust_is_durable_and_names_no_spoiler():
 def test_alaska_deal_over_their_heads_is_spoiled_by_ukraine_at_middling_trust():
     # With Kyiv's and Europe's assent taken for granted, the US and Russia settle on Donetsk at
     # trust 0.4 without verification; once Kyiv may choose, refusing the withdrawal pays it more.
-    scenario = load_scenario("scenarios/alaska_2025.toml")
+    scenario = load_scenario("scenarios/alaska_2025_reduced.toml")
     results = deal_durability(scenario, "over_their_heads", {"trust": 0.4, "verification": 0.0})
     spoiled = [d for d in results if d.is_deal and not d.durable]
     assert spoiled

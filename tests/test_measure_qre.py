@@ -18,7 +18,7 @@ from negotiation_sim.solvers.logit import logit_qre
 from negotiation_sim.sweep.measure_qre import measure_qre
 
 ROOT = Path(__file__).resolve().parents[1]
-ALASKA = load_scenario(ROOT / "scenarios" / "alaska_2025.toml")
+ALASKA = load_scenario(ROOT / "scenarios" / "alaska_2025_reduced.toml")
 
 
 def _oracle(scenario, params, format, lam):

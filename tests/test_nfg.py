@@ -420,11 +420,11 @@ def test_many_bad_payoffs_are_summarised():
 @pytest.mark.parametrize("version", VERSIONS)
 def test_cli_export_writes_a_file_pygambit_reads(version, tmp_path, capsys):
     out = tmp_path / "alaska.nfg"
-    argv = ["export", "scenarios/alaska_2025.toml", "--to", "nfg", "--format", "bilateral"]
+    argv = ["export", "scenarios/alaska_2025_reduced.toml", "--to", "nfg", "--format", "bilateral"]
     argv += ["--set", "trust=0.8", "--version", version, "-o", str(out)]
     assert main(argv) == 0
     assert f"wrote {out}" in capsys.readouterr().out
-    scenario = load_scenario("scenarios/alaska_2025.toml")
+    scenario = load_scenario("scenarios/alaska_2025_reduced.toml")
     game = scenario.game({"trust": 0.8}, format="bilateral")
     gbt_game = pygambit.read_nfg(str(out))
     actors, _, tensor = gambit_payoffs(gbt_game)
@@ -438,16 +438,16 @@ def test_cli_export_writes_a_file_pygambit_reads(version, tmp_path, capsys):
 
 def test_cli_export_bad_setting_exits_2_with_one_message(tmp_path, capsys):
     out = tmp_path / "x.nfg"
-    argv = ["export", "scenarios/alaska_2025.toml", "--set", "trust=high", "-o", str(out)]
-    assert main(argv) == 2
+    path = "scenarios/alaska_2025_reduced.toml"
+    assert main(["export", path, "--set", "trust=high", "-o", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.strip().splitlines() == [
-        "negotiation-sim: error: scenarios/alaska_2025.toml: --set trust=high: expected NAME=NUMBER"
+        f"negotiation-sim: error: {path}: --set trust=high: expected NAME=NUMBER"
     ]
     assert not out.exists()
-    assert main(["export", "scenarios/alaska_2025.toml", "--format", "nope", "-o", str(out)]) == 2
+    assert main(["export", path, "--format", "nope", "-o", str(out)]) == 2
     assert "unknown format 'nope'" in capsys.readouterr().err
-    assert main(["export", "scenarios/alaska_2025.toml", "-o", str(tmp_path / "no" / "x.nfg")]) == 2
+    assert main(["export", path, "-o", str(tmp_path / "no" / "x.nfg")]) == 2
     assert "cannot write the file" in capsys.readouterr().err
 
 

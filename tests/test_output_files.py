@@ -38,7 +38,7 @@ from negotiation_sim.plotting import bargaining_picture, save_bargaining, save_l
 from tests.test_plotting_landscape import sweep
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIO = ROOT / "scenarios" / "alaska_2025.toml"
+SCENARIO = ROOT / "scenarios" / "alaska_2025_reduced.toml"
 EXPERIMENT = ROOT / "tests" / "data" / "experiments" / "ceasefire_sweep.toml"
 CLI = [sys.executable, "-m", "negotiation_sim.cli"]
 

@@ -84,9 +84,7 @@ def _cli(bin_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[st
 
 def _shipped(bin_dir: Path, cwd: Path) -> Path:
     """Where the installed package finds the shipped Alaska scenario."""
-    code = (
-        "from negotiation_sim.resources import find_scenario; print(find_scenario('alaska_2025'))"
-    )
+    code = "from negotiation_sim.resources import find_scenario as f; print(f('alaska_2025_reduced'))"
     completed = _run([bin_dir / "python", "-c", code], cwd)
     assert completed.returncode == 0, completed.stderr
     return Path(completed.stdout.strip())
@@ -138,9 +136,9 @@ def test_the_wheel_installs_and_runs_from_anywhere(dist, tmp_path):
         shipped.is_file() and ROOT not in shipped.parents and (tmp_path / "venv") in shipped.parents
     )
     assert ": ok: " in _cli(bin_dir, "validate", str(shipped), cwd=work).stdout
-    for name in ("alaska_2025", "trust_verification"):  # shipped names, from any directory
+    for name in ("alaska_2025_reduced", "trust_verification"):  # shipped names, from any directory
         assert f"{name}: ok: " in _cli(bin_dir, "validate", name, cwd=work).stdout
-    for name in ("scenarios/alaska_2025.toml", "alaska_2025"):
+    for name in ("scenarios/alaska_2025_reduced.toml", "alaska_2025_reduced"):
         report = _cli(bin_dir, "solve", name, "--format", "bilateral", cwd=work).stdout
         assert "Format: bilateral" in report
         assert "no deal: the war goes on" in report
@@ -155,5 +153,5 @@ def test_the_sdist_installs_and_runs(dist, tmp_path):
     shipped = _shipped(bin_dir, work)
     assert (tmp_path / "venv") in shipped.parents
     assert ": ok: " in _cli(bin_dir, "validate", str(shipped), cwd=work).stdout
-    report = _cli(bin_dir, "solve", "alaska_2025", "--format", "bilateral", cwd=work).stdout
+    report = _cli(bin_dir, "solve", "alaska_2025_reduced", "--format", "bilateral", cwd=work).stdout
     assert "no deal: the war goes on" in report

@@ -20,7 +20,7 @@ def _dominated_by_a_lottery(point, points) -> bool:
 
 
 def test_picture_data_is_consistent():
-    scenario = load_scenario("scenarios/alaska_2025.toml")
+    scenario = load_scenario("scenarios/alaska_2025_reduced.toml")
     picture = bargaining_picture(scenario, ["russia", "ukraine"], HIGH)
     assert picture.points.shape[1] == 2
     assert len(picture.outcomes) == len(picture.points)
@@ -34,20 +34,20 @@ def test_picture_data_is_consistent():
     for point in picture.solutions.values():
         assert np.all(point >= picture.no_deal - 1e-9)
         assert not _dominated_by_a_lottery(point, deals)
-    # The war's payoffs by hand (scenarios/alaska_2025.toml, outcomes.war.payoffs), rho = 0.
-    v = load_scenario("scenarios/alaska_2025.toml").defaults()
+    # The war's payoffs by hand (scenarios/alaska_2025_reduced.toml, outcomes.war.payoffs), rho = 0.
+    v = load_scenario("scenarios/alaska_2025_reduced.toml").defaults()
     war = [v["p"] - v["c_russia"] + v["legitimacy"], 1 - v["p"] - v["c_ukraine"]]
     assert np.allclose(picture.no_deal, war)
 
 
 def test_unknown_actor_is_a_scenario_error():
-    scenario = load_scenario("scenarios/alaska_2025.toml")
+    scenario = load_scenario("scenarios/alaska_2025_reduced.toml")
     with pytest.raises(ScenarioError, match="expected two different actors"):
         bargaining_picture(scenario, ["russia", "china"])
 
 
 def test_plot_renders_and_cli_writes_png(tmp_path, capsys):
-    scenario = load_scenario("scenarios/alaska_2025.toml")
+    scenario = load_scenario("scenarios/alaska_2025_reduced.toml")
     ax = plot_bargaining(bargaining_picture(scenario, None, HIGH))
     assert ax.get_xlabel() == "payoff of us" and ax.get_ylabel() == "payoff of russia"
     labels = ax.get_legend_handles_labels()[1]
@@ -55,7 +55,7 @@ def test_plot_renders_and_cli_writes_png(tmp_path, capsys):
     out = tmp_path / "b.png"
     argv = [
         "plot-bargaining",
-        "scenarios/alaska_2025.toml",
+        "scenarios/alaska_2025_reduced.toml",
         "--actors",
         "russia,ukraine",
         "-o",

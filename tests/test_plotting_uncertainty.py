@@ -299,7 +299,7 @@ def sampled_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from negotiation_sim.sweep import parse_experiment, run_experiment
 
     root = Path(__file__).resolve().parents[1]
-    text = SMALL_SAMPLED.format(scenario=root / "scenarios" / "alaska_2025.toml")
+    text = SMALL_SAMPLED.format(scenario=root / "scenarios" / "alaska_2025_reduced.toml")
     out = tmp_path_factory.mktemp("sampled") / "run"
     run_experiment(parse_experiment(text), out)
     return out

@@ -220,7 +220,7 @@ def test_beta_and_truncnormal_need_a_range_of_positive_width():
 
 
 def test_alaska_declares_a_prior_on_every_parameter_with_a_comment():
-    path = ROOT / "scenarios" / "alaska_2025.toml"
+    path = ROOT / "scenarios" / "alaska_2025_reduced.toml"
     scenario = load_scenario(path)
     assert "rho" in scenario.parameters
     text = path.read_text()

@@ -251,7 +251,7 @@ def test_deal_probability_of_the_alaska_multilateral_format() -> None:
     # P(deal) from the QRE equals the brute-force sum over profiles whose outcome is a deal.
     from negotiation_sim import load_scenario
 
-    alaska = load_scenario("scenarios/alaska_2025.toml")
+    alaska = load_scenario("scenarios/alaska_2025_reduced.toml")
     values = alaska.values({"trust": [0.2, 0.8], "verification": [0.0, 0.8]})
     payoffs, outcomes, _ = alaska.resolve("multilateral", values)
     batch = logit_qre_batch(payoffs, 30.0)

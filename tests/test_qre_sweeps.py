@@ -39,7 +39,7 @@ values = [0.0, 0.7]
 """
 
 
-def _spec(head: str, rest: str = GRID, scenario: str = "alaska_2025.toml"):
+def _spec(head: str, rest: str = GRID, scenario: str = "alaska_2025_reduced.toml"):
     text = BASE.format(scenario=SCENARIOS / scenario, head=head, rest=rest)
     return parse_experiment(text, source="qre.toml", base=ROOT)
 
@@ -58,7 +58,7 @@ def _deal_share(scenario, params, format, lam):
 def test_a_sweep_records_the_qre_and_it_agrees_with_the_per_game_tracer(tmp_path):
     spec = _spec('metrics = ["qre_deal_probability", "qre_outcome_probability"]\nqre_lambda = 30')
     ds = run_experiment(spec, tmp_path / "run")
-    alaska = load_scenario(SCENARIOS / "alaska_2025.toml")
+    alaska = load_scenario(SCENARIOS / "alaska_2025_reduced.toml")
     for format, trust, verification in itertools.product(ds["format"].values, [0.2, 0.8], [0, 0.7]):
         got = ds["qre_deal_probability"].sel(format=format, trust=trust, verification=verification)
         params = {"trust": trust, "verification": verification}
@@ -79,7 +79,7 @@ def test_lambda_can_be_swept_and_zero_is_uniform_play(tmp_path):
         rest,
     )
     ds = run_experiment(spec, tmp_path / "run")
-    alaska = load_scenario(SCENARIOS / "alaska_2025.toml")
+    alaska = load_scenario(SCENARIOS / "alaska_2025_reduced.toml")
     _, outcomes, _ = alaska.resolve("multilateral", alaska.values({"trust": 0.8}))
     uniform = np.bincount(outcomes.ravel(), minlength=len(alaska.outcome_ids)) / outcomes.size
     at_zero = ds["qre_outcome_probability"].sel(format="multilateral", lam=0, trust=0.8)
@@ -96,14 +96,14 @@ def test_lambda_can_be_swept_and_zero_is_uniform_play(tmp_path):
     [
         (
             'metrics = ["qre_deal_probability"]',
-            "alaska_2025.toml",
+            "alaska_2025_reduced.toml",
             "experiment.qre_lambda",
             "missing",
         ),
-        ("qre_lambda = 5", "alaska_2025.toml", "experiment.qre_lambda", "set only with"),
+        ("qre_lambda = 5", "alaska_2025_reduced.toml", "experiment.qre_lambda", "set only with"),
         (
             'metrics = ["qre_deal_probability"]\nqre_lambda = "lamda"',
-            "alaska_2025.toml",
+            "alaska_2025_reduced.toml",
             "experiment.qre_lambda",
             "undefined parameter",
         ),

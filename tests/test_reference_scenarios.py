@@ -1,8 +1,9 @@
 """Rewritten shipped scenarios build the same games as the texts they replace.
 
 ``tests/data/reference_scenarios/`` holds shipped scenarios as they were before a rewrite
-that must not change the model (``alaska_2025.toml`` as of commit 05084e8, before its deal
-payoffs used ``assurance()`` and ``[definitions]`` instead of the formula written out). The
+that must not change the model (the first edition of the Alaska scenario, now
+``alaska_2025_reduced.toml``, as of commit 05084e8, before its deal payoffs used ``assurance()``
+and ``[definitions]`` instead of the formula written out). The
 old text is the oracle: at the defaults, the corners of the parameter box and a seeded sample
 inside it, every actor's payoff at every profile, and every format's game, must agree to
 1e-12.
@@ -35,7 +36,7 @@ def sample(scenario, rng: np.random.Generator) -> dict[str, np.ndarray]:
 
 
 def test_there_is_a_reference_for_each_rewritten_scenario():
-    assert [path.name for path in REFERENCES] == ["alaska_2025.toml"]
+    assert [path.name for path in REFERENCES] == ["alaska_2025_reduced.toml"]
     for path in REFERENCES:
         assert (SHIPPED / path.name).read_text() != path.read_text()  # it was rewritten
 

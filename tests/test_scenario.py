@@ -322,7 +322,7 @@ def test_formats_with_choosers_out_of_order_match_the_sequential_oracle(shape, s
 
 
 def test_resolve_over_a_grid_equals_point_by_point():
-    scenario = load_scenario("scenarios/alaska_2025.toml")
+    scenario = load_scenario("scenarios/alaska_2025_reduced.toml")
     trust, verification = np.linspace(0, 1, 4), np.linspace(0, 1, 3)
     values = scenario.values({"trust": trust[:, None], "verification": verification[None, :]})
     payoffs, outcomes, everyone = scenario.resolve("bilateral", values)

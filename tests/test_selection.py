@@ -202,7 +202,7 @@ def scenario_select(scenario, format, params, rule):
 @pytest.mark.parametrize("rule", ["welfare", "payoff_dominance", "risk_dominance"])
 @pytest.mark.parametrize("format", ["bilateral", "multilateral"])
 def test_landscape_selection_equals_brute_force_on_alaska(rule, format):
-    alaska = load_scenario("scenarios/alaska_2025.toml")
+    alaska = load_scenario("scenarios/alaska_2025_reduced.toml")
     trust = np.linspace(0, 1, 7)
     verification = np.linspace(0, 1, 5)
     view = landscape(alaska, {"trust": trust, "verification": verification}, format, selection=rule)
@@ -217,7 +217,7 @@ def test_landscape_selection_equals_brute_force_on_alaska(rule, format):
 
 
 def test_landscape_logit_is_the_tracer_where_there_are_several_equilibria():
-    alaska = load_scenario("scenarios/alaska_2025.toml")
+    alaska = load_scenario("scenarios/alaska_2025_reduced.toml")
     trust, verification = [0.3, 0.8], [0.2, 0.8]
     view = landscape(
         alaska, {"trust": trust, "verification": verification}, "multilateral", selection="logit"
@@ -240,7 +240,7 @@ def test_landscape_logit_is_the_tracer_where_there_are_several_equilibria():
 
 
 def test_landscape_equilibrium_set_is_the_brute_force_set():
-    alaska = load_scenario("scenarios/alaska_2025.toml")
+    alaska = load_scenario("scenarios/alaska_2025_reduced.toml")
     trust = np.linspace(0, 1, 6)
     view = landscape(alaska, {"trust": trust, "verification": [0.0, 0.9]}, "bilateral")
     for i, t in enumerate(trust):

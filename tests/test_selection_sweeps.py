@@ -26,8 +26,10 @@ HEAD = (
 AXES = "[axes.verification]\nvalues = [0.0, 0.8]\n"
 
 
-def experiment(extra: str = "", scenario: str = "alaska_2025", axes: str = AXES):
-    formats = 'formats = ["bilateral", "multilateral"]\n' if scenario == "alaska_2025" else ""
+def experiment(extra: str = "", scenario: str = "alaska_2025_reduced", axes: str = AXES):
+    formats = (
+        'formats = ["bilateral", "multilateral"]\n' if scenario == "alaska_2025_reduced" else ""
+    )
     text = HEAD.format(scenario=scenario, formats=formats, extra=extra) + axes
     return parse_experiment(text, base=ROOT / "experiments")
 
@@ -133,13 +135,13 @@ def test_a_bad_select_rule_exits_2_with_one_located_message(capsys):
     assert main(["sweep", str(path), "--select-rule", "riskdominance"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--select-rule: unknown selection rule" in err
-    assert main(["solve", "alaska_2025", "--select-rule", "nash"]) == 2
+    assert main(["solve", "alaska_2025_reduced", "--select-rule", "nash"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--select-rule: unknown selection rule 'nash'" in err
 
 
 def test_solve_names_what_each_rule_selects_and_why(capsys):
-    argv = ["solve", "alaska_2025", "--set", "trust=0.8", "--set", "verification=0.8"]
+    argv = ["solve", "alaska_2025_reduced", "--set", "trust=0.8", "--set", "verification=0.8"]
     assert main([*argv, "--format", "multilateral"]) == 0
     out = capsys.readouterr().out
     assert "Selection among the 18 pure equilibria:" in out

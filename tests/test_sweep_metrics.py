@@ -142,7 +142,7 @@ def test_equal_totals_select_the_first_profile():
 
 
 def test_calibration_reads_off_the_landscape():
-    scenario = load_scenario("scenarios/alaska_2025.toml")
+    scenario = load_scenario("scenarios/alaska_2025_reduced.toml")
     view = landscape(
         scenario,
         {"trust": np.linspace(0, 1, 11), "verification": np.linspace(0, 1, 11)},
@@ -157,7 +157,7 @@ def test_calibration_reads_off_the_landscape():
 
 def test_fixed_parameters_and_points_agree():
     """``params`` holds values fixed: the same as giving them at every point."""
-    scenario = load_scenario("scenarios/alaska_2025.toml")
+    scenario = load_scenario("scenarios/alaska_2025_reduced.toml")
     trust = np.linspace(0, 1, 7)
     held = landscape(scenario, {"trust": trust}, "multilateral", {"verification": 0.5, "rho": 0.3})
     spelled = landscape_points(
@@ -170,7 +170,7 @@ def test_fixed_parameters_and_points_agree():
 
 
 def test_grid_errors_are_located():
-    scenario = load_scenario("scenarios/alaska_2025.toml")
+    scenario = load_scenario("scenarios/alaska_2025_reduced.toml")
     with pytest.raises(ScenarioError, match=r"grid\.trust"):
         landscape(scenario, {"trust": []})
     with pytest.raises(ScenarioError, match="outside its range"):

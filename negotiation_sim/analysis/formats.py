@@ -80,7 +80,7 @@ def deal_durability(
     Examples
     --------
     >>> from negotiation_sim import load_scenario
-    >>> alaska = load_scenario("scenarios/alaska_2025.toml")
+    >>> alaska = load_scenario("scenarios/alaska_2025_reduced.toml")
     >>> [(d.outcome, d.is_deal, d.durable) for d in deal_durability(alaska, "bilateral")]
     [('war', False, True), ('war', False, True)]
     >>> len(deal_durability(alaska, "multilateral", max_equilibria=5))

@@ -50,7 +50,7 @@ def blocking_actors(scenario: Scenario) -> tuple[str, ...]:
     the EU cannot: a front-line truce survives its holding out, unguaranteed.
 
     >>> from negotiation_sim import load_scenario
-    >>> blocking_actors(load_scenario("scenarios/alaska_2025.toml"))
+    >>> blocking_actors(load_scenario("scenarios/alaska_2025_reduced.toml"))
     ('us', 'russia', 'ukraine')
     """
     is_deal = np.array([scenario.outcomes[o].is_deal for o in scenario.outcome_ids])

@@ -203,7 +203,7 @@ def save_bargaining(
     --------
     >>> import tempfile, pathlib
     >>> from negotiation_sim import load_scenario
-    >>> picture = bargaining_picture(load_scenario("alaska_2025"), ["russia", "ukraine"])
+    >>> picture = bargaining_picture(load_scenario("alaska_2025_reduced"), ["russia", "ukraine"])
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "bargaining.png"
     >>> save_bargaining(picture, out) == out
     True

@@ -57,7 +57,7 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
     """Read and validate a scenario file.
 
     A path that exists is read as it is; otherwise a shipped scenario's name
-    (``alaska_2025``) or repository-relative path (``scenarios/alaska_2025.toml``)
+    (``alaska_2025_reduced``) or repository-relative path (``scenarios/alaska_2025_reduced.toml``)
     reads the shipped file (see :func:`negotiation_sim.resources.find_scenario`).
 
     Raises
@@ -68,7 +68,7 @@ def load_scenario(path: str | PathLike[str]) -> Scenario:
     Examples
     --------
     >>> scenario = load_scenario("scenarios/arms_race.toml")  # doctest: +SKIP
-    >>> load_scenario("alaska_2025").title == load_scenario("scenarios/alaska_2025.toml").title
+    >>> load_scenario("alaska_2025_reduced").title == load_scenario("scenarios/alaska_2025_reduced.toml").title
     True
     """
     from ..resources import find_scenario

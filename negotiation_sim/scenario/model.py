@@ -263,7 +263,7 @@ class Scenario:
         Examples
         --------
         >>> from negotiation_sim import load_scenario
-        >>> alaska = load_scenario("scenarios/alaska_2025.toml")
+        >>> alaska = load_scenario("scenarios/alaska_2025_reduced.toml")
         >>> alaska.no_deal_point(alaska.values()).round(3).tolist()
         [-0.315, 0.32, 0.03, -0.425]
         >>> alaska.no_deal_point(alaska.values({"trust": [0.1, 0.9]})).shape
@@ -400,7 +400,7 @@ class Scenario:
         Examples
         --------
         >>> from negotiation_sim import load_scenario
-        >>> alaska = load_scenario("scenarios/alaska_2025.toml")
+        >>> alaska = load_scenario("scenarios/alaska_2025_reduced.toml")
         >>> values = alaska.values({"trust": [0.2, 0.8], "verification": [0.0, 0.8]})
         >>> payoffs, outcomes, everyone = alaska.resolve("bilateral", values)
         >>> payoffs.shape, outcomes.shape, everyone.shape
@@ -427,7 +427,7 @@ class Scenario:
         Examples
         --------
         >>> from negotiation_sim import load_scenario, pure_equilibria
-        >>> alaska = load_scenario("scenarios/alaska_2025.toml")
+        >>> alaska = load_scenario("scenarios/alaska_2025_reduced.toml")
         >>> values = alaska.values({"trust": [0.2, 0.8], "verification": [0.0, 0.8]})
         >>> games = alaska.format_games("multilateral", values)
         >>> games.node.shape, games.payoffs.shape  # 144 profiles, 9 distinct payoff cells

@@ -58,7 +58,7 @@ def check_axes(
     Examples
     --------
     >>> from negotiation_sim import load_scenario
-    >>> alaska = load_scenario("scenarios/alaska_2025.toml")
+    >>> alaska = load_scenario("scenarios/alaska_2025_reduced.toml")
     >>> problems = Problems("x.toml")
     >>> axes = check_axes(problems, {"trust": {"range": [0, 1], "points": 3}}, alaska, {})
     >>> axes[0].values.tolist()

@@ -98,7 +98,7 @@ def landscape(
     Examples
     --------
     >>> from negotiation_sim import load_scenario
-    >>> alaska = load_scenario("scenarios/alaska_2025.toml")
+    >>> alaska = load_scenario("scenarios/alaska_2025_reduced.toml")
     >>> view = landscape(alaska, {"trust": [0.2, 0.8], "verification": [0.0, 0.8]}, "bilateral")
     >>> view.deal_is_equilibrium.tolist()
     [[False, False], [True, True]]
@@ -132,7 +132,7 @@ def landscape_points(
     Examples
     --------
     >>> from negotiation_sim import load_scenario
-    >>> alaska = load_scenario("scenarios/alaska_2025.toml")
+    >>> alaska = load_scenario("scenarios/alaska_2025_reduced.toml")
     >>> view = landscape_points(alaska, {"trust": [0.2, 0.8], "verification": [0.0, 0.8]})
     >>> view.deal_is_equilibrium.tolist()
     [False, True]
@@ -184,7 +184,7 @@ def measure(
     Examples
     --------
     >>> from negotiation_sim import load_scenario
-    >>> alaska = load_scenario("scenarios/alaska_2025.toml")
+    >>> alaska = load_scenario("scenarios/alaska_2025_reduced.toml")
     >>> values = alaska.values({"trust": [0.2, 0.8], "verification": [0.0, 0.8]})
     >>> full = alaska.full_payoffs(values)
     >>> view = measure(alaska, values, "multilateral", full=full)

@@ -216,7 +216,7 @@ def check_design(
     Examples
     --------
     >>> from negotiation_sim import load_scenario
-    >>> alaska = load_scenario("scenarios/alaska_2025.toml")
+    >>> alaska = load_scenario("scenarios/alaska_2025_reduced.toml")
     >>> problems = Problems("x.toml")
     >>> design, priors = check_design(problems, {"kind": "sobol", "samples": 8, "sample": ["p"]},
     ...                               {"p": "uniform(0.5, 0.6)"}, alaska, ("trust",))

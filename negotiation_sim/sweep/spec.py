@@ -268,7 +268,7 @@ def load_experiment(path: str | PathLike[str]) -> Experiment:
     """Read and validate an experiment file (and the scenario it names).
 
     The scenario path is relative to the experiment file; when no such file
-    exists, a shipped scenario's name or path (``../scenarios/alaska_2025.toml``)
+    exists, a shipped scenario's name or path (``../scenarios/alaska_2025_reduced.toml``)
     reads the shipped scenario. A missing experiment path falls back to the
     shipped experiments the same way (see :mod:`negotiation_sim.resources`).
 
@@ -298,7 +298,8 @@ def parse_experiment(
 
     Examples
     --------
-    >>> parse_experiment('[experiment]\\nscenario = "alaska_2025"\\n[axes.trst]\\nvalues = [0]\\n')
+    >>> head = '[experiment]\\nscenario = "alaska_2025_reduced"\\n'
+    >>> parse_experiment(head + '[axes.trst]\\nvalues = [0]\\n')
     Traceback (most recent call last):
     ...
     negotiation_sim.errors.ScenarioError: <experiment>: axes.trst: unknown parameter 'trst' (did you mean 'trust'?)

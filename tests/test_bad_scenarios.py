@@ -669,3 +669,70 @@ EXPECTED.update(
         "types_single_type": ("actors[1].types", "expected a list of 2 to 8 type names"),
     }
 )
+
+
+# Option definitions (defines): tests/test_option_defines.py.
+EXPECTED.update(
+    {
+        "defines_not_a_table": (
+            "actors[0].options[0].defines",
+            "expected a table, got the string 'upkeep'",
+        ),
+        "defines_missing_on_an_option": (
+            "actors[0].options[1]",
+            "missing defines: every option of a defines upkeep",
+        ),
+        "defines_missing_name": (
+            "actors[0].options[1].defines",
+            "missing risk: every option of a defines upkeep, risk",
+        ),
+        "defines_extra_name": (
+            "actors[0].options[1].defines.upkep",
+            "arm defines 'upkep', restrain does not: every option of a defines the same names (did you mean 'upkeep'?)",
+        ),
+        "defines_shadows_parameter": (
+            "actors[0].options[0].defines.gain",
+            "'gain' is a parameter: a defined name needs one of its own",
+        ),
+        "defines_shadows_definition": (
+            "actors[0].options[0].defines.edge",
+            "'edge' is a [definitions] name: a defined name needs one of its own",
+        ),
+        "defines_two_actors": (
+            "actors[1].options[0].defines.upkeep",
+            "'upkeep' is defined by a's options: a name has one actor defining it",
+        ),
+        "defines_reserved_name": (
+            "actors[0].options[0].defines.clip",
+            "a defined name is letters, digits and _, and not min, max, clip, assurance or a Python keyword",
+        ),
+        "defines_uses_option_name": (
+            "actors[0].options[1].defines.risk",
+            "'upkeep' is defined by options: an option's definitions use parameters and [definitions] that do not depend on options",
+        ),
+        "defines_undefined_parameter": (
+            "actors[0].options[1].defines.upkeep",
+            "undefined parameter 'gian' (did you mean 'gain'?)",
+        ),
+        "defines_unknown_key": (
+            "actors[0].options[1].defnes",
+            "unknown key (did you mean 'defines'?)",
+        ),
+        "defines_infinite_for_one_option": (
+            "outcomes.b_ahead.payoffs.a",
+            "expression '-1 / upkeep' evaluates to -inf (division by zero, overflow or a fractional power of a negative number) (when a plays restrain)",
+        ),
+        "defines_not_finite": (
+            "actors[0].options[1].defines.upkeep",
+            "definition 'upkeep' is inf at the parameter defaults (gain = 2)",
+        ),
+        "defines_indicator_name": (
+            "actors[0].options[0].defines.b_is_opportunist",
+            "'b_is_opportunist' is the indicator of 'b' being of type 'opportunist': a defined name needs one of its own",
+        ),
+        "defines_in_a_prior": (
+            "actors[1].prior.trustworthy",
+            "undefined parameter or definition 'effort'",
+        ),
+    }
+)

@@ -23,6 +23,9 @@ class Actors(NamedTuple):
     found: tuple[Actor, ...]
     ids: tuple[str, ...] | None
     complete: bool
+    #: Per valid actor id: where its options are, and each option's ``defines`` as written
+    #: (``None`` when the option has none), checked by :mod:`._option_defines`.
+    defines: dict[str, tuple[str, tuple[Any, ...]]]
 
 
 class Formats(NamedTuple):
@@ -35,12 +38,12 @@ class Formats(NamedTuple):
 def check_actors(value: Any, problems: Problems) -> Actors:
     """``[[actors]]``: 2 to 32 actors, each with a unique id, a name and options."""
     if value is None:
-        return Actors((), None, False)  # reported as a missing key
+        return Actors((), None, False, {})  # reported as a missing key
     if not isinstance(value, list):
         problems.add(
             "actors", f"expected a list of actors ([[actors]] tables), got {describe(value)}"
         )
-        return Actors((), None, False)
+        return Actors((), None, False, {})
     count = len(problems.problems)
     if len(value) < 2:
         problems.add("actors", f"expected at least two actors, got {len(value)}")
@@ -48,6 +51,7 @@ def check_actors(value: Any, problems: Problems) -> Actors:
         problems.add("actors", f"at most {MAX_ACTORS} actors are supported, got {len(value)}")
     actors: list[Actor] = []
     seen: list[str] = []
+    defines: dict[str, tuple[str, tuple[Any, ...]]] = {}
     for k, item in enumerate(value):
         where = join("actors", k)
         table = problems.table(item, where, ("id", "name", "options"))
@@ -69,8 +73,13 @@ def check_actors(value: Any, problems: Problems) -> Actors:
         )
         if actor_id and name and options and usable:
             actors.append(Actor(actor_id, name, options))
+            given = tuple(
+                o.get("defines") if isinstance(o, dict) else None for o in table["options"]
+            )
+            if any(d is not None for d in given):
+                defines[actor_id] = (f"{where}.options", given)
     complete = len(problems.problems) == count and len(actors) == len(value)
-    return Actors(tuple(actors), tuple(seen) if value else None, complete)
+    return Actors(tuple(actors), tuple(seen) if value else None, complete, defines)
 
 
 def _check_options(value: Any, where: str, problems: Problems) -> tuple[Option, ...]:
@@ -84,7 +93,7 @@ def _check_options(value: Any, where: str, problems: Problems) -> tuple[Option, 
     seen: set[str] = set()
     for k, item in enumerate(value):
         at = join(where, k)
-        table = problems.table(item, at, ("id", "description"))
+        table = problems.table(item, at, ("id", "description"), ("defines",))
         if table is None:
             continue
         option_id = problems.string(table["id"], f"{at}.id", name=True) if "id" in table else None

@@ -41,11 +41,19 @@ class Scope(NamedTuple):
         return expression
 
 
-def check_definitions(value: Any, parameters: Parameters, problems: Problems) -> Scope:
+def check_definitions(
+    value: Any,
+    parameters: Parameters,
+    problems: Problems,
+    given: Mapping[str, Expression | None] | None = None,
+) -> Scope:
     """``[definitions]``: each name (a new one) and expression, without cycles, finite at defaults.
 
-    Returns the scope of the payoffs, its definitions in dependency order.
+    ``given``: names defined elsewhere that definitions may use (the options' defined names,
+    :mod:`._option_defines`; their names are checked there). Returns the scope of the payoffs,
+    ``given`` first, then the definitions in dependency order.
     """
+    given = dict(given or {})
     texts: dict[str, Any] = {}
     for name, text in (problems.table(value, "definitions", free_keys=True) or {}).items():
         where = join("definitions", name)
@@ -53,7 +61,7 @@ def check_definitions(value: Any, parameters: Parameters, problems: Problems) ->
             continue
         if name in parameters.names:
             problems.add(where, f"{name!r} is a parameter: a definition needs a name of its own")
-        else:
+        elif name not in given:  # else the option that defines it says the clash
             texts[name] = text
     position = {name: k for k, name in enumerate(texts)}
     order, cycles = dependency_order(
@@ -71,15 +79,15 @@ def check_definitions(value: Any, parameters: Parameters, problems: Problems) ->
     broken = {name for cycle in cycles for name in cycle}
     # Every name is known from the start (None until compiled): the order puts what a
     # definition uses before it, so a None it meets is a definition with problems.
-    definitions: dict[str, Expression | None] = dict.fromkeys(texts)
+    definitions: dict[str, Expression | None] = {**given, **dict.fromkeys(texts)}
     scope = Scope(parameters.names, definitions)
     for name in order:
         where = join("definitions", name)
         expression = None if name in broken else scope.check(texts[name], where, problems)
         if expression is not None:
-            _check_finite(name, expression, parameters, where, problems)
+            check_finite(name, expression, parameters, where, problems)
         definitions[name] = expression
-    return Scope(parameters.names, {name: definitions[name] for name in order})
+    return Scope(parameters.names, {**given, **{name: definitions[name] for name in order}})
 
 
 def dependency_order(uses: Mapping[str, list[str]]) -> tuple[list[str], list[list[str]]]:
@@ -116,10 +124,11 @@ def dependency_order(uses: Mapping[str, list[str]]) -> tuple[list[str], list[lis
     return order, cycles
 
 
-def _check_finite(
+def check_finite(
     name: str, expression: Expression, parameters: Parameters, where: str, problems: Problems
 ) -> None:
-    """Record a definition that is not finite at the parameters' defaults."""
+    """Record a definition that is not finite at the parameters' defaults (not checked when
+    it uses a name other than the parameters, such as an option-defined one)."""
     if not expression.parameters <= parameters.found.keys():
         return  # a parameter it uses has problems (reported)
     defaults = {p: parameters.found[p].default for p in sorted(expression.parameters)}

@@ -12,12 +12,13 @@ later steps refer to: the top level, ``[scenario]`` and ``[parameters]``
 (:mod:`._check_meta`); ``[definitions]`` and every payoff expression
 (:mod:`._check_expressions`); ``[[actors]]`` and ``[formats]``
 (:mod:`._check_actors`); ``[issues]`` and ``[outcomes]`` (:mod:`._check_outcomes`);
-``[[profiles]]`` (:mod:`._check_profiles`).
+``[[profiles]]`` (:mod:`._check_profiles`); the names options define, and the payoffs
+using them compiled per profile (:mod:`._option_defines`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from os import PathLike
 from pathlib import Path
@@ -46,6 +47,7 @@ from ._check_types import (
     split_types,
     type_profiles,
 )
+from ._option_defines import compile_defines, option_dependent, read_defines, specialise
 from .expressions import Expression, check_expression
 from .model import BEST_REPLY, FrozenMapping, Outcome, Scenario, frozen_mapping
 
@@ -109,12 +111,18 @@ def _check_typed(draft: TypeDraft, source: str, problems: Problems) -> Scenario 
     """Each type profile's file checked; its problems said once, with the first type profile
     that has it unless all do; then the priors."""
     profiles = list(type_profiles(draft.types))
+    reserved = {
+        indicator(a, t): f"the indicator of {a!r} being of type {t!r}"
+        for a, names in draft.types.items()
+        for t in names
+    }
     found: list[Scenario | None] = []
     counts: dict[tuple[str, str], int] = {}
     first: dict[tuple[str, str], dict[str, str]] = {}
     for profile in profiles:
         own = Problems(source)
-        found.append(_check_untyped(resolve(draft.stripped, draft.types, profile), source, own))
+        data = resolve(draft.stripped, draft.types, profile)
+        found.append(_check_untyped(data, source, own, reserved))
         for problem in own.problems:
             key = (problem.location, problem.message)
             counts[key] = counts.get(key, 0) + 1
@@ -214,15 +222,22 @@ def _check_senders(
             )
 
 
-def _check_untyped(data: dict[str, Any], source: str, problems: Problems) -> Scenario | None:
-    """Every step in turn on a file without types; the scenario if there is no problem."""
+def _check_untyped(
+    data: dict[str, Any], source: str, problems: Problems, reserved: Mapping[str, str] | None = None
+) -> Scenario | None:
+    """Every step in turn on a file without types; the scenario if there is no problem.
+    ``reserved``: the type indicators' names (what each is), which options may not define."""
+    reserved = reserved or {}
     top = check_top(data, problems)
     if top is None:
         return None
     meta = check_meta(top, problems)
     parameters = check_parameters(top.get("parameters", {}), problems)
-    scope = check_definitions(top.get("definitions", {}), parameters, problems)
     actors = check_actors(top.get("actors"), problems)
+    definitions = top.get("definitions", {})
+    names = read_defines(actors, parameters, definitions, reserved, problems)
+    scope = check_definitions(definitions, parameters, problems, names.placeholders())
+    values = compile_defines(names, scope, parameters, problems)
     issues = check_issues(top.get("issues", {}), problems)
     outcomes = check_outcomes(top.get("outcomes"), issues, actors.ids, scope, problems)
     no_deal = check_no_deal(meta, outcomes.names if outcomes else None, problems)
@@ -233,6 +248,8 @@ def _check_untyped(data: dict[str, Any], source: str, problems: Problems) -> Sce
     if actors.ids is not None and outcomes is not None and "profiles" in top:
         matrices = check_matrices(top.get("matrices", {}), actors, scope, problems)
         table = check_profiles(top["profiles"], actors, outcomes, matrices, scope, problems)
+    if table is not None and names.owner and not problems:
+        table = specialise(table, actors.found, names, values, scope, parameters, problems)
     if problems or table is None or no_deal is None or outcomes is None:
         return None
     return Scenario(
@@ -247,26 +264,46 @@ def _check_untyped(data: dict[str, Any], source: str, problems: Problems) -> Sce
         parameters=frozen_mapping(parameters.found),
         actors=actors.found,
         issues=frozen_mapping(issues.found),
-        outcomes=_outcomes(outcomes, no_deal),
+        outcomes=_outcomes(outcomes, no_deal, names.owner),
         formats=frozen_mapping(formats.found),
         profile_outcomes=table.outcomes,
         expressions=table.expressions,
         expression_index=table.expression_index,
         expression_locations=table.locations,
-        definitions=_definitions(scope),
+        definitions=_definitions(scope, names.owner),
     )
 
 
-def _outcomes(outcomes: Outcomes, no_deal: str) -> Any:
-    """The checked outcomes (every payoff valid), the no-deal one marked as no deal."""
+def _outcomes(outcomes: Outcomes, no_deal: str, owned: Collection[str]) -> Any:
+    """The checked outcomes (every payoff valid), the no-deal one marked as no deal. A payoff
+    using an option-defined name is the profile's, not the outcome's: it is left out."""
     return frozen_mapping(
         {
-            name: Outcome(name, label, frozen_mapping(terms), name != no_deal, frozen_mapping(pay))
+            name: Outcome(
+                name,
+                label,
+                frozen_mapping(terms),
+                name != no_deal,
+                frozen_mapping(
+                    {
+                        a: e
+                        for a, e in pay.items()
+                        if e is not None and not option_dependent(e, owned)
+                    }
+                ),
+            )
             for name, (label, terms, pay) in outcomes.found.items()
         }
     )
 
 
-def _definitions(scope: Scope) -> Any:
-    """The checked definitions (every one valid), in dependency order."""
-    return frozen_mapping({n: e for n, e in scope.definitions.items() if e is not None})
+def _definitions(scope: Scope, owned: Collection[str]) -> Any:
+    """The checked definitions (every one valid), in dependency order; not the option-defined
+    names nor the definitions using them (their values depend on the profile)."""
+    return frozen_mapping(
+        {
+            n: e
+            for n, e in scope.definitions.items()
+            if e is not None and n not in owned and not option_dependent(e, owned)
+        }
+    )

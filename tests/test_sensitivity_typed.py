@@ -155,8 +155,8 @@ def test_sobol_indices_of_a_typed_scenario_cover_the_exact_ones(tmp_path, metric
         assert list(np.argsort(-found.sobol.total)) == list(np.argsort(-total)) == [1, 0, 2]
         assert found.share == pytest.approx(float(np.mean(deal_exists(*_draws(spec)))), abs=0)
     # The tornado moves each input alone from the baseline (trust 0.5, verification 0.2,
-    # sanction 0.4: below pi_d = 0.46 and below mu* = 0.57, so no deal) to its prior's 5% and
-    # 95% quantiles: the closed form says where the metric lands.
+    # sanction 0.4: below pi_d = 0.46, and trust below mu* = 0.51, so no deal) to its prior's
+    # 5% and 95% quantiles: the closed form says where the metric lands.
     moved = found.tornado
     assert moved is not None
     rows = np.vstack([moved.baseline_inputs, *_one_at_a_time(moved)])

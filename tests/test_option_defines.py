@@ -456,3 +456,49 @@ def test_many_defining_actors_with_types():
     # p0's payoff in x uses the names of p0, p1 (through both) and p3, 5 * 5 * 2 combinations,
     # p2's those of all four (but the profile of y); y's payoffs one each.
     assert [len(e) for e in one.expressions] == [51, 51, 250, 51]
+
+
+def test_a_no_deal_outcome_using_option_names_has_no_disagreement_point(tmp_path, capsys):
+    """Its payoff depends on the profile: a sweep's surplus says so, once, at the outcome."""
+    text = regimes().replace('us = "war_us", russia', 'us = "war_us - regime_cost", russia')
+    (tmp_path / "regimes.toml").write_text(text)
+    spec = tmp_path / "sweep.toml"
+    spec.write_text(SWEEP.format(scenario="regimes.toml"))
+    assert main(["sweep", str(spec), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("negotiation-sim: error: ") == 1
+    assert "outcomes.war.payoffs: no payoff for us" in err and "names options define" in err
+
+
+def test_matrices_use_option_defined_names():
+    text = """\
+format_version = 1
+[scenario]
+title = "t"
+no_deal = "x"
+[parameters.c]
+default = 0.5
+range = [0.0, 1.0]
+description = "c"
+[[actors]]
+id = "a"
+name = "A"
+options = [{ id = "cheap", description = "d", defines = { cost = "c / 2" } },
+           { id = "dear", description = "d", defines = { cost = "2 * c" } }]
+[[actors]]
+id = "b"
+name = "B"
+options = [{ id = "l", description = "d" }, { id = "r", description = "d" }]
+[outcomes.x]
+label = "x"
+[[profiles]]
+a = "*"
+b = "*"
+outcome = "x"
+[matrices]
+a = [["1 - cost", "-cost"], ["2 - cost", "cost * cost"]]
+b = [[1, 2], ["cost", 4]]
+"""
+    game = parse_scenario(text).game({"c": 0.8})
+    want = [[[1 - 0.4, -0.4], [2 - 1.6, 1.6 * 1.6]], [[1, 2], [1.6, 4]]]
+    np.testing.assert_allclose(game.payoffs, want, rtol=TOL, atol=TOL)

@@ -277,7 +277,8 @@ class Scenario:
                     Problem(
                         f"outcomes.{self.no_deal}.payoffs",
                         f"no payoff for {', '.join(self.no_deal_missing)}: the disagreement "
-                        "point (surplus, bargaining) needs one for every actor",
+                        "point (surplus, bargaining) needs one for every actor (of the outcome's "
+                        "own: not set by [[profiles]] rules, nor using names options define)",
                     )
                 ],
             )

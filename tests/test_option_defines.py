@@ -12,7 +12,7 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from negotiation_sim import ScenarioError
@@ -21,6 +21,7 @@ from negotiation_sim.cli import main
 from negotiation_sim.scenario import parse_scenario
 from negotiation_sim.scenario.expressions import check_expression
 from negotiation_sim.scenario.typed import bayesian_payoffs, type_prior
+from tests.test_bad_scenarios import NAME_TOKEN, VALUE_TOKEN, any_value
 
 PARAMETERS = ("pi_commission", "verification", "cost_commission", "cost_monitors", "trust", "k")
 #: The US's options: (id, pi, regime_cost); the EU's: (id, relief, guarantee).
@@ -500,5 +501,47 @@ a = [["1 - cost", "-cost"], ["2 - cost", "cost * cost"]]
 b = [[1, 2], ["cost", 4]]
 """
     game = parse_scenario(text).game({"c": 0.8})
-    want = [[[1 - 0.4, -0.4], [2 - 1.6, 1.6 * 1.6]], [[1, 2], [1.6, 4]]]
+    want = np.array([[[1 - 0.4, -0.4], [2 - 1.6, 1.6 * 1.6]], [[1.0, 2.0], [1.6, 4.0]]])
     np.testing.assert_allclose(game.payoffs, want, rtol=TOL, atol=TOL)
+
+
+# -- random mutations: nothing but a ScenarioError escapes -------------------------------------
+
+#: Names that mean something in the regimes files (option-defined ones first), and odd ones.
+MUTANT_NAMES = (
+    "pi", "regime_cost", "relief", "guarantee", "T_pi_russia", "T_russia", "defines", "us",
+    "eu", "russia", "pressure", "veto", "trust", "verification", "russia_is_revisionist",
+    "seeker", "max", "lambda", "options", "description",
+)  # fmt: skip
+
+
+@st.composite
+def mutants(draw: st.DrawFn) -> str:
+    """A regimes file (with or without types) with one or two tokens replaced."""
+    text = draw(st.sampled_from([regimes(), regimes(typed=True)]))
+    for _ in range(draw(st.integers(1, 2))):
+        by_name = draw(st.booleans())
+        tokens = list((NAME_TOKEN if by_name else VALUE_TOKEN).finditer(text))
+        token = draw(st.sampled_from(tokens))
+        new = draw(st.sampled_from(MUTANT_NAMES) if by_name else any_value)
+        text = text[: token.start()] + new + text[token.end() :]
+    return text
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=mutants())
+def test_mutated_regimes_raise_nothing_but_scenario_errors(text):
+    try:
+        scenario = parse_scenario(text, source="mutant.toml")
+    except ScenarioError as error:
+        assert error.problems
+        assert all(line.startswith("mutant.toml: ") for line in str(error).splitlines())
+        return
+    for format in (None, *scenario.formats):
+        try:
+            if scenario.types:
+                scenario.bayesian_game(format=format)
+            else:
+                scenario.game(format=format)
+        except ScenarioError as error:
+            assert error.problems

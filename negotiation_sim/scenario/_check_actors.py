@@ -26,6 +26,8 @@ class Actors(NamedTuple):
     #: Per valid actor id: where its options are, and each option's ``defines`` as written
     #: (``None`` when the option has none), checked by :mod:`._option_defines`.
     defines: dict[str, tuple[str, tuple[Any, ...]]]
+    #: Every name some option of some actor (valid or not) defines: not reported where used.
+    defined: frozenset[str] = frozenset()
 
 
 class Formats(NamedTuple):
@@ -52,6 +54,7 @@ def check_actors(value: Any, problems: Problems) -> Actors:
     actors: list[Actor] = []
     seen: list[str] = []
     defines: dict[str, tuple[str, tuple[Any, ...]]] = {}
+    defined: set[str] = set()
     for k, item in enumerate(value):
         where = join("actors", k)
         table = problems.table(item, where, ("id", "name", "options"))
@@ -71,19 +74,28 @@ def check_actors(value: Any, problems: Problems) -> Actors:
             if "options" in table
             else ()
         )
+        written = _written_defines(table.get("options"))
+        defined.update(n for d in written if isinstance(d, dict) for n in d)
         if actor_id and name and options and usable:
             actors.append(Actor(actor_id, name, options))
-            given = tuple(
-                o.get("defines") if isinstance(o, dict) else None for o in table["options"]
-            )
-            if any(d is not None for d in given):
-                defines[actor_id] = (f"{where}.options", given)
+            if any(d is not None for d in written):
+                defines[actor_id] = (f"{where}.options", written)
     complete = len(problems.problems) == count and len(actors) == len(value)
-    return Actors(tuple(actors), tuple(seen) if value else None, complete, defines)
+    return Actors(
+        tuple(actors), tuple(seen) if value else None, complete, defines, frozenset(defined)
+    )
+
+
+def _written_defines(options: Any) -> tuple[Any, ...]:
+    """Each option's ``defines`` as written (``None`` where it has none)."""
+    if not isinstance(options, list):
+        return ()
+    return tuple(o.get("defines") if isinstance(o, dict) else None for o in options)
 
 
 def _check_options(value: Any, where: str, problems: Problems) -> tuple[Option, ...]:
-    """An actor's options: ``{ id, description }`` tables with unique ids (all valid, or none)."""
+    """An actor's options: ``{ id, description }`` tables with unique ids (all valid, or none);
+    an option's ``defines`` is checked by :mod:`._option_defines`."""
     if not isinstance(value, list) or not value:
         problems.add(
             where, f"expected a non-empty list of {{ id, description }}, got {describe(value)}"

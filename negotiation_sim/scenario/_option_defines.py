@@ -87,13 +87,11 @@ def read_defines(
     }
     owner: dict[str, int] = {}
     texts: dict[str, tuple[tuple[Any, str], ...]] = {}
-    seen: set[str] = set()
     for position, actor in enumerate(actors.found):
         if actor.id not in actors.defines:
             continue
         where, given = actors.defines[actor.id]
         tables = _tables(actor, where, given, problems)
-        seen.update(n for d in given if isinstance(d, dict) for n in d if isinstance(n, str))
         for name, options in tables.items():
             at = options[0][1]
             if not usable_name(name, at, "defined", tuple(FUNCTIONS), problems):
@@ -111,7 +109,7 @@ def read_defines(
     # Names to accept quietly where used (a name expressions cannot use is left out).
     broken = {
         n
-        for n in seen - owner.keys() - taken.keys()
+        for n in actors.defined - owner.keys() - taken.keys()
         if NAME.fullmatch(n) and not keyword.iskeyword(n) and n not in FUNCTIONS
     }
     return OptionNames(owner, texts, frozenset(broken))

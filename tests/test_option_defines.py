@@ -545,3 +545,21 @@ def test_mutated_regimes_raise_nothing_but_scenario_errors(text):
                 scenario.game(format=format)
         except ScenarioError as error:
             assert error.problems
+
+
+def test_a_signalling_format_equals_the_explicit_one():
+    from negotiation_sim.signalling import perfect_bayesian_equilibria
+
+    signal = (
+        '\n[formats.signal]\ndescription = "Russia moves; the US sees it and replies"\n'
+        'choosers = ["russia"]\nothers = { us = "best_reply", eu = "underwrite" }\n'
+        "signalling = true\n"
+    )
+    ours = parse_scenario(regimes(typed=True) + signal)
+    oracle = parse_scenario(explicit(typed=True) + signal)
+    for point in ({"trust": 0.3, "verification": 0.9, "k": 0.7}, {"trust": 0.8}):
+        got, want = ours.signalling_game(point, "signal"), oracle.signalling_game(point, "signal")
+        for name in ("prior", "sender", "receiver"):
+            np.testing.assert_allclose(getattr(got, name), getattr(want, name), rtol=TOL, atol=TOL)
+        said = [[e.describe(g) for e in perfect_bayesian_equilibria(g)] for g in (got, want)]
+        assert said[0] == said[1] and said[0]

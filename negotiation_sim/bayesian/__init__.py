@@ -4,7 +4,8 @@ Pure functions over arrays: :class:`BayesianGame` holds ``u_i(s; theta)`` and th
 :func:`agent_normal_form` (one game) and :func:`agent_form_payoffs` (a batch of parameter
 points) are the Harsanyi transformation; :func:`pure_bayes_nash` tests every agent profile of
 a batch; :func:`solve_bayesian` solves one game with any method and verifies each equilibrium
-on interim regret; :mod:`.shares` says what an equilibrium leads to (each outcome's probability,
+on interim regret; :func:`profitable_deviations` says why a profile is not one (which type gains by
+deviating, to what, by how much); :mod:`.shares` says what an equilibrium leads to (each outcome's probability,
 each actor's ex-ante payoff), for the report and for sweeps.
 """
 
@@ -17,6 +18,7 @@ from .agent_form import (
     agent_normal_form,
     pure_bayes_nash,
 )
+from .deviations import Deviation, profitable_deviations, pure_strategies
 from .game import BayesianGame, check_prior
 from .solve import BayesianEquilibrium, BayesianResult, solve_bayesian
 
@@ -25,10 +27,13 @@ __all__ = [
     "BayesianEquilibrium",
     "BayesianGame",
     "BayesianResult",
+    "Deviation",
     "agent_form_payoffs",
     "agent_labels",
     "agent_normal_form",
     "check_prior",
+    "profitable_deviations",
     "pure_bayes_nash",
+    "pure_strategies",
     "solve_bayesian",
 ]

@@ -730,6 +730,10 @@ EXPECTED.update(
             "actors[0].options[0].defines.b_is_opportunist",
             "'b_is_opportunist' is the indicator of 'b' being of type 'opportunist': a defined name needs one of its own",
         ),
+        "defines_too_many_combinations": (
+            "actors",
+            "the options' defined names make 279,936 payoff expressions and definitions to compile (one per combination of the options each uses); at most 20,000: let each payoff use the names of fewer actors",
+        ),
         "defines_in_a_prior": (
             "actors[1].prior.trustworthy",
             "undefined parameter or definition 'effort'",

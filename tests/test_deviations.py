@@ -7,7 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from negotiation_sim.bayesian import BayesianGame, profitable_deviations, pure_strategies
+from negotiation_sim.bayesian import (
+    BayesianGame,
+    deviation_path,
+    profitable_deviations,
+    pure_strategies,
+)
 from negotiation_sim.errors import GameError
 from negotiation_sim.game import DEFAULT_TOL
 
@@ -58,3 +63,40 @@ def test_pure_strategies_refuses_unknown_labels():
         pure_strategies(game, {"actor 0": {"*": "x"}, "actor 1": {"*": "0"}})
     with pytest.raises(GameError, match="no options given for 'actor 1'"):
         pure_strategies(game, {"actor 0": {"*": "0"}})
+
+
+@settings(max_examples=40, deadline=None)
+@given(game=bayesian_games(), data=st.data())
+def test_deviation_path_moves_the_largest_gain_and_settles_on_an_equilibrium(game, data):
+    plays = [
+        [data.draw(st.integers(0, game.shape[i] - 1)) for _ in range(game.type_counts[i])]
+        for i in range(game.n_actors)
+    ]
+    start = [np.eye(game.shape[i])[plays[i]] for i in range(game.n_actors)]
+    steps, reached, settled = deviation_path(game, start, max_steps=30)
+    current = [p.copy() for p in plays]
+    for step in steps:  # replay each step against the loops' interim payoffs
+        i = game.actors.index(step.actor)
+        t = game.types[i].index(step.type)
+        gains = []
+        for j in range(game.n_actors):
+            marginal = game.prior.sum(axis=tuple(a for a in range(game.n_actors) if a != j))
+            for u in range(game.type_counts[j]):
+                if marginal[u] > 0:
+                    values = [
+                        _interim_by_loops(game, current, j, u, k) for k in range(game.shape[j])
+                    ]
+                    gains.append(max(values) - values[current[j][u]])
+        assert step.gain == pytest.approx(max(gains), abs=1e-9)
+        current[i][t] = game.options[i].index(step.best)
+    assert [np.argmax(r, axis=1).tolist() for r in reached] == current
+    assert settled == (not profitable_deviations(game, reached))
+    if settled:  # an equilibrium by the loops too
+        for j in range(game.n_actors):
+            marginal = game.prior.sum(axis=tuple(a for a in range(game.n_actors) if a != j))
+            for u in range(game.type_counts[j]):
+                if marginal[u] > 0:
+                    values = [
+                        _interim_by_loops(game, current, j, u, k) for k in range(game.shape[j])
+                    ]
+                    assert max(values) - values[current[j][u]] <= DEFAULT_TOL

@@ -18,7 +18,7 @@ from .agent_form import (
     agent_normal_form,
     pure_bayes_nash,
 )
-from .deviations import Deviation, profitable_deviations, pure_strategies
+from .deviations import Deviation, deviation_path, profitable_deviations, pure_strategies
 from .game import BayesianGame, check_prior
 from .solve import BayesianEquilibrium, BayesianResult, solve_bayesian
 
@@ -32,6 +32,7 @@ __all__ = [
     "agent_labels",
     "agent_normal_form",
     "check_prior",
+    "deviation_path",
     "profitable_deviations",
     "pure_bayes_nash",
     "pure_strategies",

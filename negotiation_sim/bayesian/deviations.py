@@ -3,7 +3,9 @@
 A pure Bayes-Nash equilibrium is a profile where no type of any actor gains by playing another
 option (MODEL.md §7). For a profile that is *not* one, :func:`profitable_deviations` says which
 types would deviate, to what and by how much: the explanation of a deal that fails ("Kyiv's
-rearming kind would break it: its strike is worth 0.205 more than the kept deal").
+rearming kind would break it: its strike is worth 0.205 more than the kept deal"), and
+:func:`deviation_path` how it unravels: the largest deviation applied, then the next, until
+the profile is an equilibrium.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from ..errors import GameError
 from ..game import DEFAULT_TOL
 from .game import BayesianGame
 
-__all__ = ["Deviation", "profitable_deviations", "pure_strategies"]
+__all__ = ["Deviation", "deviation_path", "profitable_deviations", "pure_strategies"]
 
 
 @dataclass(frozen=True)
@@ -117,3 +119,57 @@ def profitable_deviations(
                 options = game.options[i]
                 found.append(Deviation(actor, type_name, options[plays], options[best], gain))
     return tuple(found)
+
+
+def deviation_path(
+    game: BayesianGame,
+    strategies: Sequence[np.ndarray],
+    *,
+    max_steps: int = 50,
+    tol: float = DEFAULT_TOL,
+) -> tuple[tuple[Deviation, ...], list[np.ndarray], bool]:
+    """Unravel a pure profile: apply the most profitable deviation, then the next, and so on.
+
+    A best-response path (one type moves at a time, the one that gains most; ties: the first
+    listed): how a deal that is not an equilibrium comes apart.
+
+    Returns
+    -------
+    steps : tuple of Deviation
+        The deviations applied, in order.
+    strategies : list of ndarray
+        The profile reached.
+    settled : bool
+        True if it is a pure Bayes-Nash equilibrium (no profitable deviation is left); False if
+        ``max_steps`` ran out (best-response paths may cycle).
+
+    Examples
+    --------
+    In the prisoner's dilemma of :func:`profitable_deviations`, mutual cooperation unravels:
+    the first actor defects, then the selfish type, then the kind type (against a defector),
+    and mutual defection is an equilibrium.
+
+    >>> u = np.zeros((2, 1, 2, 2, 2))
+    >>> u[0, 0, :] = [[3, 0], [4, 1]]
+    >>> u[1, 0, 0] = [[3, 4], [0, 1]]
+    >>> u[1, 0, 1] = [[5, 4], [0, 1]]
+    >>> game = BayesianGame(u, [[0.5, 0.5]], types=(("-",), ("selfish", "kind")),
+    ...                     options=(("cooperate", "defect"), ("cooperate", "defect")))
+    >>> both = pure_strategies(game, {"actor 0": {"*": "cooperate"}, "actor 1": {"*": "cooperate"}})
+    >>> steps, reached, settled = deviation_path(game, both)
+    >>> [(d.actor, d.type, d.best) for d in steps], settled
+    ([('actor 0', '-', 'defect'), ('actor 1', 'selfish', 'defect'), ('actor 1', 'kind', 'defect')], True)
+    """
+    current = [np.array(s, dtype=np.float64, copy=True) for s in strategies]
+    steps: list[Deviation] = []
+    for _ in range(max_steps):
+        found = profitable_deviations(game, current, tol)
+        if not found:
+            return tuple(steps), current, True
+        move = max(found, key=lambda d: d.gain)  # max keeps the first of equal gains
+        i = game.actors.index(move.actor)
+        t = game.types[i].index(move.type)
+        current[i][t] = 0.0
+        current[i][t, game.options[i].index(move.best)] = 1.0
+        steps.append(move)
+    return tuple(steps), current, not profitable_deviations(game, current, tol)

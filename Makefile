@@ -23,33 +23,32 @@ $(DEV): pyproject.toml | $(BIN)/python
 	touch $@ $(RUNTIME)
 
 demo: $(RUNTIME)
-	@echo "== The Alaska summit as it was (low trust, no verification), both formats =="
-	$(BIN)/negotiation-sim solve scenarios/alaska_2025_reduced.toml
+	@echo "== The Alaska summit, second edition: solved with third-party monitors at the summit's trust =="
+	$(BIN)/negotiation-sim solve scenarios/alaska_2025.toml --format monitors
 	@echo
-	@echo "== The same with trust 0.8 and verification 0.8: deals become equilibria =="
-	$(BIN)/negotiation-sim solve scenarios/alaska_2025_reduced.toml --set trust=0.8 --set verification=0.8
+	@echo "== Which outcomes are equilibria over trust in Russia x monitoring (experiments/alaska_landscape.toml) =="
+	$(BIN)/negotiation-sim sweep experiments/alaska_landscape.toml -o results/alaska_landscape --overwrite --no-progress
+	$(BIN)/negotiation-sim plot results/alaska_landscape -o results/alaska_landscape/landscape.png
 	@echo
-	@echo "== The trust x verification landscape (experiments/trust_verification.toml) =="
-	$(BIN)/negotiation-sim sweep experiments/trust_verification.toml -o results/trust_verification --overwrite
-	$(BIN)/negotiation-sim plot results/trust_verification -o results/trust_verification/landscape.png
-	@echo "The landscape picture is at results/trust_verification/landscape.png"
+	@echo "== How sure are we? P(deal) with every other number drawn from its prior (experiments/alaska_p_deal.toml) =="
+	$(BIN)/negotiation-sim sweep experiments/alaska_p_deal.toml -o results/alaska_p_deal --overwrite --no-progress
+	$(BIN)/negotiation-sim plot results/alaska_p_deal -o results/alaska_p_deal/p_deal.png
 	@echo
-	@echo "== How sure are we? P(deal) with every other parameter drawn from its prior =="
-	$(BIN)/negotiation-sim sweep experiments/alaska_uncertainty.toml -o results/alaska_uncertainty --overwrite
-	$(BIN)/negotiation-sim plot results/alaska_uncertainty -o results/alaska_uncertainty/p_deal.png
+	@echo "== Which mechanism opens a deal: regime x linkage x guarantees (experiments/alaska_mechanisms.toml) =="
+	$(BIN)/negotiation-sim sweep experiments/alaska_mechanisms.toml -o results/alaska_mechanisms --overwrite --no-progress
+	$(BIN)/negotiation-sim plot results/alaska_mechanisms --intervals -o results/alaska_mechanisms/mechanisms.png
 	@echo
-	@echo "== What decides whether a deal exists: Sobol' indices, one at a time, PRIM (N = 1024) =="
-	$(BIN)/negotiation-sim sensitivity experiments/alaska_uncertainty.toml --samples 1024 --bootstrap 500 --plots results/alaska_uncertainty_sensitivity --map results/alaska_uncertainty
-	@echo "Pictures: results/alaska_uncertainty/p_deal.png and results/alaska_uncertainty_sensitivity/{sobol,tornado,prim,p_deal_prim}.png"
+	@echo "== What decides whether a deal exists under monitors: Sobol' indices, one at a time, PRIM (N = 256) =="
+	$(BIN)/negotiation-sim sensitivity experiments/alaska_p_deal.toml --format monitors --samples 256 --bootstrap 500 -o results/alaska_sensitivity_run --plots results/alaska_sensitivity --overwrite --no-progress
 	@echo
-	@echo "== Trust earned by a costly signal: Russia accepts intrusive verification or not (Kydd 2005, ch. 7) =="
-	$(BIN)/negotiation-sim solve scenarios/verification_signal.toml
+	@echo "== A signed ceasefire over 24 rounds under each regime, at once or in 4 phases (experiments/alaska_ceasefire.toml) =="
+	$(BIN)/negotiation-sim sweep experiments/alaska_ceasefire.toml -o results/alaska_ceasefire --overwrite --no-progress
+	$(BIN)/negotiation-sim plot results/alaska_ceasefire --metric survival --by verification --select trust=0.25 --select phases=1 -o results/alaska_ceasefire/survival.png
 	@echo
-	@echo "== A ceasefire over 24 rounds: how long it holds as trust and verification vary, at once or in 4 phases =="
-	$(BIN)/negotiation-sim sweep experiments/ceasefire_dynamics.toml -o results/ceasefire_dynamics --overwrite
-	$(BIN)/negotiation-sim plot results/ceasefire_dynamics -o results/ceasefire_dynamics/duration.png
-	$(BIN)/negotiation-sim plot results/ceasefire_dynamics --metric survival --by phases --select trust=0.5 --select verification=0.03 -o results/ceasefire_dynamics/survival.png
-	$(BIN)/negotiation-sim plot results/ceasefire_dynamics --metric posterior_trust --side russia --select trust=0.5 --select verification=0.03 --select phases=1 -o results/ceasefire_dynamics/trust.png
+	@echo "== Findings =="
+	$(BIN)/python experiments/alaska_findings.py results
+	@echo
+	@echo "Pictures: results/alaska_landscape/landscape.png, results/alaska_p_deal/p_deal.png, results/alaska_mechanisms/mechanisms.png, results/alaska_sensitivity/{sobol,tornado,prim}.png, results/alaska_ceasefire/survival.png"
 
 lint: $(DEV)
 	$(BIN)/ruff check negotiation_sim tests benchmarks experiments

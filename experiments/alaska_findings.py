@@ -104,11 +104,14 @@ def paragraph(out: Path, samples: int = 256) -> str:
     landscape = _run("alaska_landscape", out)
     p_deal = _run("alaska_p_deal", out)
     ceasefire = _run("alaska_ceasefire", out)
+    run = out / "alaska_sensitivity_run"  # where `make demo`'s sensitivity run is kept
     indices = sobol(
         load_experiment(HERE / "alaska_p_deal.toml"),
         format="monitors",
         samples=samples,
         n_bootstrap=500,
+        out=run,
+        resume=(run / "results.nc").exists(),
         progress=False,
     )
     ranked = sorted(range(len(indices.names)), key=lambda k: -indices.sobol.total[k])

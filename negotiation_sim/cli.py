@@ -404,7 +404,7 @@ def _plot(args: argparse.Namespace) -> int:
     path = check_output(args.results)
     results = _results(path)
     _check_plot_outputs(args, path, results)
-    if results.kind == "sampled":
+    if results.kind == "sampled" or args.intervals:  # a grid sweep's file refuses --intervals
         return _plot_sampled(args, path)
     select = _parse_settings(args.select or [], str(path))
     given = [flag for flag, value in (("--by", args.by), ("--side", args.side)) if value]
@@ -495,29 +495,40 @@ def _results(path: Path) -> _Results:
 
 
 def _plot_sampled(args: argparse.Namespace, path: Path) -> int:
-    """A sampled sweep's probability map (``p_deal`` unless ``--metric`` names another)."""
+    """A sampled sweep's probability map, or with ``--intervals`` its probability with its
+    interval per cell (``p_deal`` unless ``--metric`` names another)."""
     from dataclasses import replace
 
     from .errors import InputError
+    from .plotting.intervals import save_probability_intervals
     from .plotting.uncertainty import save_probability_map
 
     landscape_only = {"--actor": args.actor, "-x": args.x, "-y": args.y, "--facet": args.facet}
     landscape_only["--select"] = args.select
     given = [flag for flag, value in landscape_only.items() if value]
     if given:
+        drawn = "its cells' intervals" if args.intervals else "a probability map over its two axes"
         raise InputError.at(
             str(path),
             given[0],
-            "a sampled sweep is drawn as a probability map over its two axes; "
+            f"a sampled sweep is drawn as {drawn}; "
             f"{given[0]} is for landscapes (choose the probability with --metric, "
             "the format with --format)",
         )
     try:
-        written = save_probability_map(
-            path, args.output, args.metric or "p_deal", format=args.format, overwrite=args.overwrite
-        )
+        variable = args.metric or "p_deal"
+        if args.intervals:
+            formats = [args.format] if args.format else None
+            written = save_probability_intervals(
+                path, args.output, variable, formats=formats, overwrite=args.overwrite
+            )
+        else:
+            written = save_probability_map(
+                path, args.output, variable, format=args.format, overwrite=args.overwrite
+            )
     except InputError as error:  # the function's arguments are the command's options
-        flags = {"variable": "--metric", "format": "--format"}
+        flags = {"variable": "--metric", "format": "--format", "formats[0]": "--format"}
+        flags["dataset"] = "--intervals"
         problems = [replace(p, location=flags.get(p.location, p.location)) for p in error.problems]
         raise InputError(error.source, problems) from None
     print(f"wrote {written}")
@@ -883,6 +894,12 @@ def _add_plot(commands: Any) -> None:
     )
     plot.add_argument("-y", help="the axis up (default: the frontiers' y, else the first axis)")
     plot.add_argument("--facet", help="one panel per value of this axis")
+    plot.add_argument(
+        "--intervals",
+        action="store_true",
+        help="a sampled sweep of a few cells (mechanisms compared): the probability with its "
+        "95%% interval, one row per cell, one colour per format (instead of the map)",
+    )
     plot.add_argument(
         "--select", action="append", metavar="NAME=VALUE", help="fix another axis at a value"
     )

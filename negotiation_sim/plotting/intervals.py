@@ -280,9 +280,11 @@ def save_probability_intervals(
     dpi: int = 120,
     overwrite: bool = False,
 ) -> Path:
-    """Draw :func:`plot_probability_intervals` on a figure sized to its rows and write it to
-    ``path``, under the same output-file rule as
-    :func:`~negotiation_sim.plotting.save_landscape` (atomic, marked, never the results file).
+    """Draw :func:`plot_probability_intervals` and write it to ``path``.
+
+    Any format matplotlib writes; the figure's height follows its rows. The output-file rule is that of
+    :func:`~negotiation_sim.plotting.save_landscape`: atomic, marked, never the results file,
+    a file negotiation_sim did not write replaced only with ``overwrite``.
 
     Raises
     ------

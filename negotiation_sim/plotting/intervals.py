@@ -40,9 +40,9 @@ MAX_CELLS = 60
 _COLOURS = tuple(OKABE_ITO[i] for i in (4, 0, 2, 5, 6, 1, 3))
 _ROW_SPAN = 0.66  # the share of a row's height its formats' whiskers spread over
 _NOT_SAMPLED = (
-    "not a sampled sweep's results (no design: an experiment without a [design] table has no "
-    "probabilities and no intervals); draw its landscape instead (negotiation-sim plot RESULTS "
-    "-o landscape.png, or save_landscape)"
+    "not a sampled sweep's results (no design attribute): only a sampled sweep, of an "
+    "experiment with a [design] table, has probabilities with intervals; draw its landscape "
+    "instead (negotiation-sim plot RESULTS -o landscape.png, or save_landscape)"
 )
 
 

@@ -84,7 +84,9 @@ def _cli(bin_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[st
 
 def _shipped(bin_dir: Path, cwd: Path) -> Path:
     """Where the installed package finds the shipped Alaska scenario."""
-    code = "from negotiation_sim.resources import find_scenario as f; print(f('alaska_2025_reduced'))"
+    code = (
+        "from negotiation_sim.resources import find_scenario as f; print(f('alaska_2025_reduced'))"
+    )
     completed = _run([bin_dir / "python", "-c", code], cwd)
     assert completed.returncode == 0, completed.stderr
     return Path(completed.stdout.strip())

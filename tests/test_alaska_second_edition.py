@@ -278,11 +278,6 @@ def test_the_deterrence_definitions_are_the_closed_form_where_the_odds_are_not_c
     assert written == pytest.approx(oracle_threshold(v, name), rel=1e-9, abs=1e-12)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="header property 1: deter_russia / deter_kyiv write the shifted odds unclipped, so "
-    "they are not the thresholds where p + rearm (1 - guarantee_effect) > 1 or p < rearm_kyiv",
-)
 @pytest.mark.parametrize(
     ("name", "change"),
     [
@@ -297,19 +292,15 @@ def test_the_deterrence_definitions_are_the_thresholds_where_the_odds_are_clippe
     assert written == pytest.approx(oracle_threshold(v, name), abs=1e-9)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="header property 1: deter_kyiv / deter_russia are the thresholds at rho = 0 only; "
-    "with relative gains (the file's prior on rho is triangular(0, 0.3, 1)) they move up",
-)
-@pytest.mark.parametrize("name", list(DETERRENCE))
-@pytest.mark.parametrize("rho", [0.3, 1.0])
-def test_the_deterrence_definitions_are_the_thresholds_under_relative_gains(name, rho):
+@pytest.mark.parametrize(("name", "rho"), [("deter_kyiv", 0.3), ("deter_russia", 1.0)])
+def test_the_deterrence_definitions_hold_in_absolute_payoffs_only(name, rho):
+    """The header's caveat (rho = 0: relative gains move the thresholds) is needed: inside the
+    file's prior on rho, a rearming side still breaks the deal just above the definition."""
     v = {**DEFAULTS, "rho": rho}
     pi_d = float(SCENARIO.definitions[name].evaluate(SCENARIO.values(v)))
     (actor, kind), keep, strike, others, _ = DETERRENCE[name]
     above = gap({**v, "verification": pi_d + EPS}, "monitors", others, (actor, kind), keep, strike)
-    assert above > 0
+    assert above <= 0
 
 
 # -- 4. property 2: assurance ----------------------------------------------------------------
@@ -321,11 +312,11 @@ DEALS = {
 }
 
 
-def trust_needed(v: Mapping[str, float], format: str, deal: str, eu: str, header: bool) -> float:
+def trust_needed(v: Mapping[str, float], format: str, deal: str, eu: str) -> float:
     """mu*(pi) = (P - S_pi) / ((R - P) + (P - S_pi)) from the oracle's payoffs for Kyiv's
     keeping kind: R the kept deal, P refusing (the war), S the deal broken by a regrouping
-    Russia undetected. The header's S_pi = pi P + (1 - pi) S; with ``header`` false, P there is
-    replaced by C, Kyiv's payoff when the strike is caught (the war resumed on the deal's line).
+    Russia undetected, S_pi = pi C + (1 - pi) S with C Kyiv's payoff when the strike is caught
+    (the war resumed at the old odds on the deal's line; P itself on the front-line deal).
     """
     keep, strike, sign = DEALS[deal]
     us = US_OPTION[format]
@@ -340,14 +331,14 @@ def trust_needed(v: Mapping[str, float], format: str, deal: str, eu: str, header
     r, p = at(us, keep, sign, "keeps"), at(us, keep, "refuse", "keeps")
     s = at("broker_unverified", strike, sign, "regroups")
     c = at("broker_monitors", strike, sign, "regroups", {**v, "verification": 1.0})
-    s_pi = pi * (p if header else c) + (1 - pi) * s
+    s_pi = pi * c + (1 - pi) * s
     below = (r - p) + (p - s_pi)
     return (p - s_pi) / below if below > 0.01 else float("nan")
 
 
-def assurance_holds(v: Mapping[str, float], format: str, deal: str, eu: str, header: bool) -> None:
+def assurance_holds(v: Mapping[str, float], format: str, deal: str, eu: str) -> None:
     """Kyiv's keeping kind signs iff trust_russia >= mu*: the sign at mu* -+ EPS."""
-    mu = trust_needed(v, format, deal, eu, header)
+    mu = trust_needed(v, format, deal, eu)
     keep, strike, sign = DEALS[deal]
     plays = {"russia": (keep, strike), "ukraine": ("refuse", "refuse"), "eu": (eu,)}
     for trust, expected in ((mu - EPS, -1), (mu + EPS, 1)):
@@ -358,33 +349,25 @@ def assurance_holds(v: Mapping[str, float], format: str, deal: str, eu: str, hea
 
 @pytest.mark.parametrize(
     ("format", "deal"),
-    [("no_regime", "donetsk"), ("no_regime", "front_line"), ("monitors", "front_line")],
+    [
+        ("no_regime", "donetsk"),
+        ("no_regime", "front_line"),
+        ("monitors", "front_line"),
+        ("monitors", "donetsk"),
+    ],
 )
 @pytest.mark.parametrize("eu", ["underwrite", "veto"])
 @settings(max_examples=15, deadline=None)
 @given(v=draws())
 def test_a_keeping_kind_signs_iff_its_trust_is_at_least_mu_star(format, deal, eu, v):
-    assume(0.001 < trust_needed(v, format, deal, eu, header=True) < 0.999)
-    assurance_holds(v, format, deal, eu, header=True)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="header property 2: on the Donetsk deal a caught strike leaves Kyiv the war on the "
-    "new line, (1 - w)(1 - p) - c_ukraine, not P: S_pi = pi P + (1 - pi) S misplaces mu*",
-)
-@pytest.mark.parametrize("eu", ["underwrite", "veto"])
-def test_the_header_mu_star_on_the_donetsk_deal_with_monitors(eu):
-    assert 0.01 < trust_needed(DEFAULTS, "monitors", "donetsk", eu, header=True) < 0.99
-    assurance_holds(DEFAULTS, "monitors", "donetsk", eu, header=True)
+    assume(0.001 < trust_needed(v, format, deal, eu) < 0.999)
+    assurance_holds(v, format, deal, eu)
 
 
 @pytest.mark.parametrize("eu", ["underwrite", "veto"])
-@settings(max_examples=15, deadline=None)
-@given(v=draws())
-def test_mu_star_on_the_donetsk_deal_with_monitors_has_the_caught_payoff(eu, v):
-    assume(0.001 < trust_needed(v, "monitors", "donetsk", eu, header=False) < 0.999)
-    assurance_holds(v, "monitors", "donetsk", eu, header=False)
+def test_mu_star_on_the_donetsk_deal_with_monitors_at_the_defaults(eu):
+    assert 0.01 < trust_needed(DEFAULTS, "monitors", "donetsk", eu) < 0.99
+    assurance_holds(DEFAULTS, "monitors", "donetsk", eu)
 
 
 # -- 5. property 3, sentence by sentence, at the defaults -------------------------------------

@@ -141,7 +141,7 @@ def find_scenario(
     >>> find_scenario("no_such_scenario")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    negotiation_sim.errors.ScenarioError: no_such_scenario: cannot read the file: No such file or directory (shipped scenarios: alaska_2025_reduced, ...)
+    negotiation_sim.errors.ScenarioError: no_such_scenario: cannot read the file: No such file or directory (shipped scenarios: alaska_2025, ...)
     """
     return _find(name_or_path, "scenarios", relative_to)
 

@@ -23,6 +23,7 @@ from negotiation_sim.bayesian import Deviation, deviation_path, pure_strategies,
 from negotiation_sim.report_bayesian import bayesian_summary
 from negotiation_sim.scenario.typed_formats import format_bayesian
 from negotiation_sim.sweep import load_experiment, run_experiment
+from negotiation_sim.sweep.measure_typed import measure_typed
 
 HERE = Path(__file__).resolve().parent
 SCENARIO = HERE.parent / "scenarios" / "alaska_2025.toml"
@@ -48,6 +49,15 @@ def equilibria_reach_deal(format: str, params: dict[str, float] | None = None) -
     summary = bayesian_summary(scenario, game, solve_bayesian(game, "pure"), reach)
     deals = {o for o in scenario.outcome_ids if scenario.outcomes[o].is_deal}
     return [sum(p for o, p in e["outcomes"].items() if o in deals) for e in summary["equilibria"]]
+
+
+def regime_payoffs(params: dict[str, float] | None = None) -> dict[str, float]:
+    """The US's ex-ante payoff in each regime's selected equilibrium (the welfare rule of the
+    sweeps), its regime's cost included: a US committing first picks the largest."""
+    scenario = load_scenario(SCENARIO)
+    us = scenario.actor_ids.index("us")
+    values = scenario.values(params)
+    return {f: float(measure_typed(scenario, values, f).payoffs[us]) for f in REGIMES}
 
 
 def diagnosis(
@@ -100,6 +110,8 @@ def paragraph(out: Path, samples: int = 256) -> str:
     steps, settled = diagnosis("no_regime")
     commission, _ = diagnosis("joint_commission")
     monitored, _ = diagnosis("monitors")
+    us = regime_payoffs()
+    chosen = max(us, key=lambda f: us[f])
     mechanisms = _run("alaska_mechanisms", out)
     landscape = _run("alaska_landscape", out)
     p_deal = _run("alaska_p_deal", out)
@@ -143,7 +155,11 @@ def paragraph(out: Path, samples: int = 256) -> str:
         f"{'the same deviation' if commission else 'no deviation'}; third-party monitors "
         f"catching more than {deter:.2f} of violations in time deter it, and at the file's "
         f"{float(defaults['verification']):.2f} the kept deal is "
-        f"{'an equilibrium' if not monitored else 'still not an equilibrium'}. "
+        f"{'an equilibrium' if not monitored else 'still not an equilibrium'}. A Washington "
+        f"committing to a regime first would choose {REGIMES[chosen]} (its payoff "
+        f"{us[chosen]:.3f}, against "
+        + ", ".join(f"{us[f]:.3f} with {REGIMES[f]}" for f in REGIMES if f != chosen)
+        + "): the model does not explain why none was set up. "
         f"With every other number drawn from its prior, P(a deal is an equilibrium) is "
         f"{regimes} (95% Wilson intervals, 256 draws); under monitors linking the arms track "
         f"and stronger guarantees move it between {float(monitors.min()):.0%} and "

@@ -202,3 +202,17 @@ def test_ceasefire_no_violation_ends_a_monitored_truce(runs):
         violations = at.sel(cause="detected_violation") + at.sel(cause="escalation")
         assert float(violations.max()) == 0.0
         assert float(at.sel(cause="false_alarm").min()) > 0.5
+
+
+def test_findings_a_us_committing_first_would_choose_monitors():
+    findings = _findings()
+    v = load_scenario(SCENARIO).defaults()
+    us = findings.regime_payoffs()
+    # the oracle's US payoffs: the war with no regime or a commission, the kept Donetsk deal
+    # (monitors' cost included) with monitors
+    war = oracle_payoffs(v, "broker_unverified", "fight_on", "refuse", "veto", "keeps", "keeps")[0]
+    kept = oracle_payoffs(
+        v, "broker_monitors", "donetsk_keep", "concede_keep", "underwrite", "keeps", "keeps"
+    )[0]
+    assert us == pytest.approx({"no_regime": war, "joint_commission": war, "monitors": kept})
+    assert max(us, key=lambda f: us[f]) == "monitors"

@@ -33,6 +33,18 @@ def _interim_by_loops(game: BayesianGame, plays: list[list[int]], i: int, t: int
     return total / weight
 
 
+def _regrets_by_loops(game: BayesianGame, plays: list[list[int]]) -> dict[tuple[int, int], float]:
+    """Each positive-probability type's regret at the pure profile ``plays``, by loops."""
+    regrets = {}
+    for j in range(game.n_actors):
+        marginal = game.prior.sum(axis=tuple(a for a in range(game.n_actors) if a != j))
+        for u in range(game.type_counts[j]):
+            if marginal[u] > 0:
+                values = [_interim_by_loops(game, plays, j, u, k) for k in range(game.shape[j])]
+                regrets[j, u] = max(values) - values[plays[j][u]]
+    return regrets
+
+
 @settings(max_examples=60, deadline=None)
 @given(game=bayesian_games(), data=st.data())
 def test_deviations_are_exactly_the_types_that_gain(game, data):
@@ -78,25 +90,9 @@ def test_deviation_path_moves_the_largest_gain_and_settles_on_an_equilibrium(gam
     for step in steps:  # replay each step against the loops' interim payoffs
         i = game.actors.index(step.actor)
         t = game.types[i].index(step.type)
-        gains = []
-        for j in range(game.n_actors):
-            marginal = game.prior.sum(axis=tuple(a for a in range(game.n_actors) if a != j))
-            for u in range(game.type_counts[j]):
-                if marginal[u] > 0:
-                    values = [
-                        _interim_by_loops(game, current, j, u, k) for k in range(game.shape[j])
-                    ]
-                    gains.append(max(values) - values[current[j][u]])
-        assert step.gain == pytest.approx(max(gains), abs=1e-9)
+        assert step.gain == pytest.approx(max(_regrets_by_loops(game, current).values()), abs=1e-9)
         current[i][t] = game.options[i].index(step.best)
     assert [np.argmax(r, axis=1).tolist() for r in reached] == current
     assert settled == (not profitable_deviations(game, reached))
     if settled:  # an equilibrium by the loops too
-        for j in range(game.n_actors):
-            marginal = game.prior.sum(axis=tuple(a for a in range(game.n_actors) if a != j))
-            for u in range(game.type_counts[j]):
-                if marginal[u] > 0:
-                    values = [
-                        _interim_by_loops(game, current, j, u, k) for k in range(game.shape[j])
-                    ]
-                    assert max(values) - values[current[j][u]] <= DEFAULT_TOL
+        assert max(_regrets_by_loops(game, current).values()) <= DEFAULT_TOL

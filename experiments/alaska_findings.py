@@ -60,6 +60,25 @@ def regime_payoffs(params: dict[str, float] | None = None) -> dict[str, float]:
     return {f: float(measure_typed(scenario, values, f).payoffs[us]) for f in REGIMES}
 
 
+def rho_limit(format: str = "monitors", steps: int = 30) -> float:
+    """The relative-gains weight rho above which no deal is an equilibrium of ``format`` at the
+    file's other values (bisection on the sweep's own measure; assumes one crossing on [0, 1],
+    which tests/test_alaska_experiments.py checks on a grid)."""
+    scenario = load_scenario(SCENARIO)
+
+    def deal(rho: float) -> bool:
+        view = measure_typed(scenario, scenario.values({"rho": rho}), format)
+        return bool(view.deal_is_equilibrium)
+
+    low, high = 0.0, 1.0
+    if not deal(low) or deal(high):
+        return float("nan")
+    for _ in range(steps):
+        middle = (low + high) / 2
+        low, high = (middle, high) if deal(middle) else (low, middle)
+    return (low + high) / 2
+
+
 def diagnosis(
     format: str = "no_regime", params: dict[str, float] | None = None
 ) -> tuple[tuple[Deviation, ...], bool]:
@@ -111,6 +130,8 @@ def paragraph(out: Path, samples: int = 256) -> str:
     commission, _ = diagnosis("joint_commission")
     monitored, _ = diagnosis("monitors")
     us = regime_payoffs()
+    rho = rho_limit()
+    mode = scenario.parameters["rho"].prior
     chosen = max(us, key=lambda f: us[f])
     mechanisms = _run("alaska_mechanisms", out)
     landscape = _run("alaska_landscape", out)
@@ -165,7 +186,9 @@ def paragraph(out: Path, samples: int = 256) -> str:
         f"and stronger guarantees move it between {float(monitors.min()):.0%} and "
         f"{float(monitors.max()):.0%}. Under monitors what decides whether a deal exists is "
         f"(total Sobol' indices, 95% bootstrap intervals, N = {indices.samples}) {top}; the "
-        f"trust in Russia only {trust_total:.2f}. Over Kyiv's head a deal is an equilibrium in "
+        f"trust in Russia only {trust_total:.2f}; at the file's other values the monitored deal "
+        f"survives relative-gains thinking only up to rho = {rho:.2f} (rho ~ {mode}). "
+        f"Over Kyiv's head a deal is an equilibrium in "
         f"at least {bilateral:.0%} of draws everywhere on the trust x monitoring map, against at "
         f"most {multilateral:.0%} when Kyiv chooses and no regime is set up (with every "
         f"number at its default, at {share:.0%} of the map): Kyiv's rearming kind is the spoiler. Once signed at trust "

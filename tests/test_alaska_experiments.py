@@ -7,6 +7,7 @@ The sweeps are the shipped files, run once per module (module-scoped fixtures; a
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 
 from negotiation_sim import load_scenario
 from negotiation_sim.bayesian import profitable_deviations, pure_strategies
+from negotiation_sim.scenario.priors import parse_prior
 from negotiation_sim.sweep import load_experiment, run_experiment
 
 from .alaska_oracle import payoffs
@@ -149,6 +151,9 @@ def test_findings_diagnosis_first_step_is_the_closed_form_gain():
     # it ends in no deal: every type refuses or fights on
     assert {s.best for s in steps} >= {"refuse"}
     assert findings.diagnosis("monitors") == ((), True)
+    commission, _ = findings.diagnosis("joint_commission")  # shrinks the first gain, leaves it
+    assert (commission[0].actor, commission[0].type) == (first.actor, first.type)
+    assert 0 < commission[0].gain < first.gain
     assert max(findings.equilibria_reach_deal("no_regime")) == 0.0
 
 
@@ -216,3 +221,33 @@ def test_findings_a_us_committing_first_would_choose_monitors():
     )[0]
     assert us == pytest.approx({"no_regime": war, "joint_commission": war, "monitors": kept})
     assert max(us, key=lambda f: us[f]) == "monitors"
+
+
+CASE_PAGE = ROOT / "docs" / "case-alaska-2025.md"
+
+
+def test_the_case_page_quotes_the_files_numbers_and_priors():
+    text = CASE_PAGE.read_text(encoding="utf-8")
+    parameters = load_scenario(SCENARIO).parameters
+    numbers = re.findall(r"`(\w+)` = ([0-9.]+)", text)
+    priors = re.findall(r"`(\w+)` ~ `([^`]+)`", text)
+    assert len(numbers) >= 15 and len(priors) >= 3
+    for name, value in numbers:
+        assert parameters[name].default == pytest.approx(float(value)), name
+    for name, prior in priors:
+        quoted = parse_prior(prior, parameters[name].low, parameters[name].high)
+        assert str(quoted) == str(parameters[name].prior), name
+
+
+def test_findings_rho_limit_is_the_one_crossing_of_the_monitored_deal():
+    from negotiation_sim.sweep.measure_typed import measure_typed
+
+    limit = _findings().rho_limit()
+    scenario = load_scenario(SCENARIO)
+    grid = np.linspace(0.0, 1.0, 201)
+    deal = measure_typed(scenario, scenario.values({"rho": grid}), "monitors").deal_is_equilibrium
+    assert deal[grid < limit - 1e-6].all() and not deal[grid > limit + 1e-6].any()
+    prior = scenario.parameters["rho"].prior
+    assert prior is not None and prior.kind == "triangular"
+    mode = prior.args[1]
+    assert isinstance(mode, float) and 0.1 < limit < mode  # below the prior's mode

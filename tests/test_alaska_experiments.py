@@ -251,3 +251,19 @@ def test_findings_rho_limit_is_the_one_crossing_of_the_monitored_deal():
     assert prior is not None and prior.kind == "triangular"
     mode = prior.args[1]
     assert isinstance(mode, float) and 0.1 < limit < mode  # below the prior's mode
+
+
+def test_landscape_no_regime_deals_are_broken_by_kyiv(runs):
+    ds = runs["alaska_landscape"]
+    outcome = ds["outcome"].sel(format="no_regime")
+    names = dict(
+        zip(
+            outcome.attrs["flag_values"].tolist(),
+            outcome.attrs["flag_meanings"].split(),
+            strict=True,
+        )
+    )
+    found = {
+        names[int(c)] for c in np.unique(outcome.sel(trust_russia=outcome["trust_russia"] >= 0.34))
+    }
+    assert found == {"donetsk_broken_by_kyiv", "donetsk_broken_by_both"}

@@ -18,9 +18,24 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 
-#: Okabe & Ito's palette without black (frontier lines are black): outcome code k
-#: gets ``OKABE_ITO[k % 7]``.
+#: Okabe & Ito's palette without black (frontier lines are black).
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
+#: The outcomes' colours: Okabe & Ito's, then Paul Tol's "muted" colours that differ from them
+#: (also colourblind-safe), so that a scenario with up to 16 outcomes (the Alaska second
+#: edition has 9) never shows two outcomes in one colour; outcome code k gets
+#: ``OUTCOME_COLOURS[k % 16]``.
+OUTCOME_COLOURS = (
+    *OKABE_ITO,
+    "#332288",
+    "#882255",
+    "#999933",
+    "#44AA99",
+    "#CC6677",
+    "#117733",
+    "#AA4499",
+    "#DDCC77",
+    "#88CCEE",
+)
 NO_EQUILIBRIUM_COLOUR = "#DDDDDD"
 NO_EQUILIBRIUM_NAME = "no pure equilibrium"
 SEQUENTIAL_CMAP = "cividis"
@@ -109,10 +124,12 @@ def metric_label(metric: str, attrs: Mapping[str, Any]) -> str:
 def outcome_colour(code: int) -> str:
     """The fixed colour of outcome ``code`` (grey for -1, no pure equilibrium).
 
-    >>> outcome_colour(-1), outcome_colour(0) == OKABE_ITO[0], outcome_colour(7) == OKABE_ITO[0]
-    ('#DDDDDD', True, True)
+    >>> outcome_colour(-1), outcome_colour(0) == OKABE_ITO[0], outcome_colour(7)
+    ('#DDDDDD', True, '#332288')
+    >>> len({outcome_colour(k) for k in range(16)}), outcome_colour(16) == outcome_colour(0)
+    (16, True)
     """
-    return NO_EQUILIBRIUM_COLOUR if code < 0 else OKABE_ITO[code % len(OKABE_ITO)]
+    return NO_EQUILIBRIUM_COLOUR if code < 0 else OUTCOME_COLOURS[code % len(OUTCOME_COLOURS)]
 
 
 def outcome_names(attrs: Mapping[str, Any]) -> dict[int, str]:

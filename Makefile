@@ -41,9 +41,9 @@ demo: $(RUNTIME)
 	@echo "== What decides whether a deal exists under monitors: Sobol' indices, one at a time, PRIM (N = 256) =="
 	$(BIN)/negotiation-sim sensitivity experiments/alaska_p_deal.toml --format monitors --samples 256 --bootstrap 500 -o results/alaska_sensitivity_run --plots results/alaska_sensitivity --overwrite --no-progress
 	@echo
-	@echo "== A signed ceasefire over 24 rounds under each regime, at once or in 4 phases (experiments/alaska_ceasefire.toml) =="
+	@echo "== A signed ceasefire over 24 rounds per regime, phasing, linkage and guarantees (experiments/alaska_ceasefire.toml) =="
 	$(BIN)/negotiation-sim sweep experiments/alaska_ceasefire.toml -o results/alaska_ceasefire --overwrite --no-progress
-	$(BIN)/negotiation-sim plot results/alaska_ceasefire --metric survival --by verification --select trust=0.25 --select phases=1 -o results/alaska_ceasefire/survival.png
+	$(BIN)/negotiation-sim plot results/alaska_ceasefire --metric survival --by verification --select trust=0.25 --select phases=1 --select sanction=0.4 --select guarantee=0 -o results/alaska_ceasefire/survival.png
 	@echo
 	@echo "== Findings =="
 	$(BIN)/python experiments/alaska_findings.py results

@@ -14,6 +14,8 @@ from negotiation_sim.sweep import load_experiment, run_experiment
 
 HERE = Path(__file__).resolve().parent
 REGIMES = {0.0: "no regime", 0.1: "joint commission", 0.3: "third-party monitors"}
+#: The summit's trust, the snapback alone (not linked), no guarantees.
+BASE = {"trust": 0.25, "sanction": 0.4, "guarantee": 0.0}
 
 
 def main(out: Path = Path("results/alaska_ceasefire"), resume: bool = False) -> Path:
@@ -24,17 +26,20 @@ def main(out: Path = Path("results/alaska_ceasefire"), resume: bool = False) -> 
         out / "survival.png",
         "survival",
         by="verification",
-        select={"trust": 0.25, "phases": 1},
+        select={**BASE, "phases": 1},
     )
     duration, error = results["expected_duration"], results["expected_duration_se"]
     for detection, regime in REGIMES.items():
-        at = {"trust": 0.25, "verification": detection}
-        once = duration.sel(phases=1, **at)
-        phased = duration.sel(phases=4, **at)
+        at = {**BASE, "verification": detection}
+        once = duration.sel({**at, "phases": 1})
+        phased = duration.sel({**at, "phases": 4})
+        linked = duration.sel({**at, "phases": 1, "sanction": 0.45})
+        guaranteed = duration.sel({**at, "phases": 1, "guarantee": 0.5})
         print(
             f"{regime}: a ceasefire lasts {float(once):.1f} rounds "
-            f"(+-{1.96 * float(error.sel(phases=1, **at)):.1f}) at once, "
-            f"{float(phased):.1f} in four phases, at trust 0.25"
+            f"(+-{1.96 * float(error.sel({**at, 'phases': 1})):.1f}) at once, "
+            f"{float(phased):.1f} in four phases, {float(linked):.1f} linked, "
+            f"{float(guaranteed):.1f} with guarantees, at trust 0.25"
         )
     print(f"wrote {out / 'results.nc'} and {picture}")
     return picture

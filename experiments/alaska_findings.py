@@ -163,7 +163,9 @@ def paragraph(out: Path, samples: int = 256) -> str:
     multilateral = float(p_deal["p_deal"].sel(format="no_regime").max())
     share = float(landscape["deal_is_equilibrium"].sel(format="no_regime").mean())
     d = ceasefire["expected_duration"].sel(trust=0.25)
-    ends = ceasefire["breakdown"].sel(trust=0.25, verification=0.3, phases=1)
+    base = {"sanction": 0.4, "guarantee": 0.0}
+    ends = ceasefire["breakdown"].sel(trust=0.25, verification=0.3, phases=1, **base)
+    alone = d.sel(verification=0.0, phases=1)
     chain = ", ".join(f"{_named(s)} {_VERBS[s.best]} (+{s.gain:.3f})" for s in steps[1:])
     first = steps[0]
     end = "an equilibrium without a deal" if settled else "a cycle"
@@ -192,9 +194,11 @@ def paragraph(out: Path, samples: int = 256) -> str:
         f"at least {bilateral:.0%} of draws everywhere on the trust x monitoring map, against at "
         f"most {multilateral:.0%} when Kyiv chooses and no regime is set up (with every "
         f"number at its default, at {share:.0%} of the map): Kyiv's rearming kind is the spoiler. Once signed at trust "
-        f"0.25, a ceasefire lasts {float(d.sel(verification=0.0, phases=1)):.1f} rounds of 24 "
-        f"with no regime ({float(d.sel(verification=0.0, phases=4)):.1f} in four phases) and "
-        f"{float(d.sel(verification=0.3, phases=1)):.1f} under monitors, where "
+        f"0.25, a ceasefire lasts {float(alone.sel(**base)):.1f} rounds of 24 with no regime "
+        f"({float(d.sel(verification=0.0, phases=4, **base)):.1f} in four phases, "
+        f"{float(alone.sel(sanction=0.45, guarantee=0.0)):.1f} with the arms track linked, "
+        f"{float(alone.sel(sanction=0.4, guarantee=0.5)):.1f} with guarantees) and "
+        f"{float(d.sel(verification=0.3, phases=1, **base)):.1f} under monitors, where "
         f"{float(ends.sel(cause='false_alarm')):.0%} of ceasefires end on a false alarm and "
         f"{float(ends.sel(cause='detected_violation') + ends.sel(cause='escalation')):.0%} "
         f"on a violation."

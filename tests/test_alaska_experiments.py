@@ -113,14 +113,28 @@ def test_ceasefire_regimes_outlast_no_regime_and_phasing_helps_only_without_one(
     ds = runs["alaska_ceasefire"]
     d, se = ds["expected_duration"], ds["expected_duration_se"]
     for trust in ds["trust"].values:
-        at = d.sel(trust=trust)
+        at, error = d.sel(trust=trust), se.sel(trust=trust)
         none, monitors = at.sel(verification=0.0), at.sel(verification=0.3)
-        assert (monitors > none + 10 * se.sel(trust=trust, verification=0.3)).all()
-        gain = float(none.sel(phases=4) - none.sel(phases=1))
-        assert gain > 5 * float(se.sel(trust=trust, verification=0.0).max())
-    ends = ds["breakdown"].sel(trust=0.25, verification=0.3, phases=1)
+        assert (monitors > none + 10 * error.sel(verification=0.3)).all()
+        gain = none.sel(phases=4) - none.sel(phases=1)
+        assert (gain > 5 * error.sel(verification=0.0).max()).all()
+    base = {"trust": 0.25, "phases": 1, "sanction": 0.4, "guarantee": 0.0}
+    ends = ds["breakdown"].sel(verification=0.3, **base)
     assert float(ends.sel(cause="detected_violation") + ends.sel(cause="escalation")) == 0.0
     assert float(ends.sel(cause="false_alarm")) > 0.5
+
+
+def test_ceasefire_guarantees_help_without_a_regime_and_linkage_does_not(runs):
+    ds = runs["alaska_ceasefire"]
+    none = ds["expected_duration"].sel(verification=0.0)
+    error = ds["expected_duration_se"].sel(verification=0.0)
+    # guarantees shrink what a Russian violation gains: the truce lasts longer without a regime
+    gain = none.sel(guarantee=0.5) - none.sel(guarantee=0.0)
+    assert (gain > 5 * error.max()).all()
+    # with nobody monitoring, a bigger snapback is never paid: linkage changes nothing beyond
+    # Monte Carlo noise (4 standard errors of the difference)
+    linked = none.sel(sanction=0.45) - none.sel(sanction=0.4)
+    assert (abs(linked) < 4 * np.sqrt(2) * error.max()).all()
 
 
 def _findings() -> Any:
@@ -203,7 +217,7 @@ def test_mechanisms_levels(runs):
 def test_ceasefire_no_violation_ends_a_monitored_truce(runs):
     ends = runs["alaska_ceasefire"]["breakdown"]
     for detection in (0.1, 0.3):
-        at = ends.sel(verification=detection)
+        at = ends.sel(verification=detection)  # every trust, timetable, linkage and guarantee
         violations = at.sel(cause="detected_violation") + at.sel(cause="escalation")
         assert float(violations.max()) == 0.0
         assert float(at.sel(cause="false_alarm").min()) > 0.5

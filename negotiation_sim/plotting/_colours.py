@@ -54,6 +54,12 @@ _SIGNED = frozenset({"surplus"})
 _UNIT_INTERVAL = frozenset(
     {"deal_probability", "qre_deal_probability", "zero_sum_share", "strategic_zero_sum_share"}
 )
+#: How a sampled design and a sampled sweep's probabilities are named in pictures.
+DESIGN_NAMES = {"sobol": "Sobol'", "saltelli": "Saltelli", "monte_carlo": "Monte Carlo"}
+PROBABILITY_LABELS = {
+    "p_deal": "P(a deal is an equilibrium)",
+    "p_no_deal_only": "P(no deal is the only equilibrium)",
+}
 _LABELS = {
     "equilibrium_set": "which outcomes are pure equilibria",
     "outcome": "selected equilibrium outcome",

@@ -13,6 +13,7 @@ PGF, raw RGBA) keep no mark, so replacing one of them needs ``overwrite``.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,7 @@ from .._files import check_output_file, disk_error, signature, write_atomically
 from ..errors import InputError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from matplotlib.figure import Figure
 
@@ -104,3 +105,23 @@ def write_picture(figure: Figure, out: Path, format: str, *, dpi: int) -> Path:
     except OSError as exc:
         raise disk_error(out, exc) from None
     return out
+
+
+@contextmanager
+def naming(source: str | PathLike[str] | None) -> Iterator[None]:
+    """Name the results file ``source`` in a problem found in its data (a problem already
+    located in a file keeps its own; with no file, nothing changes).
+
+    >>> try:
+    ...     with naming("results/tv"):
+    ...         raise InputError("", [])
+    ... except InputError as error:
+    ...     error.source
+    'results/tv'
+    """
+    try:
+        yield
+    except InputError as error:
+        if source is None or error.source:
+            raise
+        raise InputError(str(source), error.problems) from None

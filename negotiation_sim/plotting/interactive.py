@@ -26,6 +26,7 @@ from .._files import MARK, check_output_file, disk_error, signature, write_atomi
 from ..errors import InputError
 from ._cells import PageCells, page_cells
 from ._options import LandscapeOptions
+from ._output import naming
 from ._page import (
     colour_mapper,
     frontier_renderers,
@@ -138,12 +139,8 @@ def save_interactive(
         path, overwrite=overwrite, inputs=[source] if source else [], ours=written_page
     )
     ds = load_results(ds_or_path) if isinstance(ds_or_path, str | Path) else ds_or_path
-    try:
+    with naming(source):
         layout = interactive_landscape(ds, metric, **options)
-    except InputError as error:  # a problem of the file read: name it
-        if source is None or error.source:
-            raise
-        raise InputError(str(source), error.problems) from None
     title = str(ds.attrs.get("title", "")) or "negotiation_sim landscape"
     page = file_html(layout, INLINE, title)
     page = page.replace("<head>", "<head>\n    " + _GENERATOR.format(signature()), 1)

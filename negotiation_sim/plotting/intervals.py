@@ -24,8 +24,7 @@ from numpy.typing import NDArray
 from .._checking import Problems, outside_range, range_message, suggest
 from ..errors import InputError
 from ._checks import axes_or_new, check_data, percent
-from ._colours import OKABE_ITO
-from .uncertainty import _DESIGNS, _PROBABILITIES
+from ._colours import DESIGN_NAMES, OKABE_ITO, PROBABILITY_LABELS
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -259,12 +258,12 @@ def _draw(ax: Axes, ds: xr.Dataset, variable: str, rows: _Rows) -> None:
 
 def _title(ds: xr.Dataset, variable: str) -> str:
     """The experiment's title; the probability and its interval; the draws per cell."""
-    what = _PROBABILITIES.get(variable, variable)
+    what = PROBABILITY_LABELS.get(variable, variable)
     confidence = ds.attrs.get("confidence")
     if confidence is not None:
         what += f", with its {percent(float(confidence))} Wilson interval"
     design = str(ds.attrs.get("design", ""))
-    design = _DESIGNS.get(design, design.replace("_", " "))
+    design = DESIGN_NAMES.get(design, design.replace("_", " "))
     draws = ds.attrs.get("reduced_rows", ds.attrs.get("samples"))
     per_cell = f"{int(draws):,} {design} draws per cell" if draws is not None else ""
     lines = [str(ds.attrs.get("title", "")), what, per_cell]
@@ -307,18 +306,14 @@ def save_probability_intervals(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from ._output import picture_target, write_picture
+    from ._output import naming, picture_target, write_picture
     from .landscape import load_results
 
     source = ds_or_path if isinstance(ds_or_path, str | Path) else None
     out, kind = picture_target(path, overwrite=overwrite, inputs=[source] if source else [])
     ds = load_results(ds_or_path) if isinstance(ds_or_path, str | Path) else ds_or_path
-    try:
+    with naming(source):
         rows = _interval_rows(ds, variable, formats)
-    except InputError as error:  # a problem of the file read: name it
-        if source is None or error.source:
-            raise
-        raise InputError(str(source), error.problems) from None
     figure = Figure(figsize=_size(rows), layout="constrained")
     FigureCanvasAgg(figure)
     try:

@@ -48,7 +48,7 @@ from ..errors import InputError
 from ._colours import NO_EQUILIBRIUM_COLOUR, OKABE_ITO, SEQUENTIAL_CMAP
 from ._frontiers import FrontierCurve
 from ._options import LandscapeOptions
-from ._output import picture_target, write_picture
+from ._output import naming, picture_target, write_picture
 from ._panels import LandscapePanel, cell_edges, landscape_panels
 
 if TYPE_CHECKING:
@@ -328,12 +328,8 @@ def save_landscape(
     source = ds_or_path if isinstance(ds_or_path, str | Path) else None
     out, format = picture_target(path, overwrite=overwrite, inputs=[source] if source else [])
     ds = load_results(ds_or_path) if isinstance(ds_or_path, str | Path) else ds_or_path
-    try:
+    with naming(source):
         panels = landscape_panels(ds, metric, **options)
-    except InputError as error:  # a problem of the file read: name it
-        if source is None or error.source:
-            raise
-        raise InputError(str(source), error.problems) from None
     figure = Figure(figsize=_figsize(panels), layout="constrained")
     FigureCanvasAgg(figure)
     _draw_figure(figure, ds, panels)

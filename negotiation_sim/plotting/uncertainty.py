@@ -22,7 +22,7 @@ from .._checking import Problems, outside_range, range_message, suggest
 from ..errors import InputError
 from ..sensitivity.prim import SIGNIFICANCE, PrimResult
 from ._checks import axes_or_new, percent
-from ._colours import OKABE_ITO, SEQUENTIAL_CMAP
+from ._colours import DESIGN_NAMES, OKABE_ITO, PROBABILITY_LABELS, SEQUENTIAL_CMAP
 from ._frontiers import PREFIX
 from ._panels import LandscapePanel, landscape_panels
 from .landscape import axis_label, draw_panel, frontier_styles, legend_handles
@@ -34,11 +34,6 @@ if TYPE_CHECKING:
 __all__ = ["plot_probability_map", "save_probability_map"]
 
 _ORANGE, _SKY, _BLUE, _VERMILLION, _PURPLE = (OKABE_ITO[i] for i in (0, 1, 4, 5, 6))
-_DESIGNS = {"sobol": "Sobol'", "saltelli": "Saltelli", "monte_carlo": "Monte Carlo"}
-_PROBABILITIES = {
-    "p_deal": "P(a deal is an equilibrium)",
-    "p_no_deal_only": "P(no deal is the only equilibrium)",
-}
 
 
 # -- the probability map ----------------------------------------------------------------------
@@ -164,7 +159,7 @@ def _probability_panel(
         raise InputError.at("", "variable", f"{variable!r} is not a probability: {message}")
     return dataclasses.replace(
         panel,
-        label=_PROBABILITIES.get(variable, panel.label),
+        label=PROBABILITY_LABELS.get(variable, panel.label),
         cmap=SEQUENTIAL_CMAP,
         vmin=0.0,
         vmax=1.0,
@@ -296,7 +291,7 @@ def _map_title(ds: xr.Dataset, variable: str, panel: LandscapePanel) -> str:
     details = []
     if "samples" in ds.attrs:
         design = str(ds.attrs.get("design", ""))
-        design = _DESIGNS.get(design, design.replace("_", " "))
+        design = DESIGN_NAMES.get(design, design.replace("_", " "))
         details.append(f"{ds.attrs['samples']} {design} draws per point".replace("  ", " "))
     ends = (f"{variable}_low", f"{variable}_high")
     if all(name in ds.data_vars for name in ends):
@@ -332,7 +327,7 @@ def save_probability_map(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from ._output import picture_target, write_picture
+    from ._output import naming, picture_target, write_picture
     from .landscape import load_results
 
     source = ds_or_path if isinstance(ds_or_path, str | Path) else None
@@ -345,14 +340,10 @@ def save_probability_map(
         formats = [str(f) for f in ds["format"].values]
     figure = Figure(figsize=(6.4 * len(formats), 5.6), layout="constrained")
     FigureCanvasAgg(figure)
-    try:
+    with naming(source):
         for k, name in enumerate(formats):
             ax = figure.add_subplot(1, len(formats), k + 1)
             plot_probability_map(ds, format=name, variable=variable, ax=ax)
-    except InputError as error:  # a problem of the file read: name it
-        if source is None or error.source:
-            raise
-        raise InputError(str(source), error.problems) from None
     try:
         return write_picture(figure, out, kind, dpi=dpi)
     finally:

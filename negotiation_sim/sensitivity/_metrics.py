@@ -120,7 +120,7 @@ def measured(
     signalling format), the experiment's format, selection rule and solver (``pure+logit``
     fills the points without a pure equilibrium), so a tornado reads what the Sobol' run read.
     """
-    from negotiation_sim.sweep.chunk import _format_metrics, tasks
+    from negotiation_sim.sweep.chunk import format_metrics, tasks
 
     scenario = experiment.scenario
     points: Mapping[str, Any] = {**experiment.fixed, **dict(zip(names, rows.T, strict=True))}
@@ -128,7 +128,7 @@ def measured(
     # The chunk task carries the experiment's solver, selection and tolerance; the QRE metrics
     # are not analysed here, so they are not computed.
     task = replace(tasks(experiment, tol=tol)[0], qre_lambda=None)
-    metrics = _format_metrics(task, target.format, values, None)
+    metrics = format_metrics(task, target.format, values, None)
     array = np.asarray(metrics[target.metric], dtype=np.float64)
     if target.actor is not None:
         array = array[..., scenario.actor_ids.index(target.actor)]

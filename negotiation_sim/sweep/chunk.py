@@ -29,7 +29,7 @@ from .qre_spec import qre_precision
 from .sampling import Design
 from .spec import Experiment
 
-__all__ = ["ChunkTask", "check_values", "compute_chunk", "tasks"]
+__all__ = ["ChunkTask", "check_values", "compute_chunk", "format_metrics", "tasks"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,7 +99,7 @@ def compute_chunk(task: ChunkTask) -> dict[str, NDArray[Any]]:
     # The zero-sum share needs every actor's payoff at every profile: build that table once
     # and let every format read its game off it.
     full = scenario.full_payoffs(values) if zero_sum else None
-    per_format = [_format_metrics(task, name, values, full) for name in task.formats]
+    per_format = [format_metrics(task, name, values, full) for name in task.formats]
     arrays = {
         name: np.stack([f[name] for f in per_format])
         for name in variables(task.metrics)
@@ -159,11 +159,12 @@ def _points(task: ChunkTask) -> dict[str, FloatArray]:
     return points
 
 
-def _format_metrics(
+def format_metrics(
     task: ChunkTask, name: str, values: dict[str, FloatArray], full: FloatArray | None
 ) -> dict[str, NDArray[Any]]:
     """One format's metrics at the chunk's points (logit fills the points without a pure
-    equilibrium when the solver says so)."""
+    equilibrium when the solver says so): the per-point measure every sweep uses, and
+    :mod:`negotiation_sim.sensitivity`'s tornado too, so both read the same metric."""
     scenario = task.scenario
     format = name if name in scenario.formats else None  # "all": a scenario without formats
     if scenario.format(format).signalling:

@@ -8,20 +8,19 @@ itself; and prints the paragraph. ``make demo`` runs it::
 
     python experiments/alaska_findings.py [OUTPUT_DIR] [--samples N]
 
-Every number in the paragraph is computed here, none is typed in: tests/test_alaska_findings.py
+Every number in the paragraph is computed here, none is typed in: tests/test_alaska_experiments.py
 checks the diagnosis against the closed forms of the scenario's header.
 """
 
 from __future__ import annotations
 
 import sys
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from negotiation_sim import load_scenario
-from negotiation_sim.bayesian import Deviation, deviation_path, pure_strategies, solve_bayesian
-from negotiation_sim.report_bayesian import bayesian_summary
-from negotiation_sim.scenario.typed_formats import format_bayesian
+from negotiation_sim.bayesian import Deviation, deviation_path, pure_strategies
 from negotiation_sim.sweep import load_experiment, run_experiment
 from negotiation_sim.sweep.measure_typed import measure_typed
 
@@ -41,33 +40,34 @@ KEPT_DONETSK = {
 }
 
 
-def equilibria_reach_deal(format: str, params: dict[str, float] | None = None) -> list[float]:
-    """P(deal) of every pure Bayes-Nash equilibrium of ``format`` (at the defaults)."""
-    scenario = load_scenario(SCENARIO)
-    game = scenario.bayesian_game(params, format=format)
-    reach = format_bayesian(scenario, format, scenario.values(params))
-    summary = bayesian_summary(scenario, game, solve_bayesian(game, "pure"), reach)
-    deals = {o for o in scenario.outcome_ids if scenario.outcomes[o].is_deal}
-    return [sum(p for o, p in e["outcomes"].items() if o in deals) for e in summary["equilibria"]]
+@cache
+def scenario() -> Any:
+    """The second edition, loaded once."""
+    return load_scenario(SCENARIO)
+
+
+def summit(format: str = "no_regime") -> tuple[int, bool]:
+    """At the file's values: how many pure Bayes-Nash equilibria ``format`` has, and whether
+    one reaches a deal (the sweep's own measure)."""
+    view = measure_typed(scenario(), scenario().values(), format)
+    return int(view.n_equilibria), bool(view.deal_is_equilibrium)
 
 
 def regime_payoffs(params: dict[str, float] | None = None) -> dict[str, float]:
     """The US's ex-ante payoff in each regime's selected equilibrium (the welfare rule of the
     sweeps), its regime's cost included: a US committing first picks the largest."""
-    scenario = load_scenario(SCENARIO)
-    us = scenario.actor_ids.index("us")
-    values = scenario.values(params)
-    return {f: float(measure_typed(scenario, values, f).payoffs[us]) for f in REGIMES}
+    us = scenario().actor_ids.index("us")
+    values = scenario().values(params)
+    return {f: float(measure_typed(scenario(), values, f).payoffs[us]) for f in REGIMES}
 
 
 def rho_limit(format: str = "monitors", steps: int = 30) -> float:
     """The relative-gains weight rho above which no deal is an equilibrium of ``format`` at the
     file's other values (bisection on the sweep's own measure; assumes one crossing on [0, 1],
     which tests/test_alaska_experiments.py checks on a grid)."""
-    scenario = load_scenario(SCENARIO)
 
     def deal(rho: float) -> bool:
-        view = measure_typed(scenario, scenario.values({"rho": rho}), format)
+        view = measure_typed(scenario(), scenario().values({"rho": rho}), format)
         return bool(view.deal_is_equilibrium)
 
     low, high = 0.0, 1.0
@@ -85,8 +85,7 @@ def diagnosis(
     """How the kept Donetsk deal unravels in ``format``: the most profitable deviation applied,
     then the next, until an equilibrium (``bayesian.deviation_path``). No step: the kept deal
     is an equilibrium. The flag says whether the path ends at an equilibrium."""
-    scenario = load_scenario(SCENARIO)
-    game = scenario.bayesian_game(params, format=format)
+    game = scenario().bayesian_game(params, format=format)
     steps, _, settled = deviation_path(game, pure_strategies(game, KEPT_DONETSK))
     return steps, settled
 
@@ -122,16 +121,15 @@ def paragraph(out: Path, samples: int = 256) -> str:
     """Run what is missing and say what the second edition finds, with its numbers."""
     from negotiation_sim.sensitivity import sobol
 
-    scenario = load_scenario(SCENARIO)
-    defaults = scenario.values()
-    deter = float(scenario.definitions["deter_kyiv"].evaluate(defaults))
-    summit = equilibria_reach_deal("no_regime")
+    defaults = scenario().values()
+    deter = float(scenario().definitions["deter_kyiv"].evaluate(defaults))
+    count, deal_at_summit = summit()
     steps, settled = diagnosis("no_regime")
     commission, _ = diagnosis("joint_commission")
     monitored, _ = diagnosis("monitors")
     us = regime_payoffs()
     rho = rho_limit()
-    mode = scenario.parameters["rho"].prior
+    mode = scenario().parameters["rho"].prior
     chosen = max(us, key=lambda f: us[f])
     mechanisms = _run("alaska_mechanisms", out)
     landscape = _run("alaska_landscape", out)
@@ -170,8 +168,8 @@ def paragraph(out: Path, samples: int = 256) -> str:
     first = steps[0]
     end = "an equilibrium without a deal" if settled else "a cycle"
     return (
-        f"At the summit's values (no regime, trust 0.25 both ways) {len(summit)} pure Bayes-Nash "
-        f"equilibria exist and {'none' if max(summit) == 0 else 'some'} reaches a deal. "
+        f"At the summit's values (no regime, trust 0.25 both ways) {count} pure Bayes-Nash "
+        f"equilibria exist and {'some' if deal_at_summit else 'none'} reaches a deal. "
         f"The best deal on offer, a Donetsk withdrawal kept by all and underwritten by Europe, "
         f"fails because {_named(first)} would break it (+{first.gain:.3f} in interim payoff); "
         f"then, one best reply at a time, {chain}: {end}. A joint commission (detection {float(defaults['pi_commission']):.2f}) leaves "

@@ -19,6 +19,7 @@ from negotiation_sim.bayesian import profitable_deviations, pure_strategies
 from negotiation_sim.scenario.priors import parse_prior
 from negotiation_sim.sweep import load_experiment, run_experiment
 
+from . import alaska_oracle as oracle
 from .alaska_oracle import payoffs
 
 
@@ -168,7 +169,10 @@ def test_findings_diagnosis_first_step_is_the_closed_form_gain():
     commission, _ = findings.diagnosis("joint_commission")  # shrinks the first gain, leaves it
     assert (commission[0].actor, commission[0].type) == (first.actor, first.type)
     assert 0 < commission[0].gain < first.gain
-    assert max(findings.equilibria_reach_deal("no_regime")) == 0.0
+    count, deal = findings.summit("no_regime")
+    assert (
+        count == len(oracle.pure_bayes_nash(v, oracle.formats(SCENARIO)["no_regime"])) and not deal
+    )
 
 
 def test_findings_monitors_deter_exactly_above_the_line():
